@@ -1,0 +1,138 @@
+//! Command-line arguments. Each flag has a `QUARRY_*` environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use quarry_server::Config;
+use quarry_server::keys::DEFAULT_WORKSPACE;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "quarry",
+    version,
+    about = "Self-hosted, Extend-compatible document extraction server"
+)]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, global = true, env = "QUARRY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API, with in-process workers unless --workers 0.
+    Serve(ServeArgs),
+    /// Run workers only (no HTTP), against a shared database.
+    Worker(WorkerArgs),
+    /// Apply database migrations and exit.
+    Migrate(StoreArgs),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create an API key and print it (shown once; only its hash is stored).
+    Create {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// A name to recognise the key by.
+        #[arg(long, default_value = "default")]
+        name: String,
+        /// Workspace the key gives access to.
+        #[arg(long, default_value = DEFAULT_WORKSPACE)]
+        workspace: String,
+    },
+}
+
+/// Where state lives.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Directory for the SQLite database and stored files.
+    #[arg(long, env = "QUARRY_DATA_DIR", default_value = "./quarry-data")]
+    pub data_dir: PathBuf,
+    /// Database URL (`postgres://…` or `sqlite://…`); default: SQLite in --data-dir.
+    #[arg(long, env = "QUARRY_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    pub fn config(&self) -> Config {
+        let mut c = Config::new(self.data_dir.clone());
+        c.database_url = self.database_url.clone();
+        c
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, env = "QUARRY_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Base URL of links handed out (dashboardUrl); default http://<bind>.
+    #[arg(long, env = "QUARRY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// In-process workers (0 = API only).
+    #[arg(long, env = "QUARRY_WORKERS", default_value_t = 2)]
+    pub workers: usize,
+    /// Seconds a claimed job stays leased between heartbeats.
+    #[arg(long, env = "QUARRY_LEASE_SECS", default_value_t = 30)]
+    pub lease_secs: u64,
+    /// Wall-time cap for processing one run, in seconds.
+    #[arg(long, env = "QUARRY_RUN_TIMEOUT_SECS", default_value_t = 120)]
+    pub run_timeout_secs: u64,
+    /// How long POST /extract waits for its run, in seconds.
+    #[arg(long, env = "QUARRY_SYNC_TIMEOUT_SECS", default_value_t = 300)]
+    pub sync_timeout_secs: u64,
+    /// Largest request body (uploads included), in MiB.
+    #[arg(long, env = "QUARRY_MAX_BODY_MB", default_value_t = 50)]
+    pub max_body_mb: usize,
+    /// API version assumed when a request has no x-extend-api-version header
+    /// (handy for curl); by default such requests get 400.
+    #[arg(long, env = "QUARRY_DEFAULT_API_VERSION")]
+    pub default_api_version: Option<String>,
+}
+
+impl ServeArgs {
+    pub fn config(&self) -> anyhow::Result<Config> {
+        let mut c = self.store.config();
+        c.bind = self.bind;
+        c.public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind));
+        c.workers = self.workers;
+        c.lease = Duration::from_secs(self.lease_secs.max(1));
+        c.run_timeout = Duration::from_secs(self.run_timeout_secs.max(1));
+        c.sync_timeout = Duration::from_secs(self.sync_timeout_secs);
+        c.max_body_bytes = self.max_body_mb.max(1) * 1024 * 1024;
+        c.parse_limits.max_bytes = c.max_body_bytes;
+        c.default_api_version = self.default_api_version.clone();
+        Ok(c)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Concurrent runs in this process.
+    #[arg(long, env = "QUARRY_WORKER_CONCURRENCY", default_value_t = 2)]
+    pub concurrency: usize,
+    /// Seconds a claimed job stays leased between heartbeats.
+    #[arg(long, env = "QUARRY_LEASE_SECS", default_value_t = 30)]
+    pub lease_secs: u64,
+}

@@ -1,0 +1,99 @@
+//! `quarry` — the single binary: `serve` (API + in-process workers),
+//! `worker` (workers only), `migrate`, and `keys create`.
+//! Every flag can also be set with a `QUARRY_*` environment variable.
+
+mod args;
+
+use anyhow::Context;
+use clap::Parser;
+use quarry_server::keys::{DEFAULT_WORKSPACE, generate_key, register_key};
+use quarry_server::serve::{serve, shutdown_signal};
+use quarry_server::worker::spawn_workers;
+use quarry_server::{AppState, Config};
+use tokio::sync::watch;
+
+use crate::args::{Cli, Command, KeysCommand, LogFormat};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    match cli.command {
+        Command::Serve(args) => {
+            let config = args.config()?;
+            let state = open(config).await?;
+            bootstrap_key(&state).await?;
+            serve(state, shutdown_signal())
+                .await
+                .context("the HTTP server stopped with an error")?;
+        }
+        Command::Worker(args) => {
+            let mut config = args.store.config();
+            config.workers = args.concurrency.max(1);
+            config.lease = std::time::Duration::from_secs(args.lease_secs);
+            let state = open(config).await?;
+            let (tx, rx) = watch::channel(false);
+            let handles = spawn_workers(&state, state.config.workers, rx);
+            tracing::info!(workers = state.config.workers, "worker process started");
+            shutdown_signal().await;
+            let _ = tx.send(true);
+            for h in handles {
+                let _ = h.await;
+            }
+        }
+        Command::Migrate(args) => {
+            open(args.config()).await?;
+            println!("database is up to date");
+        }
+        Command::Keys(KeysCommand::Create {
+            store,
+            name,
+            workspace,
+        }) => {
+            let state = open(store.config()).await?;
+            let key = generate_key();
+            register_key(state.store.as_ref(), &key, &name, &workspace).await?;
+            println!("{key}");
+        }
+    }
+    Ok(())
+}
+
+async fn open(config: Config) -> anyhow::Result<AppState> {
+    let where_ = config.database_url.clone().map_or_else(
+        || config.data_dir.display().to_string(),
+        |u| quarry_store::redact_url(&u),
+    );
+    AppState::open(config)
+        .await
+        .with_context(|| format!("opening the store at {where_}"))
+}
+
+/// Registers `QUARRY_API_KEY` (if set) in the default workspace, so a fresh
+/// server is usable without a separate `keys create` step.
+async fn bootstrap_key(state: &AppState) -> anyhow::Result<()> {
+    if let Ok(key) = std::env::var("QUARRY_API_KEY")
+        && !key.trim().is_empty()
+    {
+        register_key(
+            state.store.as_ref(),
+            key.trim(),
+            "bootstrap",
+            DEFAULT_WORKSPACE,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("QUARRY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

@@ -1,0 +1,150 @@
+//! The seam between the server and whatever fills a schema from a document.
+//!
+//! The worker loop only knows [`Engine`]: it hands over a parsed
+//! [`Document`] and an [`ExtractRequest`] and gets back the wire-shaped
+//! [`ExtractOutput`] (`{"value": …, "metadata": {…}}`, spec §8.7) or an
+//! [`ExtractError`] whose [`ExtractError::failure_reason`] is the documented
+//! `failureReason` of a FAILED run. Engines never see HTTP, the store or ids
+//! other than the optional `fileId` echoed in citations.
+
+use quarry_parse::Document;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// An extraction engine. Implementations must be deterministic for a given
+/// document and request, and must only return outputs that pass
+/// [`crate::validate_output`] against the schema they used.
+pub trait Engine: Send + Sync {
+    /// A short stable name for logs and usage records (e.g. `"rules"`).
+    fn name(&self) -> &'static str;
+
+    /// Fills the request's schema (or an inferred one when it has none) from `doc`.
+    fn extract(
+        &self,
+        doc: &Document,
+        request: &ExtractRequest,
+    ) -> Result<ExtractOutput, ExtractError>;
+}
+
+/// How precisely citations point at the source (`advancedOptions.citationMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CitationMode {
+    /// One citation per source line; the polygon covers the value words.
+    #[default]
+    Line,
+    /// One citation per value word.
+    Word,
+    /// One citation per text block (lines without a blank line between them).
+    Block,
+}
+
+impl CitationMode {
+    /// Parses the wire value (`line`, `word`, `block`).
+    pub fn from_wire(value: &str) -> Option<Self> {
+        match value {
+            "line" => Some(Self::Line),
+            "word" => Some(Self::Word),
+            "block" => Some(Self::Block),
+            _ => None,
+        }
+    }
+}
+
+/// Everything an engine needs from an ExtractConfig, already resolved
+/// (extractor version merged with `overrideConfig`, defaults applied).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExtractRequest {
+    /// The dialect schema (§8.5); `None` asks the engine to infer one.
+    pub schema: Option<Value>,
+    /// Natural-language rules; the rules engine does not interpret them.
+    pub extraction_rules: Option<String>,
+    /// `advancedOptions.citationsEnabled`.
+    pub citations_enabled: bool,
+    /// `advancedOptions.citationMode`.
+    pub citation_mode: CitationMode,
+    /// The file id echoed as `fileId` in citations.
+    pub file_id: Option<String>,
+}
+
+/// The `output` of a PROCESSED ExtractRun: `{"value": …, "metadata": {…}}`.
+///
+/// `metadata` is keyed by field path (`vendor.name`, `line_items[0].amount`)
+/// and always serialized, even when empty, so SDKs resolve the JSON variant
+/// of their output union.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExtractOutput {
+    pub value: Value,
+    pub metadata: Map<String, Value>,
+}
+
+/// Why an extraction failed; each variant maps to one documented
+/// `failureReason` via [`ExtractError::failure_reason`].
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExtractError {
+    /// The config or schema cannot be used (`INVALID_CONFIGURATION`).
+    #[error("invalid configuration: {0}")]
+    InvalidConfiguration(String),
+    /// No schema was given and none could be inferred (`SCHEMA_GENERATION_FAILED`).
+    #[error("schema generation failed: {0}")]
+    SchemaGeneration(String),
+    /// A bug or broken invariant inside the engine (`INTERNAL_ERROR`).
+    #[error("internal extraction error: {0}")]
+    Internal(String),
+}
+
+impl ExtractError {
+    /// The Extend `failureReason` string for a FAILED run.
+    pub fn failure_reason(&self) -> &'static str {
+        match self {
+            Self::InvalidConfiguration(_) => "INVALID_CONFIGURATION",
+            Self::SchemaGeneration(_) => "SCHEMA_GENERATION_FAILED",
+            Self::Internal(_) => "INTERNAL_ERROR",
+        }
+    }
+}
+
+impl From<crate::SchemaError> for ExtractError {
+    fn from(err: crate::SchemaError) -> Self {
+        Self::InvalidConfiguration(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn output_serializes_to_value_and_metadata_only() {
+        let out = ExtractOutput {
+            value: json!({"a": null}),
+            metadata: Map::new(),
+        };
+        let wire = serde_json::to_value(&out).expect("serializes");
+        assert_eq!(wire, json!({"value": {"a": null}, "metadata": {}}));
+    }
+
+    #[test]
+    fn failure_reasons_match_the_documented_enum() {
+        assert_eq!(
+            ExtractError::InvalidConfiguration("x".into()).failure_reason(),
+            "INVALID_CONFIGURATION"
+        );
+        assert_eq!(
+            ExtractError::SchemaGeneration("x".into()).failure_reason(),
+            "SCHEMA_GENERATION_FAILED"
+        );
+        assert_eq!(
+            ExtractError::Internal("x".into()).failure_reason(),
+            "INTERNAL_ERROR"
+        );
+    }
+
+    #[test]
+    fn citation_mode_reads_wire_values() {
+        assert_eq!(CitationMode::from_wire("word"), Some(CitationMode::Word));
+        assert_eq!(CitationMode::from_wire("WORD"), None);
+        assert_eq!(CitationMode::default(), CitationMode::Line);
+    }
+}

@@ -1,0 +1,223 @@
+//! Finds label/value candidates in a [`Layout`]: `Label: value`,
+//! `Label   value` (two cells split by a wide gap), and a label alone on its
+//! line (`Bill To:` or a short heading) whose value is the line below.
+//!
+//! Both the rules engine (to fill fields) and schema inference (to invent
+//! fields) start from these candidates, so they are computed once per document.
+
+use crate::layout::{Delim, Layout, LineId, LineView, Span};
+
+/// Longest label accepted, in tokens; longer text is a sentence, not a label.
+const MAX_LABEL_TOKENS: usize = 8;
+
+/// How a candidate was recognized; decides how much it is trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PairKind {
+    /// `Label: value` on one line (value may be empty).
+    Colon,
+    /// `Label   value`: two cells separated by a wide gap, no colon.
+    Spaced,
+    /// `Label:` alone on its line; the value is the next line.
+    LabelLine,
+    /// A short line without a colon; the value is the next line.
+    Heading,
+}
+
+/// One label with the value it introduces.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Pair {
+    pub label: Span,
+    pub label_text: String,
+    /// `None` when the label has no value next to or below it.
+    pub value: Option<Span>,
+    pub kind: PairKind,
+}
+
+impl Pair {
+    /// Whether the label stands alone on its line (a possible section heading).
+    pub(crate) fn is_heading(&self) -> bool {
+        matches!(self.kind, PairKind::LabelLine | PairKind::Heading)
+    }
+}
+
+/// All candidates of the document, in reading order.
+pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
+    let mut pairs: Vec<Pair> = Vec::new();
+    for id in layout.line_ids() {
+        let Some(line) = layout.line(id) else {
+            continue;
+        };
+        let taken_as_value = pairs
+            .last()
+            .is_some_and(|p| p.is_heading() && p.value.as_ref().is_some_and(|v| v.line == id));
+        if taken_as_value {
+            continue;
+        }
+        let cells = line.cells(0..line.toks.len(), Delim::Gap);
+        if cells.iter().any(|c| label_colon(line, c.clone()).is_some()) {
+            colon_pairs(layout, id, line, &cells, &mut pairs);
+        } else if cells.len() == 2 && is_label(line, cells[0].clone()) {
+            pairs.push(pair(
+                layout,
+                id,
+                cells[0].clone(),
+                Some(cells[1].clone()),
+                PairKind::Spaced,
+            ));
+        } else if cells.len() == 1 && line.toks.len() <= 5 && is_label(line, cells[0].clone()) {
+            if let Some(below) = value_below(layout, id) {
+                pairs.push(
+                    pair(layout, id, cells[0].clone(), None, PairKind::Heading).with_value(below),
+                );
+            } else {
+                pairs.push(pair(layout, id, cells[0].clone(), None, PairKind::Heading));
+            }
+        }
+    }
+    pairs
+}
+
+fn colon_pairs(
+    layout: &Layout,
+    id: LineId,
+    line: &LineView,
+    cells: &[std::ops::Range<usize>],
+    out: &mut Vec<Pair>,
+) {
+    let mut i = 0;
+    while i < cells.len() {
+        let cell = cells[i].clone();
+        let Some(colon) = label_colon(line, cell.clone()) else {
+            i += 1;
+            continue;
+        };
+        let label = cell.start..colon;
+        if colon + 1 < cell.end {
+            out.push(pair(
+                layout,
+                id,
+                label,
+                Some(colon + 1..cell.end),
+                PairKind::Colon,
+            ));
+            i += 1;
+        } else if let Some(next) = cells
+            .get(i + 1)
+            .filter(|c| label_colon(line, (*c).clone()).is_none())
+        {
+            out.push(pair(layout, id, label, Some(next.clone()), PairKind::Colon));
+            i += 2;
+        } else if cells.len() == 1 {
+            let p = pair(layout, id, label, None, PairKind::LabelLine);
+            out.push(match value_below(layout, id) {
+                Some(below) => p.with_value(below),
+                None => p,
+            });
+            i += 1;
+        } else {
+            out.push(pair(layout, id, label, None, PairKind::Colon));
+            i += 1;
+        }
+    }
+}
+
+impl Pair {
+    fn with_value(mut self, value: Span) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
+fn pair(
+    layout: &Layout,
+    id: LineId,
+    label: std::ops::Range<usize>,
+    value: Option<std::ops::Range<usize>>,
+    kind: PairKind,
+) -> Pair {
+    let label = Span {
+        line: id,
+        toks: label,
+    };
+    Pair {
+        label_text: layout.text(&label),
+        label,
+        value: value.map(|toks| Span { line: id, toks }),
+        kind,
+    }
+}
+
+/// The index of the colon ending a label at the start of `cell`, if any: a
+/// `:` token with label text before it and whitespace (or the cell end)
+/// after it, so `10:30` and `http://` are not labels.
+pub(crate) fn label_colon(line: &LineView, cell: std::ops::Range<usize>) -> Option<usize> {
+    let colon = cell
+        .clone()
+        .find(|&i| line.toks.get(i).is_some_and(|t| t.text == ":"))?;
+    let followed_by_space =
+        line.toks.get(colon + 1).is_none_or(|t| !t.glued) || colon + 1 >= cell.end;
+    (colon > cell.start && followed_by_space && is_label(line, cell.start..colon)).then_some(colon)
+}
+
+/// Short text with at least one letter, not a sentence.
+fn is_label(line: &LineView, range: std::ops::Range<usize>) -> bool {
+    let toks = line.toks.get(range).unwrap_or(&[]);
+    !toks.is_empty()
+        && toks.len() <= MAX_LABEL_TOKENS
+        && toks.iter().any(|t| t.text.chars().any(char::is_alphabetic))
+        && !toks.iter().any(|t| t.text == "|")
+}
+
+/// The whole next line as a value, unless it is a label line itself or a blank line intervenes.
+fn value_below(layout: &Layout, id: LineId) -> Option<Span> {
+    let next = layout.next_in_block(id)?;
+    let line = layout.line(next)?;
+    let cells = line.cells(0..line.toks.len(), Delim::Gap);
+    let is_label_line = cells.iter().any(|c| label_colon(line, c.clone()).is_some());
+    (!is_label_line).then(|| layout.line_span(next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(text: &str) -> Vec<(String, Option<String>, PairKind)> {
+        let doc =
+            quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default()).expect("parses");
+        let layout = Layout::new(&doc);
+        find_pairs(&layout)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.label_text.clone(),
+                    p.value.map(|v| layout.text(&v)),
+                    p.kind,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recognizes_colon_spaced_and_below_values() {
+        let found = pairs(
+            "Invoice No: INV-7    Date:   03/05/2024\nTotal Due     1,234.56\nBill To:\nAcme GmbH\nMeeting at 10:30 today",
+        );
+        assert_eq!(
+            found,
+            vec![
+                ("Invoice No".into(), Some("INV-7".into()), PairKind::Colon),
+                ("Date".into(), Some("03/05/2024".into()), PairKind::Colon),
+                (
+                    "Total Due".into(),
+                    Some("1,234.56".into()),
+                    PairKind::Spaced
+                ),
+                (
+                    "Bill To".into(),
+                    Some("Acme GmbH".into()),
+                    PairKind::LabelLine
+                ),
+            ]
+        );
+    }
+}

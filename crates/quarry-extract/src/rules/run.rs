@@ -1,0 +1,357 @@
+//! One extraction pass over a document: walks the schema object by object,
+//! claims tables for arrays of objects, sections for nested objects, and
+//! label/value candidates for everything else, each candidate used at most
+//! once. Evidence (confidence and source spans) is recorded per field path
+//! for the metadata step.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use super::matcher::{FieldNames, PARTIAL, words};
+use super::metadata::Evidence;
+use crate::layout::{Delim, Layout, LineId, Span};
+use crate::pairs::{Pair, PairKind, find_pairs};
+use crate::values::{Kind, empty_value, parse_leaf};
+
+/// A qualified child name beats an unqualified one found outside the parent's section.
+const OUTSIDE_SECTION: f64 = 0.85;
+/// Readable candidates kept per field, best first; enough for the greedy
+/// assignment to fall back when a better-suited field takes the top one.
+const MAX_ALTERNATIVES: usize = 16;
+
+/// Which lines a lookup may use.
+#[derive(Debug, Clone)]
+pub(super) enum Scope {
+    All,
+    Lines(HashSet<LineId>),
+}
+
+impl Scope {
+    pub(super) fn contains(&self, id: LineId) -> bool {
+        match self {
+            Self::All => true,
+            Self::Lines(lines) => lines.contains(&id),
+        }
+    }
+}
+
+/// Where an object sits: its own names (for qualified child labels such as
+/// `Vendor Name`) and whether its lookups are confined to its section.
+#[derive(Debug, Clone, Default)]
+struct Ctx {
+    parent: Option<FieldNames>,
+    in_section: bool,
+}
+
+/// One property of the object being filled.
+pub(super) struct Field<'n> {
+    pub key: &'n str,
+    pub node: &'n Value,
+    pub kind: Kind,
+    pub names: FieldNames,
+    qualified: Option<FieldNames>,
+}
+
+/// A leaf value read from one candidate, with the spans behind it.
+struct Filled {
+    value: Value,
+    span: Span,
+    /// Sub-paths (`[0]`, `.amount`) with their own spans.
+    parts: Vec<(String, Span)>,
+}
+
+pub(super) struct Run<'a> {
+    pub(super) layout: &'a Layout,
+    pairs: Vec<(Pair, Vec<String>)>,
+    used: Vec<bool>,
+    pub(super) table_lines: HashSet<LineId>,
+    evidence: HashMap<String, Evidence>,
+}
+
+impl<'a> Run<'a> {
+    pub(super) fn new(layout: &'a Layout) -> Self {
+        let pairs: Vec<(Pair, Vec<String>)> = find_pairs(layout)
+            .into_iter()
+            .map(|p| {
+                let w = words(&p.label_text);
+                (p, w)
+            })
+            .collect();
+        let used = vec![false; pairs.len()];
+        Self {
+            layout,
+            pairs,
+            used,
+            table_lines: HashSet::new(),
+            evidence: HashMap::new(),
+        }
+    }
+
+    pub(super) fn evidence(&self) -> &HashMap<String, Evidence> {
+        &self.evidence
+    }
+
+    /// Fills the root object of `schema`.
+    pub(super) fn extract(&mut self, schema: &Value) -> Value {
+        self.object(schema, &Scope::All, &Ctx::default(), "")
+    }
+
+    pub(super) fn record(&mut self, path: String, confidence: f64, span: Span) {
+        let confidence = confidence * self.layout.confidence(&span);
+        self.evidence.insert(
+            path,
+            Evidence {
+                confidence,
+                spans: vec![span],
+            },
+        );
+    }
+
+    fn object(&mut self, node: &Value, scope: &Scope, ctx: &Ctx, path: &str) -> Value {
+        let Some(props) = node.get("properties").and_then(Value::as_object) else {
+            return empty_value(node);
+        };
+        let fields: Vec<Field> = props
+            .iter()
+            .map(|(key, child)| {
+                let names = FieldNames::of(key, child);
+                let qualified = ctx
+                    .parent
+                    .as_ref()
+                    .map(|p| FieldNames::qualified(p, &names));
+                Field {
+                    key,
+                    node: child,
+                    kind: Kind::of(child),
+                    names,
+                    qualified,
+                }
+            })
+            .collect();
+        let mut values: Map<String, Value> = props
+            .iter()
+            .map(|(k, v)| (k.clone(), empty_value(v)))
+            .collect();
+
+        for field in fields.iter().filter(|f| f.kind == Kind::Array) {
+            let Some(items) = field
+                .node
+                .get("items")
+                .filter(|i| Kind::of(i) == Kind::Object)
+            else {
+                continue;
+            };
+            let rows = self.table_values(items, scope, &join(path, field.key));
+            if !rows.is_empty() {
+                values.insert(field.key.to_string(), Value::Array(rows));
+            }
+        }
+
+        let mut sections: HashMap<&str, HashSet<LineId>> = HashMap::new();
+        for field in fields.iter().filter(|f| f.kind == Kind::Object) {
+            if let Some(lines) = self.section(&field.names, scope) {
+                sections.insert(field.key, lines);
+            }
+        }
+        let claimed: HashSet<LineId> = sections.values().flatten().copied().collect();
+        self.leaves(&fields, scope, &claimed, ctx, path, &mut values);
+
+        for field in fields.iter().filter(|f| f.kind == Kind::Object) {
+            let (child_scope, in_section) = match sections.remove(field.key) {
+                Some(lines) => (Scope::Lines(lines), true),
+                None => (scope.clone(), false),
+            };
+            let child_ctx = Ctx {
+                parent: Some(field.names.clone()),
+                in_section,
+            };
+            let value = self.object(field.node, &child_scope, &child_ctx, &join(path, field.key));
+            values.insert(field.key.to_string(), value);
+        }
+        Value::Object(values)
+    }
+
+    /// Assigns label/value candidates to leaf fields (and primitive arrays),
+    /// best match first, each candidate and field at most once.
+    fn leaves(
+        &mut self,
+        fields: &[Field],
+        scope: &Scope,
+        claimed: &HashSet<LineId>,
+        ctx: &Ctx,
+        path: &str,
+        values: &mut Map<String, Value>,
+    ) {
+        let mut candidates: Vec<(f64, usize, usize, Filled)> = Vec::new();
+        for (fi, field) in fields.iter().enumerate() {
+            let list_items = field.node.get("items").filter(|i| Kind::of(i).is_leaf());
+            if !field.kind.is_leaf() && list_items.is_none() {
+                continue;
+            }
+            let blocked = |id: LineId| {
+                self.table_lines.contains(&id) || claimed.contains(&id) || !scope.contains(id)
+            };
+            let mut scored: Vec<(f64, usize, &Span)> = Vec::new();
+            for (pi, (pair, label)) in self.pairs.iter().enumerate() {
+                let Some(value) = &pair.value else { continue };
+                if self.used[pi] || blocked(pair.label.line) || blocked(value.line) {
+                    continue;
+                }
+                let score = field_score(field, label, ctx) * kind_factor(pair.kind);
+                if score > 0.0 {
+                    scored.push((score, pi, value));
+                }
+            }
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let readable = scored.into_iter().filter_map(|(score, pi, value)| {
+                let filled = match list_items {
+                    Some(items) => self.fill_list(items, value),
+                    None => self.fill_leaf(field.node, value),
+                };
+                filled.map(|f| (score, pi, fi, f))
+            });
+            candidates.extend(readable.take(MAX_ALTERNATIVES));
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut done = vec![false; fields.len()];
+        for (score, pi, fi, filled) in candidates {
+            if done[fi] || self.used[pi] {
+                continue;
+            }
+            done[fi] = true;
+            self.used[pi] = true;
+            let field_path = join(path, fields[fi].key);
+            for (suffix, span) in filled.parts {
+                self.record(format!("{field_path}{suffix}"), score, span);
+            }
+            self.record(field_path, score, filled.span);
+            values.insert(fields[fi].key.to_string(), filled.value);
+        }
+    }
+
+    fn fill_leaf(&self, node: &Value, span: &Span) -> Option<Filled> {
+        let value = parse_leaf(node, &self.layout.text(span))?;
+        let parts = match Kind::of(node) {
+            Kind::Currency => value
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, _)| (format!(".{k}"), span.clone()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Some(Filled {
+            value,
+            span: span.clone(),
+            parts,
+        })
+    }
+
+    /// A comma- or semicolon-separated list of primitives.
+    fn fill_list(&self, items: &Value, span: &Span) -> Option<Filled> {
+        let line = self.layout.line(span.line)?;
+        let mut values = Vec::new();
+        let mut parts = Vec::new();
+        let mut start = span.toks.start;
+        for i in span.toks.clone().chain(std::iter::once(span.toks.end)) {
+            let is_sep = line
+                .toks
+                .get(i)
+                .is_some_and(|t| t.text == "," || t.text == ";");
+            if i < span.toks.end && !is_sep {
+                continue;
+            }
+            let piece = Span {
+                line: span.line,
+                toks: start..i,
+            };
+            start = i + 1;
+            if let Some(v) = parse_leaf(items, &self.layout.text(&piece)) {
+                parts.push((format!("[{}]", values.len()), piece));
+                values.push(v);
+            }
+        }
+        (!values.is_empty()).then(|| Filled {
+            value: Value::Array(values),
+            span: span.clone(),
+            parts,
+        })
+    }
+
+    /// The lines under a heading that names this object (`Vendor:` or
+    /// `Bill To`): the rest of the heading's block, or the next block when the
+    /// heading ends its own.
+    fn section(&mut self, names: &FieldNames, scope: &Scope) -> Option<HashSet<LineId>> {
+        let best = self
+            .pairs
+            .iter()
+            .enumerate()
+            .filter(|(pi, (p, _))| {
+                p.is_heading() && !self.used[*pi] && scope.contains(p.label.line)
+            })
+            .map(|(pi, (p, label))| (names.score(label), pi, p.label.line))
+            .filter(|(score, _, _)| *score >= PARTIAL)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
+        let (_, pi, heading) = best;
+        self.used[pi] = true;
+        let block_of = |id: LineId| self.layout.line(id).map(|l| l.block);
+        let own = block_of(heading)?;
+        let mut lines: HashSet<LineId> = self
+            .block_lines(own)
+            .filter(|id| id.line > heading.line)
+            .collect();
+        if lines.is_empty() {
+            lines = self.block_lines(own + 1).collect();
+        }
+        lines.retain(|id| scope.contains(*id) && !self.table_lines.contains(id));
+        (!lines.is_empty()).then_some(lines)
+    }
+
+    fn block_lines(&self, block: usize) -> impl Iterator<Item = LineId> + '_ {
+        self.layout.blocks.get(block).into_iter().flat_map(|b| {
+            b.lines
+                .clone()
+                .map(move |line| LineId { page: b.page, line })
+        })
+    }
+
+    /// Cells of `line` cut by `delim` (for tables).
+    pub(super) fn cells(&self, id: LineId, delim: Delim) -> Vec<Span> {
+        let Some(line) = self.layout.line(id) else {
+            return Vec::new();
+        };
+        line.cells(0..line.toks.len(), delim)
+            .into_iter()
+            .map(|toks| Span { line: id, toks })
+            .collect()
+    }
+}
+
+fn field_score(field: &Field, label: &[String], ctx: &Ctx) -> f64 {
+    let own = field.names.score(label);
+    match &field.qualified {
+        Some(qualified) if !ctx.in_section => (own * OUTSIDE_SECTION).max(qualified.score(label)),
+        Some(qualified) => own.max(qualified.score(label)),
+        None => own,
+    }
+}
+
+/// How much a candidate's shape is trusted relative to `Label: value`.
+fn kind_factor(kind: PairKind) -> f64 {
+    match kind {
+        PairKind::Colon | PairKind::LabelLine => 1.0,
+        PairKind::Spaced => 0.95,
+        PairKind::Heading => 0.9,
+    }
+}
+
+/// Joins a parent path and a key (`vendor` + `name` → `vendor.name`).
+pub(super) fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}

@@ -1,0 +1,212 @@
+//! Dates as printed on documents, normalized to ISO `yyyy-mm-dd`.
+//!
+//! Accepted: `2024-03-05` (also with `/` and a time after it), `03/05/2024`
+//! and `03-05-2024` (month first, as in the US, unless the first number cannot
+//! be a month), `05.03.2024` (a dot means day first), two-digit years, and
+//! month names in either order: `March 5, 2024`, `5 March 2024`,
+//! `Mar 5 2024`, `5th Mar. 2024`.
+
+use chrono::NaiveDate;
+
+/// A piece of a date string: a number (with its digit count) or a word.
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Num {
+        value: u32,
+        digits: usize,
+        sep_after: Option<char>,
+    },
+    Word(String),
+}
+
+/// The first date in `text` as `yyyy-mm-dd`.
+pub(crate) fn parse_date(text: &str) -> Option<String> {
+    let pieces = pieces(text);
+    (0..pieces.len())
+        .find_map(|i| numeric(&pieces[i..]).or_else(|| named(&pieces[i..])))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+fn pieces(text: &str) -> Vec<Piece> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        if chars[i].is_ascii_digit() {
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits: String = chars[start..i].iter().collect();
+            let sep_after = chars
+                .get(i)
+                .copied()
+                .filter(|c| matches!(c, '-' | '/' | '.'));
+            match digits.parse() {
+                Ok(value) => out.push(Piece::Num {
+                    value,
+                    digits: i - start,
+                    sep_after,
+                }),
+                Err(_) => out.push(Piece::Word(String::new())),
+            }
+        } else if chars[i].is_alphabetic() {
+            while i < chars.len() && chars[i].is_alphabetic() {
+                i += 1;
+            }
+            out.push(Piece::Word(
+                chars[start..i].iter().collect::<String>().to_lowercase(),
+            ));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `y-m-d`, `m/d/y`, `d/m/y` (first number > 12) and `d.m.y`.
+fn numeric(p: &[Piece]) -> Option<NaiveDate> {
+    let [
+        Piece::Num {
+            value: a,
+            digits: da,
+            sep_after: Some(s1),
+        },
+        Piece::Num {
+            value: b,
+            digits: db,
+            sep_after: Some(s2),
+        },
+        Piece::Num {
+            value: c,
+            digits: dc,
+            ..
+        },
+        ..,
+    ] = p
+    else {
+        return None;
+    };
+    if s1 != s2 || *db > 2 {
+        return None;
+    }
+    if *da == 4 && *dc <= 2 {
+        return NaiveDate::from_ymd_opt(*a as i32, *b, *c);
+    }
+    if *da > 2 {
+        return None;
+    }
+    let year = full_year(*c, *dc)?;
+    let day_first = *s1 == '.' || *a > 12;
+    let (month, day) = if day_first { (*b, *a) } else { (*a, *b) };
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// `Month d, yyyy` and `d Month yyyy`, ordinals and a trailing dot allowed.
+fn named(p: &[Piece]) -> Option<NaiveDate> {
+    let nums: Vec<&Piece> = p
+        .iter()
+        .filter(|x| !matches!(x, Piece::Word(w) if matches!(w.as_str(), "st" | "nd" | "rd" | "th" | "of")))
+        .take(3)
+        .collect();
+    let (month, day, year) = match nums.as_slice() {
+        [
+            Piece::Word(m),
+            Piece::Num {
+                value: d,
+                digits: 1 | 2,
+                ..
+            },
+            Piece::Num {
+                value: y,
+                digits: yd,
+                ..
+            },
+        ]
+        | [
+            Piece::Num {
+                value: d,
+                digits: 1 | 2,
+                ..
+            },
+            Piece::Word(m),
+            Piece::Num {
+                value: y,
+                digits: yd,
+                ..
+            },
+        ] => (month_number(m)?, *d, full_year(*y, *yd)?),
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+fn full_year(value: u32, digits: usize) -> Option<i32> {
+    match digits {
+        4 => i32::try_from(value).ok(),
+        2 => Some(2000 + value as i32),
+        _ => None,
+    }
+}
+
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if word.len() < 3 {
+        return None;
+    }
+    let word = if word == "sept" { "sep" } else { word };
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(word))
+        .map(|i| i as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_formats() {
+        assert_eq!(parse_date("2024-03-05").as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            parse_date("2024-03-05T10:00:00Z").as_deref(),
+            Some("2024-03-05")
+        );
+        assert_eq!(parse_date("03/05/2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(parse_date("25/03/2024").as_deref(), Some("2024-03-25"));
+        assert_eq!(parse_date("05.03.2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(parse_date("3/5/24").as_deref(), Some("2024-03-05"));
+    }
+
+    #[test]
+    fn month_names() {
+        assert_eq!(parse_date("March 5, 2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(parse_date("5 March 2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(parse_date("Mar 5 2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            parse_date("due on the 5th of Sept. 2024").as_deref(),
+            Some("2024-09-05")
+        );
+    }
+
+    #[test]
+    fn rejects_non_dates() {
+        assert_eq!(parse_date("13/13/2024"), None);
+        assert_eq!(parse_date("1,234.56"), None);
+        assert_eq!(parse_date("May"), None);
+        assert_eq!(parse_date("Invoice 12 of 2024"), None);
+    }
+}

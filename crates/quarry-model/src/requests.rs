@@ -1,0 +1,107 @@
+//! Request bodies. Unset optional keys are simply absent (the SDK never
+//! sends `null` for them), so every optional field defaults to `None`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::enums::ReleaseType;
+
+/// A document given to a run: by id, by URL, or as raw text. Exactly one of
+/// `id`, `url`, `text` must be set; [`FileInput::source`] checks that.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct FileInput {
+    pub id: Option<String>,
+    pub url: Option<String>,
+    pub text: Option<String>,
+    pub name: Option<String>,
+    pub settings: Option<FileSettings>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FileSettings {
+    pub password: Option<String>,
+}
+
+/// The one source a [`FileInput`] names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileSource<'a> {
+    Id(&'a str),
+    Url(&'a str),
+    Text(&'a str),
+}
+
+impl FileInput {
+    /// The single source named, or a message saying what is wrong.
+    pub fn source(&self) -> Result<FileSource<'_>, String> {
+        match (&self.id, &self.url, &self.text) {
+            (Some(id), None, None) => Ok(FileSource::Id(id)),
+            (None, Some(url), None) => Ok(FileSource::Url(url)),
+            (None, None, Some(text)) => Ok(FileSource::Text(text)),
+            (None, None, None) => Err("file must have one of `id`, `url` or `text`".into()),
+            _ => Err("file must have only one of `id`, `url` or `text`".into()),
+        }
+    }
+}
+
+/// Reference to a saved extractor, optionally pinned to a version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtractorRef {
+    pub id: String,
+    pub version: Option<String>,
+    pub override_config: Option<Value>,
+}
+
+/// `POST /extract_runs` and `POST /extract`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateExtractRun {
+    pub extractor: Option<ExtractorRef>,
+    pub config: Option<Value>,
+    pub file: Option<FileInput>,
+    pub package: Option<Value>,
+    pub priority: Option<i64>,
+    pub metadata: Option<Value>,
+}
+
+/// `POST /extract_runs/batch`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateExtractBatch {
+    pub extractor: ExtractorRef,
+    pub inputs: Vec<BatchInput>,
+    pub priority: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchInput {
+    pub file: FileInput,
+    pub metadata: Option<Value>,
+}
+
+/// `POST /extractors`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateExtractor {
+    pub name: String,
+    pub clone_extractor_id: Option<String>,
+    pub config: Option<Value>,
+    pub generate: Option<Value>,
+}
+
+/// `POST /extractors/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UpdateExtractor {
+    pub name: Option<String>,
+    pub config: Option<Value>,
+}
+
+/// `POST /extractors/{id}/versions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateExtractorVersion {
+    pub release_type: ReleaseType,
+    pub description: Option<String>,
+    pub config: Option<Value>,
+}

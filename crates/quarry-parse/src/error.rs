@@ -1,0 +1,17 @@
+use crate::FileKind;
+
+/// Why a document could not be parsed. Each variant maps to a documented
+/// parse `failureReason` at the API edge.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error("file is {size} bytes, above the {limit}-byte limit")]
+    TooLarge { size: usize, limit: usize },
+    #[error("document has {pages} pages, above the {limit}-page limit")]
+    TooManyPages { pages: usize, limit: usize },
+    #[error("file type {0:?} is not supported yet")]
+    Unsupported(FileKind),
+    #[error("file is password protected")]
+    PasswordProtected,
+    #[error("file is corrupt: {0}")]
+    Corrupt(String),
+}

@@ -1,0 +1,71 @@
+//! Runtime configuration of the server and its workers. The CLI fills it
+//! from flags and `QUARRY_*` environment variables; defaults suit the
+//! embedded single-machine setup.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address the HTTP API listens on.
+    pub bind: SocketAddr,
+    /// Holds `quarry.db` and `blobs/` in the embedded setup.
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite://…`; `None` means `<data_dir>/quarry.db`.
+    pub database_url: Option<String>,
+    /// Base of links the API hands out (`dashboardUrl`).
+    pub public_url: String,
+    /// In-process workers; 0 runs the API only.
+    pub workers: usize,
+    /// How long a claimed job stays leased without a heartbeat.
+    pub lease: Duration,
+    /// How many times a job may be claimed before its run fails.
+    pub max_attempts: i64,
+    /// Wall-time cap for processing one run.
+    pub run_timeout: Duration,
+    /// How long `POST /extract` waits for the run to finish.
+    pub sync_timeout: Duration,
+    /// Largest request body accepted (uploads included).
+    pub max_body_bytes: usize,
+    /// Used when a request has no `x-extend-api-version` header; `None`
+    /// answers such requests with 400.
+    pub default_api_version: Option<String>,
+    /// Caps applied when parsing documents.
+    pub parse_limits: quarry_parse::Limits,
+}
+
+impl Config {
+    /// Defaults for a server whose data lives in `data_dir`.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir,
+            database_url: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            workers: 2,
+            lease: Duration::from_secs(30),
+            max_attempts: 3,
+            run_timeout: Duration::from_secs(120),
+            sync_timeout: Duration::from_secs(300),
+            max_body_bytes: 50 * 1024 * 1024,
+            default_api_version: None,
+            parse_limits: quarry_parse::Limits::default(),
+        }
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("quarry.db").display()
+            )
+        })
+    }
+
+    /// Heartbeats run at a third of the lease, so two can be missed.
+    pub fn heartbeat_interval(&self) -> Duration {
+        self.lease / 3
+    }
+}

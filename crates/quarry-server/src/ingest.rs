@@ -1,0 +1,105 @@
+//! Turning client-supplied documents into stored files: uploads, raw text
+//! and references by id. Bytes go to the blob store first (content-addressed,
+//! idempotent), then the file row, so a row never points at missing bytes.
+
+use quarry_model::ids::{FILE, new_id};
+use quarry_model::requests::{FileInput, FileSource};
+use quarry_model::time::now_ms;
+use quarry_parse::detect_kind;
+use quarry_store::FileRecord;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Longest file name kept (longer names are truncated on a char boundary).
+const MAX_NAME_CHARS: usize = 255;
+
+/// Stores `bytes` as a new file named `name` in workspace `ws`.
+pub async fn store_file(
+    state: &AppState,
+    ws: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<FileRecord, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::bad_request("The file is empty"));
+    }
+    let name = clean_name(name);
+    let kind = detect_kind(bytes, &name);
+    let sha256 = state.blobs.put(bytes).await?;
+    let now = now_ms();
+    let file = FileRecord {
+        id: new_id(FILE),
+        workspace_id: ws.to_string(),
+        name,
+        file_type: kind.api_file_type().map(str::to_string),
+        mime: kind.mime().to_string(),
+        size_bytes: bytes.len() as i64,
+        sha256,
+        page_count: None,
+        created_at: now,
+        updated_at: now,
+    };
+    state.store.insert_file(&file).await?;
+    Ok(file)
+}
+
+/// Resolves a run's `file` input to a stored file. `field` names the input in
+/// error messages (e.g. `inputs[3].file`).
+pub async fn resolve_file_input(
+    state: &AppState,
+    ws: &str,
+    input: &FileInput,
+    field: &str,
+) -> Result<FileRecord, ApiError> {
+    match input
+        .source()
+        .map_err(|m| ApiError::bad_request(format!("{field}: {m}")))?
+    {
+        FileSource::Id(id) => state
+            .store
+            .get_file(ws, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("file", id)),
+        FileSource::Text(text) => {
+            if text.trim().is_empty() {
+                return Err(ApiError::bad_request(format!("{field}.text is empty")));
+            }
+            let name = input.name.as_deref().unwrap_or("text.txt");
+            let name = if name.contains('.') {
+                name.to_string()
+            } else {
+                format!("{name}.txt")
+            };
+            store_file(state, ws, &name, text.as_bytes()).await
+        }
+        FileSource::Url(_) => Err(ApiError::bad_request(format!(
+            "{field}.url: fetching files by URL is not enabled on this server yet; upload the \
+             file with POST /files/upload and pass {{\"id\": …}}, or pass {{\"text\": …}}"
+        ))),
+    }
+}
+
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name).trim();
+    let base: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_NAME_CHARS)
+        .collect();
+    if base.is_empty() {
+        "document".to_string()
+    } else {
+        base
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_lose_paths_and_control_chars() {
+        assert_eq!(super::clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(super::clean_name("C:\\docs\\inv\u{0}.pdf"), "inv.pdf");
+        assert_eq!(super::clean_name("  "), "document");
+    }
+}

@@ -1,0 +1,24 @@
+//! Quarry's HTTP server and workers.
+//!
+//! * [`routes`] — the Extend-compatible API, one module per resource family;
+//! * [`http`] — middleware (request ids, error envelope, auth, version);
+//! * [`worker`] — claim → process → complete loops over the store's queue;
+//! * [`serve`] — binds the listener and runs API and workers until shutdown.
+//!
+//! This crate knows HTTP and orchestration; parsing, extraction and storage
+//! live in their own crates and never see a request.
+
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod ingest;
+pub mod keys;
+pub mod routes;
+pub mod runs;
+pub mod serve;
+pub mod state;
+pub mod views;
+pub mod worker;
+
+pub use config::Config;
+pub use state::AppState;

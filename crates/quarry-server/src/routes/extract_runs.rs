@@ -1,0 +1,259 @@
+//! `/extract_runs` (create, get, list, cancel, delete, batch), the sync
+//! `POST /extract`, and `GET /batch_runs/{id}`.
+
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::extract::{Path, State};
+use quarry_model::enums::{RUN_SOURCES, RunStatus, SortBy, SortDir};
+use quarry_model::ids::{BATCH_RUN, new_id};
+use quarry_model::requests::{CreateExtractBatch, CreateExtractRun, FileSource};
+use quarry_model::resources::{BatchRun, Deleted, ExtractRun, ListResponse};
+use quarry_model::time::{now_ms, rfc3339};
+use quarry_store::{BatchRecord, CancelOutcome, ExtractRunRecord, RunFilter};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::http::auth::Caller;
+use crate::http::extract::{ApiJson, ApiQuery};
+use crate::ingest::resolve_file_input;
+use crate::routes::paging::page_request;
+use crate::runs::{check_metadata, check_priority, new_run, resolve_spec};
+use crate::state::AppState;
+use crate::views::RunViews;
+
+/// Most inputs accepted by one batch request.
+const MAX_BATCH_INPUTS: usize = 1000;
+/// How often a sync request re-reads its run while waiting.
+const SYNC_POLL: Duration = Duration::from_millis(50);
+
+/// Validates and stores one run with its job; returns the stored record.
+async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    req: CreateExtractRun,
+) -> Result<ExtractRunRecord, ApiError> {
+    let ws = caller.workspace_id.as_str();
+    if req.package.is_some() {
+        return Err(ApiError::bad_request(
+            "`package` (multi-file) runs are not supported by this server yet; send `file`",
+        ));
+    }
+    let file = req
+        .file
+        .as_ref()
+        .ok_or_else(|| ApiError::bad_request("`file` is required"))?;
+    let priority = check_priority(req.priority)?;
+    let metadata = check_metadata(req.metadata, "metadata")?;
+    let spec = resolve_spec(state, ws, req.extractor.as_ref(), req.config.as_ref()).await?;
+    let file = resolve_file_input(state, ws, file, "file").await?;
+    let run = new_run(ws, &spec, &file, priority, metadata, None);
+    state
+        .store
+        .create_runs(std::slice::from_ref(&run), None)
+        .await?;
+    state.jobs_ready.notify_waiters();
+    Ok(run)
+}
+
+async fn full_view(state: &AppState, run: &ExtractRunRecord) -> Result<Json<ExtractRun>, ApiError> {
+    Ok(Json(RunViews::new(state).view(run, true).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateExtractRun>,
+) -> Result<Json<ExtractRun>, ApiError> {
+    let run = submit(&state, &caller, req).await?;
+    full_view(&state, &run).await
+}
+
+/// `POST /extract`: creates the run and waits (up to the configured sync
+/// timeout) for it to finish. A run still going at the timeout is returned
+/// as it is, so the caller can keep polling it by id.
+pub async fn extract_sync(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateExtractRun>,
+) -> Result<Json<ExtractRun>, ApiError> {
+    let mut run = submit(&state, &caller, req).await?;
+    let deadline = Instant::now() + state.config.sync_timeout;
+    while !run.status.is_terminal() && Instant::now() < deadline {
+        tokio::time::sleep(SYNC_POLL).await;
+        run = state
+            .store
+            .get_run(&caller.workspace_id, &run.id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("extract run", &run.id))?;
+    }
+    full_view(&state, &run).await
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ExtractRun>, ApiError> {
+    let run = state
+        .store
+        .get_run(&caller.workspace_id, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("extract run", &id))?;
+    full_view(&state, &run).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    status: Option<RunStatus>,
+    extractor_id: Option<String>,
+    batch_id: Option<String>,
+    source_id: Option<String>,
+    source: Option<String>,
+    file_name_contains: Option<String>,
+    sort_by: Option<SortBy>,
+    sort_dir: Option<SortDir>,
+    next_page_token: Option<String>,
+    max_page_size: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<ListResponse<ExtractRun>>, ApiError> {
+    if let Some(s) = &q.source
+        && !RUN_SOURCES.contains(&s.as_str())
+    {
+        return Err(ApiError::bad_request(format!(
+            "source must be one of {}; got `{s}`",
+            RUN_SOURCES.join(", ")
+        )));
+    }
+    let page = page_request(
+        q.sort_by,
+        q.sort_dir,
+        q.max_page_size,
+        q.next_page_token.as_deref(),
+    )?;
+    let filter = RunFilter {
+        status: q.status,
+        extractor_id: q.extractor_id,
+        batch_id: q.batch_id,
+        source_id: q.source_id,
+        source: q.source,
+        file_name_contains: q.file_name_contains,
+    };
+    let list = state
+        .store
+        .list_runs(&caller.workspace_id, &filter, &page)
+        .await?;
+    let mut views = RunViews::new(&state);
+    let mut data = Vec::with_capacity(list.items.len());
+    for run in &list.items {
+        data.push(views.view(run, false).await?);
+    }
+    Ok(Json(ListResponse::new(data, list.next_page_token)))
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ExtractRun>, ApiError> {
+    match state.store.cancel_run(&caller.workspace_id, &id).await? {
+        CancelOutcome::Cancelled(run) => full_view(&state, &run).await,
+        CancelOutcome::NotCancellable(status) => Err(ApiError::bad_request(format!(
+            "Extract run `{id}` is already {} and cannot be cancelled",
+            status.as_str()
+        ))),
+        CancelOutcome::NotFound => Err(ApiError::not_found("extract run", &id)),
+    }
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Deleted>, ApiError> {
+    if state.store.delete_run(&caller.workspace_id, &id).await? {
+        Ok(Json(Deleted { id }))
+    } else {
+        Err(ApiError::not_found("extract run", &id))
+    }
+}
+
+pub async fn create_batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateExtractBatch>,
+) -> Result<Json<BatchRun>, ApiError> {
+    let ws = caller.workspace_id.as_str();
+    let n = req.inputs.len();
+    if !(1..=MAX_BATCH_INPUTS).contains(&n) {
+        return Err(ApiError::bad_request(format!(
+            "inputs must hold 1 to {MAX_BATCH_INPUTS} items; got {n}"
+        )));
+    }
+    let priority = check_priority(req.priority)?;
+    let spec = resolve_spec(&state, ws, Some(&req.extractor), None).await?;
+    // Check every input before storing anything, so a bad item leaves no trace.
+    let mut metadata = Vec::with_capacity(n);
+    for (i, input) in req.inputs.iter().enumerate() {
+        let field = format!("inputs[{i}].file");
+        match input
+            .file
+            .source()
+            .map_err(|m| ApiError::bad_request(format!("{field}: {m}")))?
+        {
+            FileSource::Id(id) if state.store.get_file(ws, id).await?.is_none() => {
+                return Err(ApiError::not_found("file", id));
+            }
+            _ => {}
+        }
+        metadata.push(check_metadata(
+            input.metadata.clone(),
+            &format!("inputs[{i}].metadata"),
+        )?);
+    }
+    let batch = BatchRecord {
+        id: new_id(BATCH_RUN),
+        workspace_id: ws.to_string(),
+        kind: "extract_run".into(),
+        run_count: n as i64,
+        created_at: now_ms(),
+    };
+    let mut runs = Vec::with_capacity(n);
+    for (i, (input, meta)) in req.inputs.iter().zip(metadata).enumerate() {
+        let file =
+            resolve_file_input(&state, ws, &input.file, &format!("inputs[{i}].file")).await?;
+        runs.push(new_run(ws, &spec, &file, priority, meta, Some(&batch.id)));
+    }
+    state.store.create_runs(&runs, Some(&batch)).await?;
+    state.jobs_ready.notify_waiters();
+    Ok(Json(batch_view(&batch, RunStatus::Pending)))
+}
+
+fn batch_view(b: &BatchRecord, status: RunStatus) -> BatchRun {
+    BatchRun {
+        object: "batch_run".into(),
+        id: b.id.clone(),
+        status,
+        run_count: b.run_count,
+        created_at: rfc3339(b.created_at),
+    }
+}
+
+pub async fn get_batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<BatchRun>, ApiError> {
+    let b = state
+        .store
+        .get_batch(&caller.workspace_id, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("batch run", &id))?;
+    Ok(Json(batch_view(&b.batch, b.status)))
+}

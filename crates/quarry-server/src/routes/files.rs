@@ -1,0 +1,132 @@
+//! `/files`: multipart upload, get, list, delete, and content download.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::Response;
+use quarry_model::enums::{SortBy, SortDir};
+use quarry_model::resources::{Deleted, FileObject, ListResponse};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::http::auth::Caller;
+use crate::http::extract::ApiQuery;
+use crate::ingest::store_file;
+use crate::routes::paging::page_request;
+use crate::state::AppState;
+use crate::views::file_view;
+
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    mut form: Multipart,
+) -> Result<Json<FileObject>, ApiError> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge(e.body_text())
+        } else {
+            ApiError::bad_request(format!("Invalid multipart body: {}", e.body_text()))
+        }
+    };
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("upload").to_string();
+        let bytes = field.bytes().await.map_err(bad)?;
+        let file = store_file(&state, &caller.workspace_id, &name, &bytes).await?;
+        return Ok(Json(file_view(&file)));
+    }
+    Err(ApiError::bad_request(
+        "multipart body has no `file` part; send the document in a part named `file`",
+    ))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<FileObject>, ApiError> {
+    let file = state
+        .store
+        .get_file(&caller.workspace_id, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("file", &id))?;
+    Ok(Json(file_view(&file)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    name_contains: Option<String>,
+    sort_by: Option<SortBy>,
+    sort_dir: Option<SortDir>,
+    next_page_token: Option<String>,
+    max_page_size: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<ListResponse<FileObject>>, ApiError> {
+    let page = page_request(
+        q.sort_by,
+        q.sort_dir,
+        q.max_page_size,
+        q.next_page_token.as_deref(),
+    )?;
+    let files = state
+        .store
+        .list_files(&caller.workspace_id, q.name_contains.as_deref(), &page)
+        .await?;
+    Ok(Json(ListResponse::new(
+        files.items.iter().map(file_view).collect(),
+        files.next_page_token,
+    )))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Deleted>, ApiError> {
+    let file = state
+        .store
+        .delete_file(&caller.workspace_id, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("file", &id))?;
+    // Bytes are shared by content hash: drop them only when no file uses them.
+    if !state.store.blob_referenced(&file.sha256).await? {
+        state.blobs.delete(&file.sha256).await?;
+    }
+    Ok(Json(Deleted { id }))
+}
+
+/// The stored bytes with the file's MIME type.
+pub async fn content(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let file = state
+        .store
+        .get_file(&caller.workspace_id, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("file", &id))?;
+    let bytes = state
+        .blobs
+        .get(&file.sha256)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("blob of file {id} is missing")))?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        file.name.replace(['"', '\\'], "_")
+    );
+    Response::builder()
+        .header(header::CONTENT_TYPE, file.mime)
+        .header(header::CONTENT_DISPOSITION, disposition)
+        .body(Body::from(bytes))
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}

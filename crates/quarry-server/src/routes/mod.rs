@@ -1,0 +1,66 @@
+//! The route table: one file per resource family, thin handlers that
+//! validate, call the store or a service function, and render a view.
+
+pub mod extract_runs;
+pub mod extractors;
+pub mod files;
+pub mod health;
+pub mod paging;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+
+use crate::error::ApiError;
+use crate::http::{auth, envelope};
+use crate::state::AppState;
+
+/// The whole HTTP application with its middleware stack.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/files", get(files::list))
+        .route("/files/upload", post(files::upload))
+        .route("/files/{id}", get(files::get).delete(files::delete))
+        .route("/files/{id}/content", get(files::content))
+        .route(
+            "/extractors",
+            get(extractors::list).post(extractors::create),
+        )
+        .route(
+            "/extractors/{id}",
+            get(extractors::get).post(extractors::update),
+        )
+        .route(
+            "/extractors/{id}/versions",
+            get(extractors::list_versions).post(extractors::create_version),
+        )
+        .route(
+            "/extractors/{id}/versions/{version}",
+            get(extractors::get_version),
+        )
+        .route(
+            "/extract_runs",
+            get(extract_runs::list).post(extract_runs::create),
+        )
+        .route("/extract_runs/batch", post(extract_runs::create_batch))
+        .route(
+            "/extract_runs/{id}",
+            get(extract_runs::get).delete(extract_runs::delete),
+        )
+        .route("/extract_runs/{id}/cancel", post(extract_runs::cancel))
+        .route("/extract", post(extract_runs::extract_sync))
+        .route("/batch_runs/{id}", get(extract_runs::get_batch))
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(from_fn(envelope::envelope))
+        .with_state(state)
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("No route for `{}`", uri.path()))
+}

@@ -1,0 +1,251 @@
+//! Building extract runs from requests: resolving which config a run uses
+//! (inline, or an extractor version plus overrides), validating it before
+//! anything is stored, and checking priority and metadata.
+
+use quarry_model::enums::RunStatus;
+use quarry_model::ids::{EXTRACT_RUN, new_id};
+use quarry_model::requests::ExtractorRef;
+use quarry_model::time::now_ms;
+use quarry_store::{ExtractRunRecord, FileRecord};
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Default `priority` when a request gives none (middle of 1–100).
+pub const DEFAULT_PRIORITY: i64 = 50;
+/// Largest serialized `metadata` accepted.
+pub const MAX_METADATA_BYTES: usize = 10 * 1024;
+const USAGE_TAGS: &str = "extend:usage_tags";
+
+/// The config a run will use, and where it came from.
+#[derive(Debug, Clone)]
+pub struct RunSpec {
+    pub extractor_id: Option<String>,
+    pub extractor_version_id: Option<String>,
+    pub config: Value,
+}
+
+/// Resolves `extractor` xor `config` into a validated [`RunSpec`]. With
+/// neither, the run infers a schema from the document.
+pub async fn resolve_spec(
+    state: &AppState,
+    ws: &str,
+    extractor: Option<&ExtractorRef>,
+    config: Option<&Value>,
+) -> Result<RunSpec, ApiError> {
+    let spec = match (extractor, config) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request(
+                "`extractor` and `config` are mutually exclusive; send one of them",
+            ));
+        }
+        (Some(r), None) => {
+            if state.store.get_extractor(ws, &r.id).await?.is_none() {
+                return Err(ApiError::not_found("extractor", &r.id));
+            }
+            let selector = r.version.as_deref().unwrap_or("latest");
+            let version = state
+                .store
+                .get_version(ws, &r.id, selector)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::NotFound(format!(
+                        "version `{selector}` of extractor `{}` was not found",
+                        r.id
+                    ))
+                })?;
+            let mut config = version.config.clone();
+            if let Some(o) = &r.override_config {
+                if !o.is_object() {
+                    return Err(ApiError::bad_request(
+                        "extractor.overrideConfig must be an object",
+                    ));
+                }
+                merge_config(&mut config, o);
+            }
+            RunSpec {
+                extractor_id: Some(r.id.clone()),
+                extractor_version_id: Some(version.id),
+                config,
+            }
+        }
+        (None, Some(c)) => RunSpec {
+            extractor_id: None,
+            extractor_version_id: None,
+            config: c.clone(),
+        },
+        (None, None) => RunSpec {
+            extractor_id: None,
+            extractor_version_id: None,
+            config: Value::Object(Map::new()),
+        },
+    };
+    let config = with_defaults(spec.config);
+    check_config(&config)?;
+    Ok(RunSpec { config, ..spec })
+}
+
+/// Validates an ExtractConfig, answering 400 with the offending JSON path.
+pub fn check_config(config: &Value) -> Result<(), ApiError> {
+    quarry_extract::validate_config(config).map_err(|e| ApiError::bad_request(e.to_string()))
+}
+
+/// Applies documented defaults so runs echo the effective config.
+pub fn with_defaults(mut config: Value) -> Value {
+    if let Some(o) = config.as_object_mut() {
+        o.entry("baseProcessor")
+            .or_insert_with(|| Value::String("extraction_performance".into()));
+    }
+    config
+}
+
+/// Merges `overrides` over `base`: top-level keys replace, except
+/// `advancedOptions`, whose keys are merged one level deep.
+fn merge_config(base: &mut Value, overrides: &Value) {
+    let (Some(b), Some(o)) = (base.as_object_mut(), overrides.as_object()) else {
+        return;
+    };
+    for (k, v) in o {
+        match (k.as_str(), b.get_mut(k)) {
+            ("advancedOptions", Some(Value::Object(existing))) if v.is_object() => {
+                for (ik, iv) in v.as_object().into_iter().flatten() {
+                    existing.insert(ik.clone(), iv.clone());
+                }
+            }
+            _ => {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+/// `priority` defaulted and range-checked (1–100, lower runs first).
+pub fn check_priority(p: Option<i64>) -> Result<i64, ApiError> {
+    match p {
+        None => Ok(DEFAULT_PRIORITY),
+        Some(p) if (1..=100).contains(&p) => Ok(p),
+        Some(p) => Err(ApiError::bad_request(format!(
+            "priority must be between 1 and 100 (lower runs first); got {p}"
+        ))),
+    }
+}
+
+/// Checks `metadata` (an object of at most 10 KB) and sanitises
+/// `extend:usage_tags`: an array of strings keeping only letters, digits,
+/// `-` and `_`, as the hosted API documents.
+pub fn check_metadata(m: Option<Value>, field: &str) -> Result<Option<Value>, ApiError> {
+    let Some(mut m) = m else { return Ok(None) };
+    let Some(obj) = m.as_object_mut() else {
+        return Err(ApiError::bad_request(format!(
+            "{field} must be a JSON object"
+        )));
+    };
+    if let Some(tags) = obj.get_mut(USAGE_TAGS) {
+        let Some(list) = tags.as_array_mut() else {
+            return Err(ApiError::bad_request(format!(
+                "{field}.{USAGE_TAGS} must be an array of strings"
+            )));
+        };
+        for t in list.iter_mut() {
+            let Some(s) = t.as_str() else {
+                return Err(ApiError::bad_request(format!(
+                    "{field}.{USAGE_TAGS} must be an array of strings"
+                )));
+            };
+            let clean: String = s
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            *t = Value::String(clean);
+        }
+    }
+    let size = m.to_string().len();
+    if size > MAX_METADATA_BYTES {
+        return Err(ApiError::bad_request(format!(
+            "{field} is {size} bytes; the limit is {MAX_METADATA_BYTES} bytes"
+        )));
+    }
+    Ok(Some(m))
+}
+
+/// A new `PENDING` run record.
+pub fn new_run(
+    ws: &str,
+    spec: &RunSpec,
+    file: &FileRecord,
+    priority: i64,
+    metadata: Option<Value>,
+    batch_id: Option<&str>,
+) -> ExtractRunRecord {
+    let now = now_ms();
+    ExtractRunRecord {
+        id: new_id(EXTRACT_RUN),
+        workspace_id: ws.to_string(),
+        status: RunStatus::Pending,
+        priority,
+        extractor_id: spec.extractor_id.clone(),
+        extractor_version_id: spec.extractor_version_id.clone(),
+        file_id: Some(file.id.clone()),
+        file_name: Some(file.name.clone()),
+        batch_id: batch_id.map(str::to_string),
+        source: if batch_id.is_some() {
+            "BATCH_PROCESSOR_RUN"
+        } else {
+            "API"
+        }
+        .to_string(),
+        source_id: batch_id.map(str::to_string),
+        config: spec.config.clone(),
+        metadata,
+        output: None,
+        initial_output: None,
+        reviewed_output: None,
+        edits: None,
+        reviewed: false,
+        edited: false,
+        failure_reason: None,
+        failure_message: None,
+        parse_run_id: None,
+        usage: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn overrides_merge_advanced_options_one_level() {
+        let mut base = json!({"schema": {"a": 1}, "advancedOptions": {"citationsEnabled": true, "pageRanges": []}});
+        merge_config(
+            &mut base,
+            &json!({"advancedOptions": {"citationsEnabled": false}, "extractionRules": "x"}),
+        );
+        assert_eq!(
+            base,
+            json!({"schema": {"a": 1}, "advancedOptions": {"citationsEnabled": false, "pageRanges": []}, "extractionRules": "x"})
+        );
+    }
+
+    #[test]
+    fn priority_and_metadata_are_checked() {
+        assert_eq!(check_priority(None).expect("default"), 50);
+        assert!(check_priority(Some(0)).is_err());
+        assert!(check_priority(Some(101)).is_err());
+        let m = check_metadata(
+            Some(json!({"extend:usage_tags": ["prod!", "team eng"]})),
+            "metadata",
+        )
+        .expect("ok")
+        .expect("some");
+        assert_eq!(m["extend:usage_tags"], json!(["prod", "teameng"]));
+        assert!(check_metadata(Some(json!([1])), "metadata").is_err());
+        let big = json!({"x": "y".repeat(MAX_METADATA_BYTES)});
+        assert!(check_metadata(Some(big), "metadata").is_err());
+    }
+}

@@ -1,0 +1,34 @@
+//! Shared application state handed to handlers and workers.
+
+use std::sync::Arc;
+
+use quarry_store::{BlobStore, FsBlobStore, SqlStore, Store};
+use tokio::sync::Notify;
+
+use crate::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub config: Arc<Config>,
+    /// Wakes idle in-process workers when a job is enqueued, so small runs
+    /// start at once instead of at the next poll.
+    pub jobs_ready: Arc<Notify>,
+}
+
+impl AppState {
+    /// Opens the configured database (running migrations) and blob store.
+    pub async fn open(config: Config) -> Result<Self, quarry_store::StoreError> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let url = config.database_url();
+        let store = SqlStore::connect(&url, None).await?;
+        let blobs = FsBlobStore::new(config.data_dir.join("blobs"))?;
+        Ok(Self {
+            store: Arc::new(store),
+            blobs: Arc::new(blobs),
+            config: Arc::new(config),
+            jobs_ready: Arc::new(Notify::new()),
+        })
+    }
+}

@@ -1,0 +1,156 @@
+//! Durable state of Quarry.
+//!
+//! * [`Store`] — metadata (workspaces, keys, files, extractors, runs) and the
+//!   job queue, in one database so that a run and its job are written in the
+//!   same transaction: a run acknowledged to a client can never be lost.
+//!   [`SqlStore`] implements it for SQLite (embedded default) and PostgreSQL
+//!   (scale-out) through `sqlx`'s `Any` driver; the SQL is shared and only the
+//!   job-claim statement differs (`FOR UPDATE SKIP LOCKED` on Postgres).
+//! * [`BlobStore`] — document bytes addressed by their SHA-256, so the same
+//!   upload stored twice costs one copy.
+//!
+//! The queue uses leases: a worker claims a job for a lease period, extends it
+//! with heartbeats, and completes it only while it still holds the lease. An
+//! expired lease makes the job claimable again; completion by a worker whose
+//! lease was taken over is refused, so a run never gets two terminal results.
+
+mod blob;
+mod error;
+mod page;
+mod records;
+mod sql;
+
+use async_trait::async_trait;
+use quarry_model::enums::ReleaseType;
+
+pub use blob::{BlobStore, FsBlobStore, sha256_hex};
+pub use error::StoreError;
+pub use page::{Page, PageRequest};
+pub use records::*;
+pub use sql::{Dialect, SqlStore, redact as redact_url};
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Metadata store and job queue: the union of the per-resource traits below.
+/// Every read and write is scoped by workspace; an id from another workspace
+/// behaves exactly like a missing id. Import [`prelude`] to call the methods
+/// on an `Arc<dyn Store>`.
+pub trait Store: KeyStore + FileStore + ExtractorStore + RunStore + JobQueue {}
+impl<T: KeyStore + FileStore + ExtractorStore + RunStore + JobQueue> Store for T {}
+
+/// The store traits, for `use quarry_store::prelude::*`.
+pub mod prelude {
+    pub use crate::{BlobStore, ExtractorStore, FileStore, JobQueue, KeyStore, RunStore, Store};
+}
+
+/// Workspaces and API keys.
+#[async_trait]
+pub trait KeyStore: Send + Sync + 'static {
+    async fn ensure_workspace(&self, id: &str, name: &str) -> Result<()>;
+    async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<()>;
+    /// The live (not revoked) key with this hash.
+    async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKeyRecord>>;
+}
+
+/// File metadata (bytes live in the [`BlobStore`]).
+#[async_trait]
+pub trait FileStore: Send + Sync + 'static {
+    async fn insert_file(&self, file: &FileRecord) -> Result<()>;
+    async fn get_file(&self, ws: &str, id: &str) -> Result<Option<FileRecord>>;
+    async fn list_files(
+        &self,
+        ws: &str,
+        name_contains: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<FileRecord>>;
+    /// Deletes the file row; returns it (so the caller can collect the blob).
+    async fn delete_file(&self, ws: &str, id: &str) -> Result<Option<FileRecord>>;
+    /// Whether any file row still references the blob `sha256`.
+    async fn blob_referenced(&self, sha256: &str) -> Result<bool>;
+}
+
+/// Extractors and their versions.
+#[async_trait]
+pub trait ExtractorStore: Send + Sync + 'static {
+    /// Inserts an extractor together with its draft version.
+    async fn insert_extractor(&self, ex: &ExtractorRecord, draft: &VersionRecord) -> Result<()>;
+    async fn get_extractor(&self, ws: &str, id: &str) -> Result<Option<ExtractorRecord>>;
+    async fn list_extractors(&self, ws: &str, page: &PageRequest) -> Result<Page<ExtractorRecord>>;
+    /// Renames and/or replaces the draft config. Returns the updated extractor.
+    async fn update_extractor(
+        &self,
+        ws: &str,
+        id: &str,
+        name: Option<&str>,
+        draft_config: Option<&serde_json::Value>,
+    ) -> Result<Option<ExtractorRecord>>;
+    /// Publishes a new numbered version from `config` (or the draft's config).
+    async fn publish_version(
+        &self,
+        ws: &str,
+        extractor_id: &str,
+        release: ReleaseType,
+        description: Option<&str>,
+        config: Option<&serde_json::Value>,
+    ) -> Result<Option<VersionRecord>>;
+    /// Resolves `draft`, `latest` (latest published, else draft), a number
+    /// like `1.0`, or a version id.
+    async fn get_version(
+        &self,
+        ws: &str,
+        extractor_id: &str,
+        selector: &str,
+    ) -> Result<Option<VersionRecord>>;
+    async fn get_version_by_id(&self, ws: &str, id: &str) -> Result<Option<VersionRecord>>;
+    async fn list_versions(
+        &self,
+        ws: &str,
+        extractor_id: &str,
+        page: &PageRequest,
+    ) -> Result<Page<VersionRecord>>;
+}
+
+/// Extract runs and batches.
+#[async_trait]
+pub trait RunStore: Send + Sync + 'static {
+    /// Inserts runs, their queue jobs and (optionally) the batch, atomically.
+    async fn create_runs(
+        &self,
+        runs: &[ExtractRunRecord],
+        batch: Option<&BatchRecord>,
+    ) -> Result<()>;
+    async fn get_run(&self, ws: &str, id: &str) -> Result<Option<ExtractRunRecord>>;
+    async fn list_runs(
+        &self,
+        ws: &str,
+        filter: &RunFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ExtractRunRecord>>;
+    /// Cancels a non-terminal run; see [`CancelOutcome`].
+    async fn cancel_run(&self, ws: &str, id: &str) -> Result<CancelOutcome>;
+    /// Deletes a run, its job and its outputs. `false` when it did not exist.
+    async fn delete_run(&self, ws: &str, id: &str) -> Result<bool>;
+    async fn get_batch(&self, ws: &str, id: &str) -> Result<Option<BatchSummary>>;
+}
+
+/// The leased job queue.
+#[async_trait]
+pub trait JobQueue: Send + Sync + 'static {
+    /// Claims the next runnable job (lowest priority number, then oldest),
+    /// including jobs whose lease expired with fewer than `max_attempts`
+    /// claims, and marks its run `PROCESSING`.
+    async fn claim_job(
+        &self,
+        worker: &str,
+        lease_ms: i64,
+        max_attempts: i64,
+    ) -> Result<Option<Lease>>;
+    /// Extends a lease and reports whether work should go on.
+    async fn heartbeat(&self, lease: &Lease, lease_ms: i64) -> Result<LeaseState>;
+    /// Writes the terminal result if `lease` is still held; see [`Completion`].
+    async fn complete_run(&self, lease: &Lease, result: &RunResult) -> Result<Completion>;
+    /// Fails runs whose jobs exhausted `max_attempts` leases. Returns their ids.
+    async fn fail_exhausted_jobs(&self, max_attempts: i64) -> Result<Vec<String>>;
+    /// Counts of queue jobs by state, for readiness and metrics.
+    async fn queue_depth(&self) -> Result<Vec<(String, i64)>>;
+}

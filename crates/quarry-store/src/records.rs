@@ -1,0 +1,174 @@
+//! Rows as the store reads and writes them. Times are Unix milliseconds;
+//! JSON documents (configs, outputs, metadata) are `serde_json::Value`.
+
+use quarry_model::enums::RunStatus;
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiKeyRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    /// Hex SHA-256 of the key; the key itself is never stored.
+    pub key_hash: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    /// Extend `FileType` (`PDF`, `TXT`, …) when detectable.
+    pub file_type: Option<String>,
+    pub mime: String,
+    pub size_bytes: i64,
+    /// Content address of the bytes in the blob store.
+    pub sha256: String,
+    pub page_count: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtractorRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionRecord {
+    pub id: String,
+    pub extractor_id: String,
+    pub workspace_id: String,
+    /// `draft` or `MAJOR.MINOR`.
+    pub version: String,
+    pub major: i64,
+    pub minor: i64,
+    pub description: Option<String>,
+    pub config: Value,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl VersionRecord {
+    pub fn is_draft(&self) -> bool {
+        self.version == "draft"
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtractRunRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub status: RunStatus,
+    /// 1–100, lower runs first.
+    pub priority: i64,
+    pub extractor_id: Option<String>,
+    pub extractor_version_id: Option<String>,
+    pub file_id: Option<String>,
+    /// Copied from the file so name filters and listings survive file deletion.
+    pub file_name: Option<String>,
+    pub batch_id: Option<String>,
+    pub source: String,
+    pub source_id: Option<String>,
+    /// The effective config the run uses (resolved at create time).
+    pub config: Value,
+    pub metadata: Option<Value>,
+    pub output: Option<Value>,
+    pub initial_output: Option<Value>,
+    pub reviewed_output: Option<Value>,
+    pub edits: Option<Value>,
+    pub reviewed: bool,
+    pub edited: bool,
+    pub failure_reason: Option<String>,
+    pub failure_message: Option<String>,
+    pub parse_run_id: Option<String>,
+    pub usage: Option<Value>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchRecord {
+    pub id: String,
+    pub workspace_id: String,
+    /// Which run family the batch holds (`extract_run`).
+    pub kind: String,
+    pub run_count: i64,
+    pub created_at: i64,
+}
+
+/// A batch with its aggregate status derived from its runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchSummary {
+    pub batch: BatchRecord,
+    pub status: RunStatus,
+}
+
+/// Exact-match filters of `GET /extract_runs`, plus a substring file filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunFilter {
+    pub status: Option<RunStatus>,
+    pub extractor_id: Option<String>,
+    pub batch_id: Option<String>,
+    pub source_id: Option<String>,
+    pub source: Option<String>,
+    pub file_name_contains: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelOutcome {
+    Cancelled(Box<ExtractRunRecord>),
+    /// The run exists but is already terminal.
+    NotCancellable(RunStatus),
+    NotFound,
+}
+
+/// A claimed job. `token` identifies this claim: once another worker claims
+/// the same job after expiry, this lease can no longer heartbeat or complete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lease {
+    pub job_seq: i64,
+    pub kind: String,
+    pub run_id: String,
+    pub workspace_id: String,
+    pub token: String,
+    pub attempt: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaseState {
+    /// Lease extended; keep working.
+    Held,
+    /// The run was cancelled or deleted; stop and complete nothing.
+    Cancelled,
+    /// Another worker owns the job now; stop and write nothing.
+    Lost,
+}
+
+/// Terminal result of processing a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResult {
+    pub status: RunStatus,
+    pub output: Option<Value>,
+    pub failure_reason: Option<String>,
+    pub failure_message: Option<String>,
+    pub parse_run_id: Option<String>,
+    pub usage: Option<Value>,
+    /// When set, replaces the stored config (e.g. a generated schema).
+    pub config: Option<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// The result is stored.
+    Stored,
+    /// The run was cancelled or deleted meanwhile; the job is closed.
+    Discarded,
+    /// The lease was lost; nothing was written.
+    LeaseLost,
+}

@@ -1,0 +1,113 @@
+//! File metadata rows.
+
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::SqlStore;
+use super::util::{Sql, args, finish_page, like_pattern, push_page, stmt};
+use crate::{FileRecord, FileStore, Page, PageRequest, Result};
+
+const COLUMNS: &str = "id, workspace_id, name, file_type, mime, size_bytes, sha256, page_count, \
+                       created_at, updated_at";
+
+fn from_row(r: &AnyRow) -> Result<FileRecord> {
+    Ok(FileRecord {
+        id: r.try_get("id")?,
+        workspace_id: r.try_get("workspace_id")?,
+        name: r.try_get("name")?,
+        file_type: r.try_get("file_type")?,
+        mime: r.try_get("mime")?,
+        size_bytes: r.try_get("size_bytes")?,
+        sha256: r.try_get("sha256")?,
+        page_count: r.try_get("page_count")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+#[async_trait]
+impl FileStore for SqlStore {
+    async fn insert_file(&self, f: &FileRecord) -> Result<()> {
+        stmt(
+            "INSERT INTO files (id, workspace_id, name, file_type, mime, size_bytes, sha256,
+                                page_count, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            args![
+                f.id.as_str(),
+                f.workspace_id.as_str(),
+                f.name.as_str(),
+                f.file_type.clone(),
+                f.mime.as_str(),
+                f.size_bytes,
+                f.sha256.as_str(),
+                f.page_count,
+                f.created_at,
+                f.updated_at
+            ],
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_file(&self, ws: &str, id: &str) -> Result<Option<FileRecord>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM files WHERE workspace_id = "
+        ));
+        sql.bind(ws).push(" AND id = ").bind(id);
+        sql.query()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
+    }
+
+    async fn list_files(
+        &self,
+        ws: &str,
+        name_contains: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<FileRecord>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM files WHERE workspace_id = "
+        ));
+        sql.bind(ws);
+        if let Some(n) = name_contains {
+            sql.push(" AND LOWER(name) LIKE ")
+                .bind(like_pattern(n))
+                .push(" ESCAPE '\\'");
+        }
+        push_page(&mut sql, page, "");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        Ok(finish_page(items, page, |f| {
+            (f.created_at, f.updated_at, f.id.clone())
+        }))
+    }
+
+    async fn delete_file(&self, ws: &str, id: &str) -> Result<Option<FileRecord>> {
+        let Some(file) = self.get_file(ws, id).await? else {
+            return Ok(None);
+        };
+        let done = stmt(
+            "DELETE FROM files WHERE workspace_id = $1 AND id = $2",
+            args![ws, id],
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok((done.rows_affected() > 0).then_some(file))
+    }
+
+    async fn blob_referenced(&self, sha256: &str) -> Result<bool> {
+        let row = stmt(
+            "SELECT COUNT(*) AS n FROM files WHERE sha256 = $1",
+            args![sha256],
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let n: i64 = row.try_get("n")?;
+        Ok(n > 0)
+    }
+}

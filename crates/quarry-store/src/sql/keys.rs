@@ -1,0 +1,61 @@
+//! Workspaces and API keys.
+
+use async_trait::async_trait;
+use quarry_model::time::now_ms;
+use sqlx::Row;
+
+use super::SqlStore;
+use super::util::{args, stmt};
+use crate::{ApiKeyRecord, KeyStore, Result};
+
+#[async_trait]
+impl KeyStore for SqlStore {
+    async fn ensure_workspace(&self, id: &str, name: &str) -> Result<()> {
+        stmt(
+            "INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO NOTHING",
+            args![id, name, now_ms()],
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<()> {
+        stmt(
+            "INSERT INTO api_keys (id, workspace_id, name, key_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (key_hash) DO NOTHING",
+            args![
+                key.id.as_str(),
+                key.workspace_id.as_str(),
+                key.name.as_str(),
+                key.key_hash.as_str(),
+                key.created_at
+            ],
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKeyRecord>> {
+        let row = stmt(
+            "SELECT id, workspace_id, name, key_hash, created_at FROM api_keys
+             WHERE key_hash = $1 AND revoked_at IS NULL",
+            args![key_hash],
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(ApiKeyRecord {
+                id: r.try_get("id")?,
+                workspace_id: r.try_get("workspace_id")?,
+                name: r.try_get("name")?,
+                key_hash: r.try_get("key_hash")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .transpose()
+    }
+}

@@ -1,0 +1,208 @@
+//! The leased job queue.
+//!
+//! A job row is `queued`, `leased` (with a random `lease_token` and an expiry),
+//! `done` or `dead`. Claiming picks the lowest priority number, then the
+//! oldest job, among queued jobs and leased jobs whose lease expired. On
+//! Postgres the pick uses `FOR UPDATE SKIP LOCKED`, so concurrent workers
+//! never block on or double-claim a row; SQLite has a single writer.
+//! Heartbeats and completion match on the lease token: after another worker
+//! re-claims an expired job, the old holder's writes match no row.
+
+use async_trait::async_trait;
+use quarry_model::enums::failure;
+use quarry_model::ids::new_id;
+use quarry_model::time::now_ms;
+use sqlx::Row;
+
+use super::runs::status_of;
+use super::util::{args, stmt, to_json_opt};
+use super::{Dialect, SqlStore};
+use crate::{Completion, JobQueue, Lease, LeaseState, Result, RunResult};
+
+const CLAIM_POSTGRES: &str = "UPDATE jobs SET state = 'leased', lease_token = $1, lease_owner = $2,
+        lease_expires_at = $3, attempts = attempts + 1, updated_at = $4
+    WHERE seq = (
+        SELECT seq FROM jobs
+        WHERE state = 'queued' OR (state = 'leased' AND lease_expires_at < $4 AND attempts < $5)
+        ORDER BY priority, seq LIMIT 1
+        FOR UPDATE SKIP LOCKED)
+    RETURNING seq, kind, run_id, workspace_id, attempts";
+
+const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'leased', lease_token = $1, lease_owner = $2,
+        lease_expires_at = $3, attempts = attempts + 1, updated_at = $4
+    WHERE seq = (
+        SELECT seq FROM jobs
+        WHERE state = 'queued' OR (state = 'leased' AND lease_expires_at < $4 AND attempts < $5)
+        ORDER BY priority, seq LIMIT 1)
+    RETURNING seq, kind, run_id, workspace_id, attempts";
+
+#[async_trait]
+impl JobQueue for SqlStore {
+    async fn claim_job(
+        &self,
+        worker: &str,
+        lease_ms: i64,
+        max_attempts: i64,
+    ) -> Result<Option<Lease>> {
+        let claim = match self.dialect {
+            Dialect::Postgres => CLAIM_POSTGRES,
+            Dialect::Sqlite => CLAIM_SQLITE,
+        };
+        loop {
+            let now = now_ms();
+            let token = new_id("lease_");
+            let mut tx = self.pool.begin().await?;
+            let Some(row) = stmt(
+                claim,
+                args![token.as_str(), worker, now + lease_ms, now, max_attempts],
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            else {
+                tx.commit().await?;
+                return Ok(None);
+            };
+            let lease = Lease {
+                job_seq: row.try_get("seq")?,
+                kind: row.try_get("kind")?,
+                run_id: row.try_get("run_id")?,
+                workspace_id: row.try_get("workspace_id")?,
+                token,
+                attempt: row.try_get("attempts")?,
+            };
+            let started = stmt(
+                "UPDATE extract_runs SET status = 'PROCESSING', updated_at = $1
+                 WHERE id = $2 AND status IN ('PENDING', 'PROCESSING')",
+                args![now, lease.run_id.as_str()],
+            )
+            .execute(&mut *tx)
+            .await?;
+            if started.rows_affected() == 1 {
+                tx.commit().await?;
+                return Ok(Some(lease));
+            }
+            // The run was cancelled or deleted while queued: close the job and look again.
+            stmt(
+                "UPDATE jobs SET state = 'done', updated_at = $1 WHERE seq = $2",
+                args![now, lease.job_seq],
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+        }
+    }
+
+    async fn heartbeat(&self, lease: &Lease, lease_ms: i64) -> Result<LeaseState> {
+        let now = now_ms();
+        let held = stmt(
+            "UPDATE jobs SET lease_expires_at = $1, updated_at = $2
+             WHERE seq = $3 AND lease_token = $4 AND state = 'leased'",
+            args![now + lease_ms, now, lease.job_seq, lease.token.as_str()],
+        )
+        .execute(&self.pool)
+        .await?;
+        if held.rows_affected() == 0 {
+            return Ok(LeaseState::Lost);
+        }
+        let status = stmt(
+            "SELECT status FROM extract_runs WHERE id = $1",
+            args![lease.run_id.as_str()],
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| r.try_get::<String, _>("status"))
+        .transpose()?;
+        match status.as_deref().map(status_of).transpose()? {
+            Some(s) if !s.is_terminal() => Ok(LeaseState::Held),
+            _ => Ok(LeaseState::Cancelled),
+        }
+    }
+
+    async fn complete_run(&self, lease: &Lease, r: &RunResult) -> Result<Completion> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let held = stmt(
+            "UPDATE jobs SET state = 'done', updated_at = $1
+             WHERE seq = $2 AND lease_token = $3 AND state = 'leased'",
+            args![now, lease.job_seq, lease.token.as_str()],
+        )
+        .execute(&mut *tx)
+        .await?;
+        if held.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(Completion::LeaseLost);
+        }
+        let stored = stmt(
+            "UPDATE extract_runs SET status = $1, output = $2, failure_reason = $3,
+                failure_message = $4, parse_run_id = $5, usage_json = $6,
+                config = COALESCE($7, config), updated_at = $8
+             WHERE id = $9 AND status = 'PROCESSING'",
+            args![
+                r.status.as_str(),
+                to_json_opt(r.output.as_ref()),
+                r.failure_reason.clone(),
+                r.failure_message.clone(),
+                r.parse_run_id.clone(),
+                to_json_opt(r.usage.as_ref()),
+                to_json_opt(r.config.as_ref()),
+                now,
+                lease.run_id.as_str()
+            ],
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(if stored.rows_affected() == 1 {
+            Completion::Stored
+        } else {
+            Completion::Discarded
+        })
+    }
+
+    async fn fail_exhausted_jobs(&self, max_attempts: i64) -> Result<Vec<String>> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let rows = stmt(
+            "UPDATE jobs SET state = 'dead', updated_at = $1
+             WHERE state = 'leased' AND lease_expires_at < $1 AND attempts >= $2
+             RETURNING run_id",
+            args![now, max_attempts],
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut failed = Vec::with_capacity(rows.len());
+        for row in rows {
+            let run_id: String = row.try_get("run_id")?;
+            let message = format!(
+                "processing was interrupted {max_attempts} times (the worker holding the run \
+                 stopped without finishing it)"
+            );
+            let done = stmt(
+                "UPDATE extract_runs SET status = 'FAILED', failure_reason = $1,
+                    failure_message = $2, updated_at = $3
+                 WHERE id = $4 AND status IN ('PENDING', 'PROCESSING')",
+                args![failure::INTERNAL_ERROR, message, now, run_id.as_str()],
+            )
+            .execute(&mut *tx)
+            .await?;
+            // A run cancelled while leased keeps its status and is not reported.
+            if done.rows_affected() == 1 {
+                failed.push(run_id);
+            }
+        }
+        tx.commit().await?;
+        Ok(failed)
+    }
+
+    async fn queue_depth(&self) -> Result<Vec<(String, i64)>> {
+        stmt(
+            "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state ORDER BY state",
+            vec![],
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
+        .collect()
+    }
+}

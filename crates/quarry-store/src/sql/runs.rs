@@ -1,0 +1,296 @@
+//! Extract runs and batches. A run and its queue job are inserted in one
+//! transaction, so every acknowledged run is durably queued.
+
+use async_trait::async_trait;
+use quarry_model::enums::RunStatus;
+use quarry_model::time::now_ms;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::SqlStore;
+use super::util::{Sql, args, finish_page, json_opt, json_req, like_pattern, push_page, stmt};
+use super::util::{to_json, to_json_opt};
+use crate::{
+    BatchRecord, BatchSummary, CancelOutcome, ExtractRunRecord, Page, PageRequest, Result,
+    RunFilter, RunStore, StoreError,
+};
+
+const COLUMNS: &str = "id, workspace_id, status, priority, extractor_id, extractor_version_id, \
+    file_id, file_name, batch_id, source, source_id, config, metadata, output, initial_output, \
+    reviewed_output, edits, reviewed, edited, failure_reason, failure_message, parse_run_id, \
+    usage_json, created_at, updated_at";
+
+pub(super) fn status_of(s: &str) -> Result<RunStatus> {
+    RunStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown run status `{s}`")))
+}
+
+fn from_row(r: &AnyRow) -> Result<ExtractRunRecord> {
+    let status: String = r.try_get("status")?;
+    let reviewed: i64 = r.try_get("reviewed")?;
+    let edited: i64 = r.try_get("edited")?;
+    Ok(ExtractRunRecord {
+        id: r.try_get("id")?,
+        workspace_id: r.try_get("workspace_id")?,
+        status: status_of(&status)?,
+        priority: r.try_get("priority")?,
+        extractor_id: r.try_get("extractor_id")?,
+        extractor_version_id: r.try_get("extractor_version_id")?,
+        file_id: r.try_get("file_id")?,
+        file_name: r.try_get("file_name")?,
+        batch_id: r.try_get("batch_id")?,
+        source: r.try_get("source")?,
+        source_id: r.try_get("source_id")?,
+        config: json_req(r, "config")?,
+        metadata: json_opt(r, "metadata")?,
+        output: json_opt(r, "output")?,
+        initial_output: json_opt(r, "initial_output")?,
+        reviewed_output: json_opt(r, "reviewed_output")?,
+        edits: json_opt(r, "edits")?,
+        reviewed: reviewed != 0,
+        edited: edited != 0,
+        failure_reason: r.try_get("failure_reason")?,
+        failure_message: r.try_get("failure_message")?,
+        parse_run_id: r.try_get("parse_run_id")?,
+        usage: json_opt(r, "usage_json")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// Aggregate status of a batch from its runs' status counts.
+fn batch_status(counts: &[(RunStatus, i64)]) -> RunStatus {
+    let n = |s: RunStatus| {
+        counts
+            .iter()
+            .filter(|(k, _)| *k == s)
+            .map(|(_, c)| c)
+            .sum::<i64>()
+    };
+    let total: i64 = counts.iter().map(|(_, c)| c).sum();
+    let (pending, processing) = (n(RunStatus::Pending), n(RunStatus::Processing));
+    if total == 0 || pending == total {
+        RunStatus::Pending
+    } else if pending + processing > 0 {
+        RunStatus::Processing
+    } else if n(RunStatus::Cancelled) == total {
+        RunStatus::Cancelled
+    } else if n(RunStatus::Failed) + n(RunStatus::Cancelled) == total {
+        RunStatus::Failed
+    } else {
+        RunStatus::Processed
+    }
+}
+
+#[async_trait]
+impl RunStore for SqlStore {
+    async fn create_runs(
+        &self,
+        runs: &[ExtractRunRecord],
+        batch: Option<&BatchRecord>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(b) = batch {
+            stmt(
+                "INSERT INTO batch_runs (id, workspace_id, kind, run_count, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+                args![
+                    b.id.as_str(),
+                    b.workspace_id.as_str(),
+                    b.kind.as_str(),
+                    b.run_count,
+                    b.created_at
+                ],
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        for r in runs {
+            stmt(
+                "INSERT INTO extract_runs (id, workspace_id, status, priority, extractor_id,
+                    extractor_version_id, file_id, file_name, batch_id, source, source_id, config,
+                    metadata, reviewed, edited, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $15)",
+                args![
+                    r.id.as_str(),
+                    r.workspace_id.as_str(),
+                    r.status.as_str(),
+                    r.priority,
+                    r.extractor_id.clone(),
+                    r.extractor_version_id.clone(),
+                    r.file_id.clone(),
+                    r.file_name.clone(),
+                    r.batch_id.clone(),
+                    r.source.as_str(),
+                    r.source_id.clone(),
+                    to_json(&r.config),
+                    to_json_opt(r.metadata.as_ref()),
+                    r.created_at,
+                    r.updated_at
+                ],
+            )
+            .execute(&mut *tx)
+            .await?;
+            stmt(
+                "INSERT INTO jobs (kind, run_id, workspace_id, priority, state, attempts,
+                                   created_at, updated_at)
+                 VALUES ('extract_run', $1, $2, $3, 'queued', 0, $4, $4)",
+                args![
+                    r.id.as_str(),
+                    r.workspace_id.as_str(),
+                    r.priority,
+                    r.created_at
+                ],
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_run(&self, ws: &str, id: &str) -> Result<Option<ExtractRunRecord>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM extract_runs WHERE workspace_id = "
+        ));
+        sql.bind(ws).push(" AND id = ").bind(id);
+        sql.query()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
+    }
+
+    async fn list_runs(
+        &self,
+        ws: &str,
+        f: &RunFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ExtractRunRecord>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM extract_runs WHERE workspace_id = "
+        ));
+        sql.bind(ws);
+        if let Some(s) = f.status {
+            sql.push(" AND status = ").bind(s.as_str());
+        }
+        let exact = [
+            ("extractor_id", &f.extractor_id),
+            ("batch_id", &f.batch_id),
+            ("source_id", &f.source_id),
+            ("source", &f.source),
+        ];
+        for (col, v) in exact {
+            if let Some(v) = v {
+                sql.push(&format!(" AND {col} = ")).bind(v.as_str());
+            }
+        }
+        if let Some(n) = &f.file_name_contains {
+            sql.push(" AND LOWER(file_name) LIKE ")
+                .bind(like_pattern(n))
+                .push(" ESCAPE '\\'");
+        }
+        push_page(&mut sql, page, "");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        Ok(finish_page(items, page, |r| {
+            (r.created_at, r.updated_at, r.id.clone())
+        }))
+    }
+
+    async fn cancel_run(&self, ws: &str, id: &str) -> Result<CancelOutcome> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let done = stmt(
+            "UPDATE extract_runs SET status = 'CANCELLED', updated_at = $1
+             WHERE workspace_id = $2 AND id = $3 AND status IN ('PENDING', 'PROCESSING')",
+            args![now, ws, id],
+        )
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() > 0 {
+            // A queued job is closed now; a leased one is closed by its worker,
+            // which sees the cancellation at its next heartbeat.
+            stmt(
+                "UPDATE jobs SET state = 'done', updated_at = $1 WHERE run_id = $2 AND state = 'queued'",
+                args![now, id],
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        match self.get_run(ws, id).await? {
+            None => Ok(CancelOutcome::NotFound),
+            Some(run) if done.rows_affected() > 0 => Ok(CancelOutcome::Cancelled(Box::new(run))),
+            Some(run) => Ok(CancelOutcome::NotCancellable(run.status)),
+        }
+    }
+
+    async fn delete_run(&self, ws: &str, id: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = stmt(
+            "DELETE FROM extract_runs WHERE workspace_id = $1 AND id = $2",
+            args![ws, id],
+        )
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() > 0 {
+            stmt("DELETE FROM jobs WHERE run_id = $1", args![id])
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn get_batch(&self, ws: &str, id: &str) -> Result<Option<BatchSummary>> {
+        let Some(row) = stmt(
+            "SELECT id, workspace_id, kind, run_count, created_at FROM batch_runs
+             WHERE workspace_id = $1 AND id = $2",
+            args![ws, id],
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let batch = BatchRecord {
+            id: row.try_get("id")?,
+            workspace_id: row.try_get("workspace_id")?,
+            kind: row.try_get("kind")?,
+            run_count: row.try_get("run_count")?,
+            created_at: row.try_get("created_at")?,
+        };
+        let counts = stmt(
+            "SELECT status, COUNT(*) AS n FROM extract_runs WHERE batch_id = $1 GROUP BY status",
+            args![id],
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let s: String = r.try_get("status")?;
+            Ok((status_of(&s)?, r.try_get::<i64, _>("n")?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+        Ok(Some(BatchSummary {
+            status: batch_status(&counts),
+            batch,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use RunStatus::*;
+
+    #[test]
+    fn batch_status_aggregates_runs() {
+        assert_eq!(batch_status(&[(Pending, 3)]), Pending);
+        assert_eq!(batch_status(&[(Pending, 1), (Processed, 2)]), Processing);
+        assert_eq!(batch_status(&[(Processed, 2), (Failed, 1)]), Processed);
+        assert_eq!(batch_status(&[(Failed, 2), (Cancelled, 1)]), Failed);
+        assert_eq!(batch_status(&[(Cancelled, 2)]), Cancelled);
+    }
+}

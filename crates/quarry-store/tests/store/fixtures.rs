@@ -1,0 +1,98 @@
+//! Records and small steps shared by the cases.
+
+use quarry_model::enums::RunStatus;
+use quarry_model::ids::{EXTRACT_RUN, new_id};
+use quarry_model::time::now_ms;
+use quarry_store::prelude::*;
+use quarry_store::{ExtractRunRecord, Lease, RunResult};
+use serde_json::{Value, json};
+
+pub const WS: &str = "ws_main";
+pub const OTHER_WS: &str = "ws_other";
+/// A fixed past instant for records whose times the test controls.
+pub const BASE_MS: i64 = 1_700_000_000_000;
+/// Long enough that it never expires during a test.
+pub const LONG_LEASE_MS: i64 = 60_000;
+pub const MAX_ATTEMPTS: i64 = 3;
+/// A lease short enough to expire in a fast test, and a wait that outlasts it.
+pub const SHORT_LEASE_MS: i64 = 150;
+pub const PAST_SHORT_LEASE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// A pending API run in [`WS`].
+pub fn run(priority: i64, created_at: i64) -> ExtractRunRecord {
+    ExtractRunRecord {
+        id: new_id(EXTRACT_RUN),
+        workspace_id: WS.to_string(),
+        status: RunStatus::Pending,
+        priority,
+        extractor_id: None,
+        extractor_version_id: None,
+        file_id: None,
+        file_name: None,
+        batch_id: None,
+        source: "API".to_string(),
+        source_id: None,
+        config: json!({"fields": {"total": {"type": "number"}}}),
+        metadata: None,
+        output: None,
+        initial_output: None,
+        reviewed_output: None,
+        edits: None,
+        reviewed: false,
+        edited: false,
+        failure_reason: None,
+        failure_message: None,
+        parse_run_id: None,
+        usage: None,
+        created_at,
+        updated_at: created_at,
+    }
+}
+
+/// Creates one pending run per priority, in order; returns their ids.
+pub async fn enqueue(store: &dyn Store, priorities: &[i64]) -> Vec<String> {
+    let now = now_ms();
+    let runs: Vec<_> = priorities.iter().map(|&p| run(p, now)).collect();
+    store.create_runs(&runs, None).await.expect("create runs");
+    runs.into_iter().map(|r| r.id).collect()
+}
+
+/// Claims with a lease that outlasts the test.
+pub async fn claim(store: &dyn Store, worker: &str) -> Option<Lease> {
+    store
+        .claim_job(worker, LONG_LEASE_MS, MAX_ATTEMPTS)
+        .await
+        .expect("claim job")
+}
+
+pub async fn run_in_ws(store: &dyn Store, id: &str) -> ExtractRunRecord {
+    store
+        .get_run(WS, id)
+        .await
+        .expect("get run")
+        .unwrap_or_else(|| panic!("run {id} exists"))
+}
+
+pub fn processed(output: Value) -> RunResult {
+    RunResult {
+        status: RunStatus::Processed,
+        output: Some(output),
+        failure_reason: None,
+        failure_message: None,
+        parse_run_id: None,
+        usage: Some(json!({"credits": 1})),
+        config: None,
+    }
+}
+
+pub fn failed(message: &str) -> RunResult {
+    RunResult {
+        status: RunStatus::Failed,
+        output: None,
+        failure_reason: Some("FAILED_TO_PROCESS_FILE".to_string()),
+        failure_message: Some(message.to_string()),
+        parse_run_id: None,
+        usage: None,
+        config: None,
+    }
+}
