@@ -40,7 +40,10 @@ fn normalize(node: &Value) -> Value {
     };
     let mut out = Map::new();
     for (key, value) in obj {
-        if key.starts_with("extend:") || key == "$schema" {
+        if key.starts_with("extend:")
+            || key == "$schema"
+            || crate::schema::keywords::GUIDANCE_ONLY.contains(&key.as_str())
+        {
             continue;
         }
         let value = match key.as_str() {

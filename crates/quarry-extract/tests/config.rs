@@ -6,14 +6,7 @@ use quarry_extract::validate_config;
 use serde_json::{Value, json};
 
 fn assert_rejected(config: Value, path: &str, message_part: &str) {
-    let e = validate_config(&config).expect_err("config should be rejected");
-    assert_eq!(e.path, path, "path of {e}");
-    assert!(
-        e.message.contains(message_part),
-        "message {:?} lacks {:?}",
-        e.message,
-        message_part
-    );
+    common::assert_error(validate_config(&config), path, message_part);
 }
 
 #[test]

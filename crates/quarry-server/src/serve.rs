@@ -18,6 +18,15 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = TcpListener::bind(state.config.bind).await?;
+    serve_on(listener, state, shutdown).await
+}
+
+/// Like [`serve`], on an already bound listener (tests bind port 0 first).
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = spawn_workers(&state, state.config.workers, stop_rx);

@@ -46,6 +46,34 @@ const KNOWN: &[&str] = &[
     "extend:name",
     "extend:descriptions",
     "extend:type",
+    // Value constraints are accepted as guidance for the engine; outputs are
+    // not failed over them (see output.rs), matching the hosted API, which
+    // rejects only the keywords in UNSUPPORTED.
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
+/// Constraint keywords that guide extraction but never fail an output.
+pub(crate) const GUIDANCE_ONLY: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "format",
 ];
 
 /// Rejects unsupported and unknown keywords and mistyped annotations.

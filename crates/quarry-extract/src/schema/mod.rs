@@ -9,7 +9,7 @@
 //! hostile schema costs at most a few hundred KiB of work.
 
 mod extend_types;
-mod keywords;
+pub(crate) mod keywords;
 
 use serde_json::{Map, Value};
 

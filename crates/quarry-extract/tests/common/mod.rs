@@ -3,11 +3,24 @@
 
 #![allow(dead_code)]
 
+use quarry_extract::SchemaError;
 use quarry_parse::{BBox, Document};
 use serde_json::{Value, json};
 
 pub fn doc(text: &str) -> Document {
     quarry_parse::parse(text.as_bytes(), "x.txt", &Default::default()).expect("text parses")
+}
+
+/// Asserts a rejection at exactly `path` whose message contains `message_part`.
+pub fn assert_error(result: Result<(), SchemaError>, path: &str, message_part: &str) {
+    let e = result.expect_err("input should be rejected");
+    assert_eq!(e.path, path, "path of {e}");
+    assert!(
+        e.message.contains(message_part),
+        "message {:?} lacks {:?}",
+        e.message,
+        message_part
+    );
 }
 
 /// The box of the words of `line_text`'s line whose text is in `words`, united.

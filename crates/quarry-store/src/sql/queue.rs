@@ -9,7 +9,7 @@
 //! re-claims an expired job, the old holder's writes match no row.
 
 use async_trait::async_trait;
-use quarry_model::enums::failure;
+use quarry_model::enums::{RunStatus, failure};
 use quarry_model::ids::new_id;
 use quarry_model::time::now_ms;
 use sqlx::Row;
@@ -35,6 +35,20 @@ const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'leased', lease_token = $1, 
         WHERE state = 'queued' OR (state = 'leased' AND lease_expires_at < $4 AND attempts < $5)
         ORDER BY priority, seq LIMIT 1)
     RETURNING seq, kind, run_id, workspace_id, attempts";
+
+impl SqlStore {
+    /// Status of a run by id, `None` once the run is deleted.
+    async fn run_status(&self, run_id: &str) -> Result<Option<RunStatus>> {
+        stmt(
+            "SELECT status FROM extract_runs WHERE id = $1",
+            args![run_id],
+        )
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| status_of(&r.try_get::<String, _>("status")?))
+        .transpose()
+    }
+}
 
 #[async_trait]
 impl JobQueue for SqlStore {
@@ -101,18 +115,15 @@ impl JobQueue for SqlStore {
         )
         .execute(&self.pool)
         .await?;
+        let status = self.run_status(&lease.run_id).await?;
         if held.rows_affected() == 0 {
-            return Ok(LeaseState::Lost);
+            // Deleting a run deletes its job too; that is a cancellation.
+            return Ok(match status {
+                None => LeaseState::Cancelled,
+                Some(_) => LeaseState::Lost,
+            });
         }
-        let status = stmt(
-            "SELECT status FROM extract_runs WHERE id = $1",
-            args![lease.run_id.as_str()],
-        )
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| r.try_get::<String, _>("status"))
-        .transpose()?;
-        match status.as_deref().map(status_of).transpose()? {
+        match status {
             Some(s) if !s.is_terminal() => Ok(LeaseState::Held),
             _ => Ok(LeaseState::Cancelled),
         }
@@ -130,7 +141,10 @@ impl JobQueue for SqlStore {
         .await?;
         if held.rows_affected() == 0 {
             tx.rollback().await?;
-            return Ok(Completion::LeaseLost);
+            return Ok(match self.run_status(&lease.run_id).await? {
+                None => Completion::Discarded,
+                Some(_) => Completion::LeaseLost,
+            });
         }
         let stored = stmt(
             "UPDATE extract_runs SET status = $1, output = $2, failure_reason = $3,
