@@ -69,7 +69,7 @@ pub async fn extractor_versions_publish_and_resolve(store: Arc<dyn Store>) {
         )
         .await
         .expect("list extractors");
-    assert_eq!(listed.items, [ex.clone()]);
+    assert_eq!(listed.items, std::slice::from_ref(&ex));
 
     // Nothing published yet: `latest` is the draft.
     assert_eq!(version(store, &ex.id, "latest").await, Some(draft.clone()));

@@ -203,7 +203,7 @@ pub async fn exhausted_attempts_fail_the_run(store: Arc<dyn Store>) {
     );
     assert_eq!(
         store.fail_exhausted_jobs(max).await.expect("sweep"),
-        [id.clone()]
+        std::slice::from_ref(&id)
     );
     let run = run_in_ws(store, &id).await;
     assert_eq!(run.status, RunStatus::Failed);

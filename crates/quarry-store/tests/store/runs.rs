@@ -6,73 +6,84 @@ use quarry_model::enums::{RunStatus, SortBy, SortDir};
 use quarry_model::ids::{BATCH_RUN, new_id};
 use quarry_store::prelude::*;
 use quarry_store::{
-    BatchRecord, BatchSummary, CancelOutcome, Completion, ExtractRunRecord, PageRequest, RunFilter,
-    StoreError,
+    BatchRecord, BatchSummary, CancelOutcome, Completion, ExtractRunRecord, LeaseState,
+    PageRequest, RunFilter, StoreError,
 };
 use serde_json::json;
 
 use crate::fixtures::{BASE_MS, OTHER_WS, WS, claim, enqueue, failed, processed, run, run_in_ws};
 
+/// Run number `i` of the listing fixture: created at `BASE_MS + 10 i`.
+fn listed_run(
+    i: i64,
+    extractor_id: Option<&str>,
+    batch_id: Option<&str>,
+    source: &str,
+    source_id: Option<&str>,
+    file_name: Option<&str>,
+) -> ExtractRunRecord {
+    let mut r = run(50, BASE_MS + 10 * i);
+    r.extractor_id = extractor_id.map(str::to_string);
+    r.batch_id = batch_id.map(str::to_string);
+    r.source = source.to_string();
+    r.source_id = source_id.map(str::to_string);
+    r.file_name = file_name.map(str::to_string);
+    r.config = json!({"zeta": i, "alpha": {"b": [1, 2.5, "x"], "a": null}, "ünï": "çødé"});
+    r.metadata = Some(json!({"customer": format!("c{i}"), "tags": ["x", "y"]}));
+    r
+}
+
 /// Seven runs with distinct creation and update times (in different orders)
 /// and a spread of filterable fields, inserted out of creation order.
 fn seven_runs() -> Vec<ExtractRunRecord> {
-    let fields: [(Option<&str>, Option<&str>, &str, Option<&str>, Option<&str>); 7] = [
-        (Some("ex_a"), None, "API", None, Some("Invoice_A.pdf")),
-        (
+    const BATCH: &str = "BATCH_PROCESSOR_RUN";
+    let by_creation = [
+        listed_run(0, Some("ex_a"), None, "API", None, Some("Invoice_A.pdf")),
+        listed_run(
+            1,
             Some("ex_b"),
             Some("bpr_1"),
-            "BATCH_PROCESSOR_RUN",
+            BATCH,
             None,
             Some("receipt.png"),
         ),
-        (
+        listed_run(
+            2,
             Some("ex_a"),
             Some("bpr_1"),
-            "BATCH_PROCESSOR_RUN",
+            BATCH,
             None,
             Some("INVOICE-B.pdf"),
         ),
-        (None, None, "STUDIO", Some("src-1"), None),
-        (
+        listed_run(3, None, None, "STUDIO", Some("src-1"), None),
+        listed_run(
+            4,
             Some("ex_b"),
             None,
             "API",
             Some("src-1"),
             Some("contract.docx"),
         ),
-        (
+        listed_run(
+            5,
             Some("ex_a"),
             Some("bpr_2"),
-            "BATCH_PROCESSOR_RUN",
+            BATCH,
             Some("src-2"),
             Some("invoice_c.pdf"),
         ),
-        (None, None, "PLAYGROUND", None, Some("notes.txt")),
+        listed_run(6, None, None, "PLAYGROUND", None, Some("notes.txt")),
     ];
     let update_rank = [4, 6, 0, 5, 1, 3, 2];
-    let mut runs: Vec<_> = fields
-        .iter()
-        .enumerate()
-        .map(|(i, (extractor, batch, source, source_id, file_name))| {
-            let mut r = run(50, BASE_MS + 10 * i as i64);
+    let insert_order = [3, 0, 6, 1, 5, 2, 4];
+    insert_order
+        .into_iter()
+        .map(|i| {
+            let mut r = by_creation[i].clone();
             r.updated_at = BASE_MS + 1_000 + update_rank[i];
-            r.extractor_id = extractor.map(str::to_string);
-            r.batch_id = batch.map(str::to_string);
-            r.source = source.to_string();
-            r.source_id = source_id.map(str::to_string);
-            r.file_name = file_name.map(str::to_string);
-            r.config = json!({"zeta": i, "alpha": {"b": [1, 2.5, "x"], "a": null}, "ünï": "çødé"});
-            r.metadata = Some(json!({"customer": format!("c{i}"), "tags": ["x", "y"]}));
             r
         })
-        .collect();
-    let insert_order = [3, 0, 6, 1, 5, 2, 4];
-    runs.sort_by_key(|r| {
-        insert_order
-            .iter()
-            .position(|&i| r.created_at == BASE_MS + 10 * i)
-    });
-    runs
+        .collect()
 }
 
 /// Ids of `runs` matching `keep`, newest first.
@@ -243,7 +254,7 @@ pub async fn run_filters_and_paging(store: Arc<dyn Store>) {
         status: Some(RunStatus::Cancelled),
         ..Default::default()
     };
-    assert_eq!(by(f).await, [cancelled.clone()]);
+    assert_eq!(by(f).await, std::slice::from_ref(&cancelled));
     let f = RunFilter {
         status: Some(RunStatus::Pending),
         ..Default::default()
@@ -324,15 +335,16 @@ pub async fn delete_run_removes_its_job(store: Arc<dyn Store>) {
     let lease = claim(&*store, "w").await.expect("claim");
     assert_eq!(lease.run_id, ids[1], "the deleted run's job is gone");
 
-    // Deleting a run while a worker holds it: the worker writes nothing.
+    // Deleting a run while a worker holds it reads as a cancellation to the
+    // worker, which writes nothing.
     assert!(store.delete_run(WS, &ids[1]).await.expect("delete running"));
     let state = store.heartbeat(&lease, 60_000).await.expect("heartbeat");
-    assert_ne!(state, quarry_store::LeaseState::Held);
+    assert_eq!(state, LeaseState::Cancelled);
     let done = store
         .complete_run(&lease, &processed(json!({"late": 1})))
         .await
         .expect("complete");
-    assert_ne!(done, Completion::Stored);
+    assert_eq!(done, Completion::Discarded);
     assert_eq!(store.get_run(WS, &ids[1]).await.expect("get"), None);
 
     assert_eq!(
