@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{Path, State};
-use quarry_model::enums::{RUN_SOURCES, RunStatus, SortBy, SortDir};
+use quarry_model::enums::{RUN_SOURCES, RunStatus};
 use quarry_model::ids::{BATCH_RUN, new_id};
 use quarry_model::requests::{CreateExtractBatch, CreateExtractRun, FileSource};
 use quarry_model::resources::{BatchRun, Deleted, ExtractRun, ListResponse};
@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::ingest::resolve_file_input;
-use crate::routes::paging::page_request;
+use crate::routes::paging::PageQuery;
 use crate::runs::{check_metadata, check_priority, new_run, resolve_spec};
 use crate::state::AppState;
 use crate::views::RunViews;
@@ -112,10 +112,8 @@ pub struct ListQuery {
     source_id: Option<String>,
     source: Option<String>,
     file_name_contains: Option<String>,
-    sort_by: Option<SortBy>,
-    sort_dir: Option<SortDir>,
-    next_page_token: Option<String>,
-    max_page_size: Option<i64>,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 pub async fn list(
@@ -131,12 +129,7 @@ pub async fn list(
             RUN_SOURCES.join(", ")
         )));
     }
-    let page = page_request(
-        q.sort_by,
-        q.sort_dir,
-        q.max_page_size,
-        q.next_page_token.as_deref(),
-    )?;
+    let page = q.page.request()?;
     let filter = RunFilter {
         status: q.status,
         extractor_id: q.extractor_id,

@@ -2,19 +2,17 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use quarry_model::enums::{SortBy, SortDir};
 use quarry_model::ids::{EXTRACTOR, EXTRACTOR_VERSION, new_id};
 use quarry_model::requests::{CreateExtractor, CreateExtractorVersion, UpdateExtractor};
 use quarry_model::resources::{Extractor, ExtractorVersion, ListResponse};
 use quarry_model::time::now_ms;
 use quarry_store::{ExtractorRecord, VersionRecord};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery};
-use crate::routes::paging::page_request;
+use crate::routes::paging::PageQuery;
 use crate::runs::{check_config, with_defaults};
 use crate::state::AppState;
 use crate::views::{extractor_summary, extractor_view, version_view};
@@ -127,26 +125,12 @@ pub async fn update(
     Ok(Json(extractor_view(&state, &e).await?))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListQuery {
-    sort_by: Option<SortBy>,
-    sort_dir: Option<SortDir>,
-    next_page_token: Option<String>,
-    max_page_size: Option<i64>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<ListResponse<Extractor>>, ApiError> {
-    let page = page_request(
-        q.sort_by,
-        q.sort_dir,
-        q.max_page_size,
-        q.next_page_token.as_deref(),
-    )?;
+    let page = q.request()?;
     let list = state
         .store
         .list_extractors(&caller.workspace_id, &page)
@@ -196,27 +180,14 @@ pub async fn get_version(
     Ok(Json(version_view(&v, true)))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VersionListQuery {
-    sort_dir: Option<SortDir>,
-    next_page_token: Option<String>,
-    max_page_size: Option<i64>,
-}
-
 pub async fn list_versions(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<VersionListQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<ListResponse<ExtractorVersion>>, ApiError> {
     find(&state, &caller.workspace_id, &id).await?;
-    let page = page_request(
-        None,
-        q.sort_dir,
-        q.max_page_size,
-        q.next_page_token.as_deref(),
-    )?;
+    let page = q.by_creation()?;
     let list = state
         .store
         .list_versions(&caller.workspace_id, &id, &page)

@@ -5,7 +5,6 @@ use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::Response;
-use quarry_model::enums::{SortBy, SortDir};
 use quarry_model::resources::{Deleted, FileObject, ListResponse};
 use serde::Deserialize;
 
@@ -13,7 +12,7 @@ use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::extract::ApiQuery;
 use crate::ingest::store_file;
-use crate::routes::paging::page_request;
+use crate::routes::paging::PageQuery;
 use crate::state::AppState;
 use crate::views::file_view;
 
@@ -60,10 +59,8 @@ pub async fn get(
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
     name_contains: Option<String>,
-    sort_by: Option<SortBy>,
-    sort_dir: Option<SortDir>,
-    next_page_token: Option<String>,
-    max_page_size: Option<i64>,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
 pub async fn list(
@@ -71,12 +68,7 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<ListResponse<FileObject>>, ApiError> {
-    let page = page_request(
-        q.sort_by,
-        q.sort_dir,
-        q.max_page_size,
-        q.next_page_token.as_deref(),
-    )?;
+    let page = q.page.request()?;
     let files = state
         .store
         .list_files(&caller.workspace_id, q.name_contains.as_deref(), &page)

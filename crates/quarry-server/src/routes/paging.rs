@@ -2,6 +2,7 @@
 
 use quarry_model::enums::{SortBy, SortDir};
 use quarry_store::PageRequest;
+use serde::Deserialize;
 
 use crate::error::ApiError;
 
@@ -31,4 +32,45 @@ pub fn page_request(
         size as u32,
     )
     .with_token(token)?)
+}
+
+/// The paging and sorting parameters every list endpoint accepts; list
+/// queries embed it with `#[serde(flatten)]`. `maxPageSize` is read as text
+/// because flattened query fields arrive as strings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageQuery {
+    sort_by: Option<SortBy>,
+    sort_dir: Option<SortDir>,
+    next_page_token: Option<String>,
+    max_page_size: Option<String>,
+}
+
+impl PageQuery {
+    /// The page request, ignoring `sortBy` (for lists that only sort by creation).
+    pub fn by_creation(&self) -> Result<PageRequest, ApiError> {
+        self.build(None)
+    }
+
+    pub fn request(&self) -> Result<PageRequest, ApiError> {
+        self.build(self.sort_by)
+    }
+
+    fn build(&self, sort_by: Option<SortBy>) -> Result<PageRequest, ApiError> {
+        let size = self
+            .max_page_size
+            .as_deref()
+            .map(|s| {
+                s.trim().parse::<i64>().map_err(|_| {
+                    ApiError::bad_request(format!("maxPageSize must be an integer; got `{s}`"))
+                })
+            })
+            .transpose()?;
+        page_request(
+            sort_by,
+            self.sort_dir,
+            size,
+            self.next_page_token.as_deref(),
+        )
+    }
 }
