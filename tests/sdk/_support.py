@@ -126,9 +126,14 @@ def assert_matches_schema(value: Dict[str, Any], schema: Dict[str, Any]) -> None
 
 def assert_invoice_extracted(run: Any, schema: Optional[Dict[str, Any]] = None) -> None:
     assert run.status == "PROCESSED", f"run {run.id} ended {run.status}: {run.failure_reason} {run.failure_message}"
+    schema = schema or invoice_schema()
     value = output_value(run)
-    assert_matches_schema(value, schema or invoice_schema())
+    assert_matches_schema(value, schema)
     assert value == INVOICE_EXPECTED
+    # output.metadata is keyed by field path; for a flat schema, by property name.
+    meta = run.output.metadata
+    assert isinstance(meta, dict), f"output.metadata is not an object: {meta!r}"
+    assert set(meta) <= set(schema["properties"]), f"unexpected metadata paths: {sorted(set(meta) - set(schema['properties']))}"
 
 
 def assert_error_body(body: Any, code: str) -> Dict[str, Any]:

@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use quarry_server::Config;
 use quarry_server::keys::DEFAULT_WORKSPACE;
+use quarry_server::net::guard::AllowList;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -104,6 +105,13 @@ pub struct ServeArgs {
     /// (handy for curl); by default such requests get 400.
     #[arg(long, env = "QUARRY_DEFAULT_API_VERSION")]
     pub default_api_version: Option<String>,
+    /// Comma-separated CIDRs, IPs or host names that `file.url` downloads may
+    /// reach although they are internal (loopback, private, link-local, …).
+    #[arg(long, env = "QUARRY_URL_ALLOW", default_value = "")]
+    pub url_allow: String,
+    /// Time cap for downloading one `file.url`, in seconds.
+    #[arg(long, env = "QUARRY_FETCH_TIMEOUT_SECS", default_value_t = 60)]
+    pub fetch_timeout_secs: u64,
 }
 
 impl ServeArgs {
@@ -121,6 +129,9 @@ impl ServeArgs {
         c.max_body_bytes = self.max_body_mb.max(1) * 1024 * 1024;
         c.parse_limits.max_bytes = c.max_body_bytes;
         c.default_api_version = self.default_api_version.clone();
+        c.url_allow =
+            AllowList::parse(&self.url_allow).map_err(|e| anyhow::anyhow!("--url-allow: {e}"))?;
+        c.fetch_timeout = Duration::from_secs(self.fetch_timeout_secs.max(1));
         Ok(c)
     }
 }

@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::net::guard::AllowList;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Address the HTTP API listens on.
@@ -33,6 +35,11 @@ pub struct Config {
     pub default_api_version: Option<String>,
     /// Caps applied when parsing documents.
     pub parse_limits: quarry_parse::Limits,
+    /// Networks/hosts that `file.url` downloads may reach although they are
+    /// internal (loopback, private, …). Empty by default.
+    pub url_allow: AllowList,
+    /// Time cap for downloading one `file.url`.
+    pub fetch_timeout: Duration,
 }
 
 impl Config {
@@ -51,6 +58,8 @@ impl Config {
             max_body_bytes: 50 * 1024 * 1024,
             default_api_version: None,
             parse_limits: quarry_parse::Limits::default(),
+            url_allow: AllowList::default(),
+            fetch_timeout: Duration::from_secs(60),
         }
     }
 

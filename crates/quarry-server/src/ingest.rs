@@ -9,6 +9,7 @@ use quarry_parse::detect_kind;
 use quarry_store::FileRecord;
 
 use crate::error::ApiError;
+use crate::net::fetch::{check_url, name_from_url};
 use crate::state::AppState;
 
 /// Longest file name kept (longer names are truncated on a char boundary).
@@ -44,23 +45,45 @@ pub async fn store_file(
     Ok(file)
 }
 
-/// Resolves a run's `file` input to a stored file. `field` names the input in
-/// error messages (e.g. `inputs[3].file`).
+/// The document a new run will process.
+#[derive(Debug, Clone)]
+pub enum RunFile {
+    /// Already stored (upload, raw text, or a file id).
+    Stored(FileRecord),
+    /// To be downloaded by the worker, which fails the run if it cannot.
+    Remote { url: String, name: String },
+}
+
+/// Resolves a run's `file` input. `field` names the input in error messages
+/// (e.g. `inputs[3].file`).
 pub async fn resolve_file_input(
     state: &AppState,
     ws: &str,
     input: &FileInput,
     field: &str,
-) -> Result<FileRecord, ApiError> {
-    match input
+) -> Result<RunFile, ApiError> {
+    let source = input
         .source()
-        .map_err(|m| ApiError::bad_request(format!("{field}: {m}")))?
-    {
+        .map_err(|m| ApiError::bad_request(format!("{field}: {m}")))?;
+    let file = match source {
+        FileSource::Url(raw) => {
+            let url =
+                check_url(raw).map_err(|e| ApiError::bad_request(format!("{field}.url: {e}")))?;
+            let name = input
+                .name
+                .clone()
+                .or_else(|| name_from_url(&url))
+                .map_or_else(|| "download".to_string(), |n| clean_name(&n));
+            return Ok(RunFile::Remote {
+                url: url.to_string(),
+                name,
+            });
+        }
         FileSource::Id(id) => state
             .store
             .get_file(ws, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("file", id)),
+            .ok_or_else(|| ApiError::not_found("file", id))?,
         FileSource::Text(text) => {
             if text.trim().is_empty() {
                 return Err(ApiError::bad_request(format!("{field}.text is empty")));
@@ -71,13 +94,10 @@ pub async fn resolve_file_input(
             } else {
                 format!("{name}.txt")
             };
-            store_file(state, ws, &name, text.as_bytes()).await
+            store_file(state, ws, &name, text.as_bytes()).await?
         }
-        FileSource::Url(_) => Err(ApiError::bad_request(format!(
-            "{field}.url: fetching files by URL is not enabled on this server yet; upload the \
-             file with POST /files/upload and pass {{\"id\": …}}, or pass {{\"text\": …}}"
-        ))),
-    }
+    };
+    Ok(RunFile::Stored(file))
 }
 
 fn clean_name(name: &str) -> String {

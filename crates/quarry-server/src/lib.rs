@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod ingest;
 pub mod keys;
+pub mod net;
 pub mod routes;
 pub mod runs;
 pub mod serve;

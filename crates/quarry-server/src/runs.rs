@@ -6,10 +6,11 @@ use quarry_model::enums::RunStatus;
 use quarry_model::ids::{EXTRACT_RUN, new_id};
 use quarry_model::requests::ExtractorRef;
 use quarry_model::time::now_ms;
-use quarry_store::{ExtractRunRecord, FileRecord};
+use quarry_store::ExtractRunRecord;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::ingest::RunFile;
 use crate::state::AppState;
 
 /// Default `priority` when a request gives none (middle of 1–100).
@@ -173,7 +174,7 @@ pub fn check_metadata(m: Option<Value>, field: &str) -> Result<Option<Value>, Ap
 pub fn new_run(
     ws: &str,
     spec: &RunSpec,
-    file: &FileRecord,
+    file: &RunFile,
     priority: i64,
     metadata: Option<Value>,
     batch_id: Option<&str>,
@@ -186,8 +187,18 @@ pub fn new_run(
         priority,
         extractor_id: spec.extractor_id.clone(),
         extractor_version_id: spec.extractor_version_id.clone(),
-        file_id: Some(file.id.clone()),
-        file_name: Some(file.name.clone()),
+        file_id: match file {
+            RunFile::Stored(f) => Some(f.id.clone()),
+            RunFile::Remote { .. } => None,
+        },
+        file_name: Some(match file {
+            RunFile::Stored(f) => f.name.clone(),
+            RunFile::Remote { name, .. } => name.clone(),
+        }),
+        file_url: match file {
+            RunFile::Stored(_) => None,
+            RunFile::Remote { url, .. } => Some(url.clone()),
+        },
         batch_id: batch_id.map(str::to_string),
         source: if batch_id.is_some() {
             "BATCH_PROCESSOR_RUN"

@@ -6,6 +6,7 @@ use quarry_store::{BlobStore, FsBlobStore, SqlStore, Store};
 use tokio::sync::Notify;
 
 use crate::config::Config;
+use crate::net::fetch::Fetcher;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +16,8 @@ pub struct AppState {
     /// Wakes idle in-process workers when a job is enqueued, so small runs
     /// start at once instead of at the next poll.
     pub jobs_ready: Arc<Notify>,
+    /// Downloads `file.url` inputs under the SSRF guard.
+    pub fetcher: Arc<Fetcher>,
 }
 
 impl AppState {
@@ -27,6 +30,11 @@ impl AppState {
         Ok(Self {
             store: Arc::new(store),
             blobs: Arc::new(blobs),
+            fetcher: Arc::new(Fetcher::new(
+                config.url_allow.clone(),
+                config.parse_limits.max_bytes,
+                config.fetch_timeout,
+            )),
             config: Arc::new(config),
             jobs_ready: Arc::new(Notify::new()),
         })

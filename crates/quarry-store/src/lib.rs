@@ -131,6 +131,8 @@ pub trait RunStore: Send + Sync + 'static {
     /// Deletes a run, its job and its outputs. `false` when it did not exist.
     async fn delete_run(&self, ws: &str, id: &str) -> Result<bool>;
     async fn get_batch(&self, ws: &str, id: &str) -> Result<Option<BatchSummary>>;
+    /// Points a run created from a URL at the file its worker fetched.
+    async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()>;
 }
 
 /// The leased job queue.

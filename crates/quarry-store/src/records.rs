@@ -72,6 +72,9 @@ pub struct ExtractRunRecord {
     pub file_id: Option<String>,
     /// Copied from the file so name filters and listings survive file deletion.
     pub file_name: Option<String>,
+    /// For `file.url` inputs: the URL a worker fetches before processing;
+    /// `file_id` is set once the bytes are stored.
+    pub file_url: Option<String>,
     pub batch_id: Option<String>,
     pub source: String,
     pub source_id: Option<String>,

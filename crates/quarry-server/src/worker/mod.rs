@@ -9,10 +9,11 @@ mod usage;
 use std::time::Duration;
 
 use quarry_model::enums::failure;
-use quarry_store::{Completion, Lease, LeaseState, RunResult};
+use quarry_store::{Completion, ExtractRunRecord, FileRecord, Lease, LeaseState, RunResult};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::ingest::store_file;
 use crate::state::AppState;
 pub use pipeline::{Input, failed, process};
 pub use usage::{credits_per_page, usage_for};
@@ -152,9 +153,13 @@ async fn compute(state: &AppState, lease: &Lease) -> Option<RunResult> {
             ));
         }
     };
-    let file = match run.file_id.as_deref() {
-        Some(id) => state.store.get_file(ws, id).await.ok().flatten(),
-        None => None,
+    let file = match (run.file_id.as_deref(), run.file_url.as_deref()) {
+        (Some(id), _) => state.store.get_file(ws, id).await.ok().flatten(),
+        (None, Some(url)) => match download(state, &run, url).await {
+            Ok(file) => Some(file),
+            Err(failure) => return Some(failure),
+        },
+        (None, None) => None,
     };
     let Some(file) = file else {
         return Some(failed(
@@ -204,4 +209,40 @@ async fn compute(state: &AppState, lease: &Lease) -> Option<RunResult> {
             format!("Processing exceeded the {} s time limit", limit.as_secs()),
         ),
     })
+}
+
+/// Fetches a `file.url` input under the SSRF guard, stores it as a file and
+/// attaches it to the run. Any failure is the run's `FAILED` result.
+async fn download(
+    state: &AppState,
+    run: &ExtractRunRecord,
+    url: &str,
+) -> Result<FileRecord, RunResult> {
+    let cant = |e: String| {
+        failed(
+            failure::FAILED_TO_PROCESS_FILE,
+            format!("Could not download the file from {url}: {e}"),
+        )
+    };
+    let fetched = state
+        .fetcher
+        .fetch(url)
+        .await
+        .map_err(|e| cant(e.to_string()))?;
+    let name = run.file_name.clone().unwrap_or(fetched.name);
+    let ws = run.workspace_id.as_str();
+    let file = store_file(state, ws, &name, &fetched.bytes)
+        .await
+        .map_err(|e| cant(e.to_string()))?;
+    state
+        .store
+        .attach_file(ws, &run.id, &file)
+        .await
+        .map_err(|e| {
+            failed(
+                failure::INTERNAL_ERROR,
+                format!("Recording the downloaded file failed: {e}"),
+            )
+        })?;
+    Ok(file)
 }

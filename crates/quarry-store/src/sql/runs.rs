@@ -11,12 +11,12 @@ use super::SqlStore;
 use super::util::{Sql, args, finish_page, json_opt, json_req, like_pattern, push_page, stmt};
 use super::util::{to_json, to_json_opt};
 use crate::{
-    BatchRecord, BatchSummary, CancelOutcome, ExtractRunRecord, Page, PageRequest, Result,
-    RunFilter, RunStore, StoreError,
+    BatchRecord, BatchSummary, CancelOutcome, ExtractRunRecord, FileRecord, Page, PageRequest,
+    Result, RunFilter, RunStore, StoreError,
 };
 
 const COLUMNS: &str = "id, workspace_id, status, priority, extractor_id, extractor_version_id, \
-    file_id, file_name, batch_id, source, source_id, config, metadata, output, initial_output, \
+    file_id, file_name, file_url, batch_id, source, source_id, config, metadata, output, initial_output, \
     reviewed_output, edits, reviewed, edited, failure_reason, failure_message, parse_run_id, \
     usage_json, created_at, updated_at";
 
@@ -37,6 +37,7 @@ fn from_row(r: &AnyRow) -> Result<ExtractRunRecord> {
         extractor_version_id: r.try_get("extractor_version_id")?,
         file_id: r.try_get("file_id")?,
         file_name: r.try_get("file_name")?,
+        file_url: r.try_get("file_url")?,
         batch_id: r.try_get("batch_id")?,
         source: r.try_get("source")?,
         source_id: r.try_get("source_id")?,
@@ -107,9 +108,9 @@ impl RunStore for SqlStore {
         for r in runs {
             stmt(
                 "INSERT INTO extract_runs (id, workspace_id, status, priority, extractor_id,
-                    extractor_version_id, file_id, file_name, batch_id, source, source_id, config,
-                    metadata, reviewed, edited, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, 0, $14, $15)",
+                    extractor_version_id, file_id, file_name, file_url, batch_id, source, source_id,
+                    config, metadata, reviewed, edited, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, 0, $15, $16)",
                 args![
                     r.id.as_str(),
                     r.workspace_id.as_str(),
@@ -119,6 +120,7 @@ impl RunStore for SqlStore {
                     r.extractor_version_id.clone(),
                     r.file_id.clone(),
                     r.file_name.clone(),
+                    r.file_url.clone(),
                     r.batch_id.clone(),
                     r.source.as_str(),
                     r.source_id.clone(),
@@ -241,6 +243,17 @@ impl RunStore for SqlStore {
         }
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()> {
+        stmt(
+            "UPDATE extract_runs SET file_id = $1, file_name = $2, updated_at = $3
+             WHERE workspace_id = $4 AND id = $5",
+            args![file.id.as_str(), file.name.as_str(), now_ms(), ws, run_id],
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn get_batch(&self, ws: &str, id: &str) -> Result<Option<BatchSummary>> {

@@ -28,6 +28,7 @@ pub fn run(priority: i64, created_at: i64) -> ExtractRunRecord {
         extractor_id: None,
         extractor_version_id: None,
         file_id: None,
+        file_url: None,
         file_name: None,
         batch_id: None,
         source: "API".to_string(),
