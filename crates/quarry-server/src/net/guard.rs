@@ -106,9 +106,7 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let tail = || Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
     if let Some(v4) = ip.to_ipv4_mapped() {
         Some(v4)
-    } else if s[..6] == [0, 0, 0, 0, 0, 0] && !ip.is_loopback() && !ip.is_unspecified() {
-        Some(tail())
-    } else if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
+    } else if is_v4_compatible(ip) || (s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0; 4]) {
         Some(tail())
     } else if s[0] == 0x2002 {
         Some(Ipv4Addr::new(
@@ -120,6 +118,11 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     } else {
         None
     }
+}
+
+/// Deprecated `::a.b.c.d` form (but not `::` or `::1`).
+fn is_v4_compatible(ip: Ipv6Addr) -> bool {
+    ip.segments()[..6] == [0; 6] && !ip.is_loopback() && !ip.is_unspecified()
 }
 
 #[cfg(test)]
