@@ -4,6 +4,8 @@
 
 mod args;
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use clap::Parser;
 use quarry_server::keys::{DEFAULT_WORKSPACE, generate_key, register_key};
@@ -91,7 +93,8 @@ fn init_logging(format: LogFormat) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
