@@ -210,9 +210,17 @@ def quarry_bin() -> str:
 class Server:
     """A `quarry serve` process on a random local port with its own data dir."""
 
-    def __init__(self, binary: Optional[str] = None, *, workers: int = 2, api_key: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        binary: Optional[str] = None,
+        *,
+        workers: int = 2,
+        api_key: Optional[str] = None,
+        extra_args: Optional[List[str]] = None,
+    ) -> None:
         self.binary = binary or quarry_bin()
         self.workers = workers
+        self.extra_args = list(extra_args or [])
         self.api_key = api_key or f"qk_test_{secrets.token_hex(16)}"
         self.root: Optional[str] = None
         self.proc: Optional[subprocess.Popen] = None
@@ -237,6 +245,14 @@ class Server:
     def start(self, timeout: float = 30.0, attempts: int = 3) -> "Server":
         self.root = tempfile.mkdtemp(prefix="quarry-sdk-test-")
         os.makedirs(self.data_dir)
+        return self._launch(timeout, attempts)
+
+    def restart(self, timeout: float = 30.0) -> "Server":
+        """Stops the process (SIGTERM, graceful) and starts it again on the same data dir."""
+        self._terminate()
+        return self._launch(timeout, 3)
+
+    def _launch(self, timeout: float, attempts: int) -> "Server":
         last_error = ""
         for _ in range(attempts):
             self.port = free_port()
@@ -265,6 +281,7 @@ class Server:
             self.data_dir,
             "--workers",
             str(self.workers),
+            *self.extra_args,
         ]
         self._log.write(("$ " + " ".join(cmd) + "\n").encode())
         self._log.flush()

@@ -105,13 +105,50 @@ pub struct ServeArgs {
     /// (handy for curl); by default such requests get 400.
     #[arg(long, env = "QUARRY_DEFAULT_API_VERSION")]
     pub default_api_version: Option<String>,
-    /// Comma-separated CIDRs, IPs or host names that `file.url` downloads may
-    /// reach although they are internal (loopback, private, link-local, …).
+    #[command(flatten)]
+    pub outbound: OutboundArgs,
+}
+
+/// Outbound HTTP: `file.url` downloads and webhook deliveries.
+#[derive(Debug, Clone, Args)]
+pub struct OutboundArgs {
+    /// Comma-separated CIDRs, IPs or host names that `file.url` downloads and
+    /// webhook deliveries may reach although they are internal (loopback,
+    /// private, link-local, …).
     #[arg(long, env = "QUARRY_URL_ALLOW", default_value = "")]
     pub url_allow: String,
     /// Time cap for downloading one `file.url`, in seconds.
     #[arg(long, env = "QUARRY_FETCH_TIMEOUT_SECS", default_value_t = 60)]
     pub fetch_timeout_secs: u64,
+    /// Time cap for one webhook delivery attempt, in milliseconds.
+    #[arg(long, env = "QUARRY_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
+    pub webhook_timeout_ms: u64,
+    /// Attempts per webhook delivery before it is marked failed.
+    #[arg(long, env = "QUARRY_WEBHOOK_MAX_ATTEMPTS", default_value_t = 15)]
+    pub webhook_max_attempts: i64,
+    /// First webhook retry delay in milliseconds; doubles per attempt (±20 % jitter).
+    #[arg(long, env = "QUARRY_WEBHOOK_BACKOFF_BASE_MS", default_value_t = 1_000)]
+    pub webhook_backoff_base_ms: u64,
+    /// Longest webhook retry delay, in milliseconds.
+    #[arg(
+        long,
+        env = "QUARRY_WEBHOOK_BACKOFF_CAP_MS",
+        default_value_t = 3_600_000
+    )]
+    pub webhook_backoff_cap_ms: u64,
+}
+
+impl OutboundArgs {
+    pub fn apply(&self, c: &mut Config) -> anyhow::Result<()> {
+        c.url_allow =
+            AllowList::parse(&self.url_allow).map_err(|e| anyhow::anyhow!("--url-allow: {e}"))?;
+        c.fetch_timeout = Duration::from_secs(self.fetch_timeout_secs.max(1));
+        c.webhook_timeout = Duration::from_millis(self.webhook_timeout_ms.max(1));
+        c.webhook_max_attempts = self.webhook_max_attempts.max(1);
+        c.webhook_backoff_base = Duration::from_millis(self.webhook_backoff_base_ms.max(1));
+        c.webhook_backoff_cap = Duration::from_millis(self.webhook_backoff_cap_ms.max(1));
+        Ok(())
+    }
 }
 
 impl ServeArgs {
@@ -129,9 +166,7 @@ impl ServeArgs {
         c.max_body_bytes = self.max_body_mb.max(1) * 1024 * 1024;
         c.parse_limits.max_bytes = c.max_body_bytes;
         c.default_api_version = self.default_api_version.clone();
-        c.url_allow =
-            AllowList::parse(&self.url_allow).map_err(|e| anyhow::anyhow!("--url-allow: {e}"))?;
-        c.fetch_timeout = Duration::from_secs(self.fetch_timeout_secs.max(1));
+        self.outbound.apply(&mut c)?;
         Ok(c)
     }
 }
@@ -146,4 +181,6 @@ pub struct WorkerArgs {
     /// Seconds a claimed job stays leased between heartbeats.
     #[arg(long, env = "QUARRY_LEASE_SECS", default_value_t = 30)]
     pub lease_secs: u64,
+    #[command(flatten)]
+    pub outbound: OutboundArgs,
 }

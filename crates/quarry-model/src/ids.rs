@@ -13,6 +13,10 @@ pub const BATCH_RUN: &str = "bpr_";
 pub const REQUEST: &str = "req_";
 pub const WORKSPACE: &str = "ws_";
 pub const API_KEY: &str = "key_";
+pub const EVENT: &str = "evt_";
+pub const WEBHOOK_ENDPOINT: &str = "wh_";
+pub const WEBHOOK_SUBSCRIPTION: &str = "whes_";
+pub const SIGNING_SECRET: &str = "wss_";
 
 /// A fresh random id with `prefix`.
 pub fn new_id(prefix: &str) -> String {

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod requests;
 pub mod resources;
 pub mod time;
+pub mod webhooks;
 
 /// The only API version this server speaks.
 pub const API_VERSION: &str = "2026-02-09";

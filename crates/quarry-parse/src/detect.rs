@@ -70,14 +70,28 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> FileKind {
         || bytes.starts_with(b"MM\0*")
         || bytes.starts_with(b"BM")
         || (bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+        || ((bytes.starts_with(b"P5") || bytes.starts_with(b"P6"))
+            && bytes.get(2).is_some_and(u8::is_ascii_whitespace))
     {
         return FileKind::Image;
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return match ext.as_str() {
-            "xlsx" | "xlsm" | "ods" => FileKind::Excel,
+            "xlsx" | "xlsm" | "xlsb" | "ods" => FileKind::Excel,
             "pptx" => FileKind::Pptx,
-            _ => FileKind::Docx,
+            "docx" => FileKind::Docx,
+            // Unknown name: the entry names in the first local headers tell.
+            _ => {
+                let head = &bytes[..bytes.len().min(64 * 1024)];
+                if find(head, b"xl/").is_some() || find(head, b"opendocument.spreadsheet").is_some()
+                {
+                    FileKind::Excel
+                } else if find(head, b"ppt/").is_some() {
+                    FileKind::Pptx
+                } else {
+                    FileKind::Docx
+                }
+            }
         };
     }
     if bytes.starts_with(b"\xD0\xCF\x11\xE0") {

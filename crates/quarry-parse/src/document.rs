@@ -43,12 +43,92 @@ pub struct Line {
 }
 
 /// One page; `number` is 1-based.
+///
+/// `lines` is the reading-order text every consumer can rely on. `blocks`
+/// (headings, paragraphs, list items, tables) and `tables` add structure when
+/// the format carries it; both may be empty (plain text).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page {
     pub number: u32,
     pub width: f64,
     pub height: f64,
     pub lines: Vec<Line>,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    #[serde(default)]
+    pub tables: Vec<Table>,
+}
+
+impl Page {
+    /// An empty page of the given size.
+    pub fn new(number: u32, width: f64, height: f64) -> Self {
+        Self {
+            number,
+            width,
+            height,
+            lines: Vec::new(),
+            blocks: Vec::new(),
+            tables: Vec::new(),
+        }
+    }
+}
+
+/// What a [`Block`] is, for markdown and for the parse API's block types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BlockKind {
+    /// A heading; `level` is 1 (largest) to 6.
+    Heading {
+        level: u8,
+    },
+    Paragraph,
+    ListItem,
+    /// The table at this index in [`Page::tables`].
+    Table {
+        index: usize,
+    },
+}
+
+/// A run of text with one role, in reading order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub text: String,
+    pub bbox: BBox,
+}
+
+/// One table cell; `row` and `col` are 0-based. `reference` is the
+/// spreadsheet A1 reference when the source has one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub row: usize,
+    pub col: usize,
+    pub text: String,
+    pub bbox: BBox,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// A table: cells in row-major order. `name` is the sheet name for
+/// spreadsheets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub rows: usize,
+    pub cols: usize,
+    pub bbox: BBox,
+    pub cells: Vec<Cell>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Table {
+    /// The cell text at (`row`, `col`), if that cell exists.
+    pub fn cell(&self, row: usize, col: usize) -> Option<&str> {
+        self.cells
+            .iter()
+            .find(|c| c.row == row && c.col == col)
+            .map(|c| c.text.as_str())
+    }
 }
 
 /// A parsed document.
@@ -77,5 +157,11 @@ impl Document {
     /// Number of pages (at least 1 for billing purposes is the caller's call).
     pub fn page_count(&self) -> usize {
         self.pages.len()
+    }
+
+    /// The document as markdown: headings, paragraphs, list items and pipe
+    /// tables in reading order; pages are separated by a blank line.
+    pub fn markdown(&self) -> String {
+        crate::markdown::render(self)
     }
 }

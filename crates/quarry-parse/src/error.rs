@@ -12,6 +12,10 @@ pub enum ParseError {
     Unsupported(FileKind),
     #[error("file is password protected")]
     PasswordProtected,
+    #[error("document expands to more than {limit} bytes when decompressed")]
+    TooLargeDecompressed { limit: u64 },
+    #[error("document has more than {limit} table cells")]
+    TooManyCells { limit: usize },
     #[error("file is corrupt: {0}")]
     Corrupt(String),
 }

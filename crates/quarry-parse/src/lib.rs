@@ -3,21 +3,30 @@
 //!
 //! Everything downstream (extraction engines, citations, the parse-runs API)
 //! reads this one shape, so the type is deliberately small and format-agnostic.
-//! This first version understands plain text (TXT/Markdown/CSV/HTML/XML read as
-//! text) and PDFs with a text layer; richer layout (OCR, tables, office formats)
-//! grows here without changing the consumers.
+//! PDFs with a text layer go through pdfium (see [`pdf`]); office formats,
+//! HTML and CSV are laid out by [`flow`] with headings, paragraphs and
+//! tables; plain text keeps its own line layout. [`Document::markdown`]
+//! renders any of them. See docs/parsing.md for formats, limits and gaps.
 //!
 //! Parsers never panic on hostile bytes: every failure is a [`ParseError`].
 
+mod delimited;
 mod detect;
 mod document;
 mod error;
+mod flow;
+mod html;
+mod markdown;
+mod ocr;
+mod office;
 mod pdf;
 mod text;
 
 pub use detect::{FileKind, detect_kind};
-pub use document::{BBox, Document, Line, Page, Word};
+pub use document::{BBox, Block, BlockKind, Cell, Document, Line, Page, Table, Word};
 pub use error::ParseError;
+pub use ocr::ocr_available;
+pub use pdf::{GrayImage, pdfium_available, render_page_gray};
 
 /// Explicit caps applied while parsing untrusted input.
 #[derive(Debug, Clone)]
@@ -27,6 +36,13 @@ pub struct Limits {
     /// Largest number of pages kept; more pages is an error, not a truncation,
     /// so a run never silently extracts from half a document.
     pub max_pages: usize,
+    /// Largest total size of the entries of a zip-based format (DOCX, XLSX,
+    /// PPTX, ODS) once decompressed: the zip-bomb guard.
+    pub max_decompressed_bytes: u64,
+    /// Largest number of table cells (spreadsheet cells count here).
+    pub max_cells: usize,
+    /// Longest OCR of one page or image before it is killed, in seconds.
+    pub ocr_seconds_per_page: u64,
 }
 
 impl Default for Limits {
@@ -34,6 +50,9 @@ impl Default for Limits {
         Self {
             max_bytes: 50 * 1024 * 1024,
             max_pages: 2_000,
+            max_decompressed_bytes: 256 * 1024 * 1024,
+            max_cells: 1_000_000,
+            ocr_seconds_per_page: 60,
         }
     }
 }
@@ -48,10 +67,21 @@ pub fn parse(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Document,
     }
     let kind = detect_kind(bytes, file_name);
     let doc = match kind {
-        FileKind::Pdf => pdf::parse_pdf(bytes)?,
-        FileKind::Text | FileKind::Csv | FileKind::Html | FileKind::Xml => {
-            text::parse_text(bytes, kind)?
-        }
+        FileKind::Pdf => pdf::parse_pdf(bytes, limits)?,
+        FileKind::Docx => office::parse_docx(bytes, limits)?,
+        FileKind::Pptx => office::parse_pptx(bytes, limits)?,
+        FileKind::Excel => office::parse_sheets(bytes, limits)?,
+        FileKind::Html => html::parse_html(bytes, limits)?,
+        FileKind::Csv => delimited::parse_csv(bytes, file_name, limits)?,
+        FileKind::Text | FileKind::Xml => text::parse_text(bytes, kind)?,
+        FileKind::Image if ocr::ocr_available() => Document {
+            kind,
+            pages: ocr::ocr(
+                bytes,
+                1.0,
+                std::time::Duration::from_secs(limits.ocr_seconds_per_page),
+            )?,
+        },
         other => return Err(ParseError::Unsupported(other)),
     };
     if doc.pages.len() > limits.max_pages {

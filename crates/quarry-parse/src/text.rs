@@ -5,11 +5,11 @@
 use crate::{BBox, Document, FileKind, Line, Page, ParseError, Word};
 
 /// Width of one character cell, in points.
-const CHAR_WIDTH: f64 = 6.0;
+pub(crate) const CHAR_WIDTH: f64 = 6.0;
 /// Height of one line, in points.
-const LINE_HEIGHT: f64 = 12.0;
+pub(crate) const LINE_HEIGHT: f64 = 12.0;
 /// US Letter width, used as the minimum page width.
-const PAGE_WIDTH: f64 = 612.0;
+pub(crate) const PAGE_WIDTH: f64 = 612.0;
 
 /// Parses UTF-8 (lossy for stray bytes) text into pages of lines and words.
 pub(crate) fn parse_text(bytes: &[u8], kind: FileKind) -> Result<Document, ParseError> {
@@ -46,15 +46,16 @@ pub(crate) fn layout_page(number: u32, text: &str) -> Page {
         });
     }
     let rows = text.lines().count().max(1);
-    Page {
+    let mut page = Page::new(
         number,
-        width: PAGE_WIDTH.max(widest as f64 * CHAR_WIDTH),
-        height: (rows as f64 * LINE_HEIGHT).max(LINE_HEIGHT),
-        lines,
-    }
+        PAGE_WIDTH.max(widest as f64 * CHAR_WIDTH),
+        (rows as f64 * LINE_HEIGHT).max(LINE_HEIGHT),
+    );
+    page.lines = lines;
+    page
 }
 
-fn words_of(chars: &[char], top: f64) -> Vec<Word> {
+pub(crate) fn words_of(chars: &[char], top: f64) -> Vec<Word> {
     let mut words = Vec::new();
     let mut start: Option<usize> = None;
     for i in 0..=chars.len() {

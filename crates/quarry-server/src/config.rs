@@ -40,6 +40,14 @@ pub struct Config {
     pub url_allow: AllowList,
     /// Time cap for downloading one `file.url`.
     pub fetch_timeout: Duration,
+    /// Time cap for one webhook delivery attempt.
+    pub webhook_timeout: Duration,
+    /// Attempts per delivery before it is marked `failed`.
+    pub webhook_max_attempts: i64,
+    /// First retry delay; doubles per attempt (with ±20 % jitter).
+    pub webhook_backoff_base: Duration,
+    /// Longest retry delay.
+    pub webhook_backoff_cap: Duration,
 }
 
 impl Config {
@@ -60,6 +68,10 @@ impl Config {
             parse_limits: quarry_parse::Limits::default(),
             url_allow: AllowList::default(),
             fetch_timeout: Duration::from_secs(60),
+            webhook_timeout: Duration::from_secs(10),
+            webhook_max_attempts: 15,
+            webhook_backoff_base: Duration::from_secs(1),
+            webhook_backoff_cap: Duration::from_secs(3600),
         }
     }
 

@@ -3,6 +3,7 @@
 //! * [`routes`] — the Extend-compatible API, one module per resource family;
 //! * [`http`] — middleware (request ids, error envelope, auth, version);
 //! * [`worker`] — claim → process → complete loops over the store's queue;
+//! * [`webhooks`] — the dispatcher that delivers signed events from the outbox;
 //! * [`serve`] — binds the listener and runs API and workers until shutdown.
 //!
 //! This crate knows HTTP and orchestration; parsing, extraction and storage
@@ -19,6 +20,7 @@ pub mod runs;
 pub mod serve;
 pub mod state;
 pub mod views;
+pub mod webhooks;
 pub mod worker;
 
 pub use config::Config;

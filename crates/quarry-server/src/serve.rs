@@ -1,6 +1,7 @@
-//! Running the server: bind, serve the API, run in-process workers, and shut
-//! down gracefully on Ctrl-C/SIGTERM (stop accepting, let in-flight requests
-//! and runs finish; unfinished leases simply expire and are retried).
+//! Running the server: bind, serve the API, run in-process workers and the
+//! webhook dispatcher, and shut down gracefully on Ctrl-C/SIGTERM (stop
+//! accepting, let in-flight requests, runs and deliveries finish; unfinished
+//! leases simply expire and are retried).
 
 use std::net::SocketAddr;
 
@@ -9,6 +10,7 @@ use tokio::sync::watch;
 
 use crate::routes::router;
 use crate::state::AppState;
+use crate::webhooks::spawn_dispatcher;
 use crate::worker::spawn_workers;
 
 /// Serves until `shutdown` resolves. Prints the bound address on stdout (so
@@ -29,7 +31,8 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let workers = spawn_workers(&state, state.config.workers, stop_rx);
+    let mut workers = spawn_workers(&state, state.config.workers, stop_rx.clone());
+    workers.push(spawn_dispatcher(&state, stop_rx));
     println!("quarry listening on http://{addr}");
     tracing::info!(%addr, workers = state.config.workers, "listening");
     let app = router(state);

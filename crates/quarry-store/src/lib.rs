@@ -6,6 +6,9 @@
 //!   [`SqlStore`] implements it for SQLite (embedded default) and PostgreSQL
 //!   (scale-out) through `sqlx`'s `Any` driver; the SQL is shared and only the
 //!   job-claim statement differs (`FOR UPDATE SKIP LOCKED` on Postgres).
+//! * [`WebhookStore`] — webhook endpoints, subscriptions, and the event
+//!   outbox with its leased delivery queue; events are written in the same
+//!   transaction as the state change they report.
 //! * [`BlobStore`] — document bytes addressed by their SHA-256, so the same
 //!   upload stored twice costs one copy.
 //!
@@ -19,6 +22,7 @@ mod error;
 mod page;
 mod records;
 mod sql;
+mod webhooks;
 
 use async_trait::async_trait;
 use quarry_model::enums::ReleaseType;
@@ -28,6 +32,7 @@ pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use records::*;
 pub use sql::{Dialect, SqlStore, redact as redact_url};
+pub use webhooks::*;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -35,12 +40,17 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// Every read and write is scoped by workspace; an id from another workspace
 /// behaves exactly like a missing id. Import [`prelude`] to call the methods
 /// on an `Arc<dyn Store>`.
-pub trait Store: KeyStore + FileStore + ExtractorStore + RunStore + JobQueue {}
-impl<T: KeyStore + FileStore + ExtractorStore + RunStore + JobQueue> Store for T {}
+pub trait Store:
+    KeyStore + FileStore + ExtractorStore + RunStore + JobQueue + WebhookStore
+{
+}
+impl<T: KeyStore + FileStore + ExtractorStore + RunStore + JobQueue + WebhookStore> Store for T {}
 
 /// The store traits, for `use quarry_store::prelude::*`.
 pub mod prelude {
-    pub use crate::{BlobStore, ExtractorStore, FileStore, JobQueue, KeyStore, RunStore, Store};
+    pub use crate::{
+        BlobStore, ExtractorStore, FileStore, JobQueue, KeyStore, RunStore, Store, WebhookStore,
+    };
 }
 
 /// Workspaces and API keys.

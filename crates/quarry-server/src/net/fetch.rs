@@ -110,13 +110,8 @@ impl Fetcher {
         let mut url = check_url(raw)?;
         for _ in 0..=MAX_REDIRECTS {
             let addr = self.resolve(&url).await?;
-            let host = url.host_str().unwrap_or_default().to_string();
-            let client = reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .no_proxy()
-                .resolve(&host, addr)
-                .build()
-                .map_err(|e| FetchError::Transport(e.to_string()))?;
+            let client =
+                pinned_client(&url, addr).map_err(|e| FetchError::Transport(e.to_string()))?;
             let resp = client
                 .get(url.clone())
                 .send()
@@ -159,42 +154,72 @@ impl Fetcher {
         Err(FetchError::TooManyRedirects)
     }
 
-    /// Resolves the URL's host and returns one checked address to pin.
     async fn resolve(&self, url: &Url) -> Result<SocketAddr, FetchError> {
-        let port = url.port_or_known_default().unwrap_or(80);
-        let (name, addrs): (String, Vec<IpAddr>) = match url.host() {
-            Some(Host::Ipv4(ip)) => (ip.to_string(), vec![IpAddr::V4(ip)]),
-            Some(Host::Ipv6(ip)) => (ip.to_string(), vec![IpAddr::V6(ip)]),
-            Some(Host::Domain(d)) => {
-                let found = tokio::net::lookup_host((d, port))
-                    .await
-                    .map_err(|_| FetchError::Resolve(d.to_string()))?
-                    .map(|a| a.ip())
-                    .collect::<Vec<_>>();
-                (d.to_string(), found)
-            }
-            None => return Err(FetchError::InvalidUrl("no host".into())),
-        };
-        let host_allowed = self.allow.allows_host(&name);
-        // Every address must pass: otherwise a name with one public and one
-        // internal record could be steered to the internal one.
-        for ip in &addrs {
-            if let Some(reason) = blocked_reason(*ip)
-                && !host_allowed
-                && !self.allow.allows_ip(*ip)
-            {
-                return Err(FetchError::Blocked {
-                    host: name,
-                    ip: *ip,
-                    reason,
-                });
-            }
-        }
-        addrs
-            .first()
-            .map(|ip| SocketAddr::new(*ip, port))
-            .ok_or(FetchError::Resolve(name))
+        resolve_checked(&self.allow, url).await
     }
+}
+
+/// A client that connects `url`'s host only to `addr` (checked by
+/// [`resolve_checked`]), through no proxy, following no redirects.
+pub fn pinned_client(url: &Url, addr: SocketAddr) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .resolve(url.host_str().unwrap_or_default(), addr)
+        .build()
+}
+
+/// Resolves the URL's host and returns one address to pin, after checking
+/// every resolved address against the guard and `allow`.
+pub async fn resolve_checked(allow: &AllowList, url: &Url) -> Result<SocketAddr, FetchError> {
+    let port = url.port_or_known_default().unwrap_or(80);
+    let (name, addrs): (String, Vec<IpAddr>) = match url.host() {
+        Some(Host::Ipv4(ip)) => (ip.to_string(), vec![IpAddr::V4(ip)]),
+        Some(Host::Ipv6(ip)) => (ip.to_string(), vec![IpAddr::V6(ip)]),
+        Some(Host::Domain(d)) => {
+            let found = tokio::net::lookup_host((d, port))
+                .await
+                .map_err(|_| FetchError::Resolve(d.to_string()))?
+                .map(|a| a.ip())
+                .collect::<Vec<_>>();
+            (d.to_string(), found)
+        }
+        None => return Err(FetchError::InvalidUrl("no host".into())),
+    };
+    let host_allowed = allow.allows_host(&name);
+    // Every address must pass: otherwise a name with one public and one
+    // internal record could be steered to the internal one.
+    for ip in &addrs {
+        if let Some(reason) = blocked_reason(*ip)
+            && !host_allowed
+            && !allow.allows_ip(*ip)
+        {
+            return Err(FetchError::Blocked {
+                host: name,
+                ip: *ip,
+                reason,
+            });
+        }
+    }
+    addrs
+        .first()
+        .map(|ip| SocketAddr::new(*ip, port))
+        .ok_or(FetchError::Resolve(name))
+}
+
+/// The error and its causes on one line (reqwest's top-level message alone,
+/// "error sending request", does not say what went wrong).
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = c.source();
+    }
+    parts.join(": ")
 }
 
 /// reqwest errors embed the URL (which may carry tokens); keep only the cause.

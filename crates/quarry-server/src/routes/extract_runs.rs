@@ -228,7 +228,7 @@ pub async fn create_batch(
     Ok(Json(batch_view(&batch, RunStatus::Pending)))
 }
 
-fn batch_view(b: &BatchRecord, status: RunStatus) -> BatchRun {
+pub fn batch_view(b: &BatchRecord, status: RunStatus) -> BatchRun {
     BatchRun {
         object: "batch_run".into(),
         id: b.id.clone(),

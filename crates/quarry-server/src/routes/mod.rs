@@ -1,11 +1,14 @@
 //! The route table: one file per resource family, thin handlers that
 //! validate, call the store or a service function, and render a view.
 
+pub mod events;
 pub mod extract_runs;
 pub mod extractors;
 pub mod files;
 pub mod health;
 pub mod paging;
+pub mod webhook_endpoints;
+pub mod webhook_subscriptions;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -54,6 +57,30 @@ pub fn router(state: AppState) -> Router {
         .route("/extract_runs/{id}/cancel", post(extract_runs::cancel))
         .route("/extract", post(extract_runs::extract_sync))
         .route("/batch_runs/{id}", get(extract_runs::get_batch))
+        .route(
+            "/webhook_endpoints",
+            get(webhook_endpoints::list).post(webhook_endpoints::create),
+        )
+        .route(
+            "/webhook_endpoints/{id}",
+            get(webhook_endpoints::get)
+                .post(webhook_endpoints::update)
+                .delete(webhook_endpoints::delete),
+        )
+        .route(
+            "/webhook_subscriptions",
+            get(webhook_subscriptions::list).post(webhook_subscriptions::create),
+        )
+        .route(
+            "/webhook_subscriptions/{id}",
+            get(webhook_subscriptions::get)
+                .post(webhook_subscriptions::update)
+                .delete(webhook_subscriptions::delete),
+        )
+        .route("/quarry/events", get(events::list))
+        .route("/quarry/events/replay", post(events::replay_range))
+        .route("/quarry/events/{id}/deliveries", get(events::deliveries))
+        .route("/quarry/events/{id}/replay", post(events::replay))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(DefaultBodyLimit::max(limit))

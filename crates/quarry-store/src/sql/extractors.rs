@@ -1,6 +1,8 @@
 //! Extractors and versions. Each extractor has exactly one `draft` version
 //! row, edited in place by updates; publishing snapshots a config into a new
 //! immutable `MAJOR.MINOR` row, so runs pinned to a version never change.
+//! Creating, updating and publishing write their webhook events in the same
+//! transaction.
 
 use async_trait::async_trait;
 use quarry_model::enums::{ReleaseType, SortBy};
@@ -10,6 +12,9 @@ use serde_json::Value;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::outbox::{
+    EXTRACTOR_CREATED, EXTRACTOR_UPDATED, EXTRACTOR_VERSION_PUBLISHED, record_event,
+};
 use super::util::{Sql, args, finish_page, json_req, push_page, stmt, to_json};
 use super::{Dialect, SqlStore};
 use crate::{ExtractorRecord, ExtractorStore, Page, PageRequest, Result, VersionRecord};
@@ -88,6 +93,8 @@ impl ExtractorStore for SqlStore {
         .execute(&mut *tx)
         .await?;
         insert_version(&mut tx, draft).await?;
+        let (ws, id) = (ex.workspace_id.as_str(), ex.id.as_str());
+        record_event(&mut tx, ws, EXTRACTOR_CREATED, id, Some(id), ex.created_at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -150,6 +157,7 @@ impl ExtractorStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         }
+        record_event(&mut tx, ws, EXTRACTOR_UPDATED, id, Some(id), now).await?;
         tx.commit().await?;
         self.get_extractor(ws, id).await
     }
@@ -218,6 +226,16 @@ impl ExtractorStore for SqlStore {
             args![now, extractor_id],
         )
         .execute(&mut *tx)
+        .await?;
+        let v = version.id.as_str();
+        record_event(
+            &mut tx,
+            ws,
+            EXTRACTOR_VERSION_PUBLISHED,
+            v,
+            Some(extractor_id),
+            now,
+        )
         .await?;
         tx.commit().await?;
         Ok(Some(version))

@@ -7,12 +7,16 @@
 //! it serialises writers anyway, and one connection avoids `SQLITE_BUSY`
 //! upgrade failures under concurrent workers.
 
+mod deliveries;
 mod extractors;
 mod files;
 mod keys;
+mod outbox;
 mod queue;
 mod runs;
 mod util;
+mod webhook_store;
+mod webhooks;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -6,7 +6,8 @@
 //! Postgres the pick uses `FOR UPDATE SKIP LOCKED`, so concurrent workers
 //! never block on or double-claim a row; SQLite has a single writer.
 //! Heartbeats and completion match on the lease token: after another worker
-//! re-claims an expired job, the old holder's writes match no row.
+//! re-claims an expired job, the old holder's writes match no row. A terminal
+//! result writes its webhook events (see `outbox.rs`) in the same transaction.
 
 use async_trait::async_trait;
 use quarry_model::enums::{RunStatus, failure};
@@ -14,6 +15,7 @@ use quarry_model::ids::new_id;
 use quarry_model::time::now_ms;
 use sqlx::Row;
 
+use super::outbox::run_finished;
 use super::runs::status_of;
 use super::util::{args, stmt, to_json_opt};
 use super::{Dialect, SqlStore};
@@ -150,7 +152,8 @@ impl JobQueue for SqlStore {
             "UPDATE extract_runs SET status = $1, output = $2, failure_reason = $3,
                 failure_message = $4, parse_run_id = $5, usage_json = $6,
                 config = COALESCE($7, config), updated_at = $8
-             WHERE id = $9 AND status = 'PROCESSING'",
+             WHERE id = $9 AND status = 'PROCESSING'
+             RETURNING workspace_id, extractor_id, batch_id",
             args![
                 r.status.as_str(),
                 to_json_opt(r.output.as_ref()),
@@ -163,10 +166,14 @@ impl JobQueue for SqlStore {
                 lease.run_id.as_str()
             ],
         )
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
+        // The outbox event commits with the result, or not at all.
+        if let Some(row) = &stored {
+            run_finished(&mut tx, self.dialect, row, &lease.run_id, r.status, now).await?;
+        }
         tx.commit().await?;
-        Ok(if stored.rows_affected() == 1 {
+        Ok(if stored.is_some() {
             Completion::Stored
         } else {
             Completion::Discarded
@@ -194,13 +201,15 @@ impl JobQueue for SqlStore {
             let done = stmt(
                 "UPDATE extract_runs SET status = 'FAILED', failure_reason = $1,
                     failure_message = $2, updated_at = $3
-                 WHERE id = $4 AND status IN ('PENDING', 'PROCESSING')",
+                 WHERE id = $4 AND status IN ('PENDING', 'PROCESSING')
+                 RETURNING workspace_id, extractor_id, batch_id",
                 args![failure::INTERNAL_ERROR, message, now, run_id.as_str()],
             )
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
             // A run cancelled while leased keeps its status and is not reported.
-            if done.rows_affected() == 1 {
+            if let Some(row) = &done {
+                run_finished(&mut tx, self.dialect, row, &run_id, RunStatus::Failed, now).await?;
                 failed.push(run_id);
             }
         }

@@ -8,6 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
+use super::outbox::run_finished;
 use super::util::{Sql, args, finish_page, json_opt, json_req, like_pattern, push_page, stmt};
 use super::util::{to_json, to_json_opt};
 use crate::{
@@ -59,7 +60,7 @@ fn from_row(r: &AnyRow) -> Result<ExtractRunRecord> {
 }
 
 /// Aggregate status of a batch from its runs' status counts.
-fn batch_status(counts: &[(RunStatus, i64)]) -> RunStatus {
+pub(super) fn batch_status(counts: &[(RunStatus, i64)]) -> RunStatus {
     let n = |s: RunStatus| {
         counts
             .iter()
@@ -80,6 +81,25 @@ fn batch_status(counts: &[(RunStatus, i64)]) -> RunStatus {
     } else {
         RunStatus::Processed
     }
+}
+
+/// How many runs of `batch` are in each status.
+pub(super) async fn batch_counts<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    batch: &str,
+) -> Result<Vec<(RunStatus, i64)>> {
+    stmt(
+        "SELECT status, COUNT(*) AS n FROM extract_runs WHERE batch_id = $1 GROUP BY status",
+        args![batch],
+    )
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| {
+        let s: String = r.try_get("status")?;
+        Ok((status_of(&s)?, r.try_get::<i64, _>("n")?))
+    })
+    .collect()
 }
 
 #[async_trait]
@@ -205,12 +225,15 @@ impl RunStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let done = stmt(
             "UPDATE extract_runs SET status = 'CANCELLED', updated_at = $1
-             WHERE workspace_id = $2 AND id = $3 AND status IN ('PENDING', 'PROCESSING')",
+             WHERE workspace_id = $2 AND id = $3 AND status IN ('PENDING', 'PROCESSING')
+             RETURNING workspace_id, extractor_id, batch_id",
             args![now, ws, id],
         )
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        if done.rows_affected() > 0 {
+        if let Some(row) = &done {
+            // Cancelling the last open run of a batch settles the batch.
+            run_finished(&mut tx, self.dialect, row, id, RunStatus::Cancelled, now).await?;
             // A queued job is closed now; a leased one is closed by its worker,
             // which sees the cancellation at its next heartbeat.
             stmt(
@@ -223,7 +246,7 @@ impl RunStore for SqlStore {
         tx.commit().await?;
         match self.get_run(ws, id).await? {
             None => Ok(CancelOutcome::NotFound),
-            Some(run) if done.rows_affected() > 0 => Ok(CancelOutcome::Cancelled(Box::new(run))),
+            Some(run) if done.is_some() => Ok(CancelOutcome::Cancelled(Box::new(run))),
             Some(run) => Ok(CancelOutcome::NotCancellable(run.status)),
         }
     }
@@ -274,18 +297,7 @@ impl RunStore for SqlStore {
             run_count: row.try_get("run_count")?,
             created_at: row.try_get("created_at")?,
         };
-        let counts = stmt(
-            "SELECT status, COUNT(*) AS n FROM extract_runs WHERE batch_id = $1 GROUP BY status",
-            args![id],
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            let s: String = r.try_get("status")?;
-            Ok((status_of(&s)?, r.try_get::<i64, _>("n")?))
-        })
-        .collect::<Result<Vec<_>>>()?;
+        let counts = batch_counts(&self.pool, id).await?;
         Ok(Some(BatchSummary {
             status: batch_status(&counts),
             batch,

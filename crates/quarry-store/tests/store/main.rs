@@ -9,12 +9,14 @@
 //!
 //! Run one backend with `cargo test -p quarry-store --test store -- sqlite`.
 
+mod deliveries;
 mod extractors;
 mod fixtures;
 mod harness;
 mod keys_files;
 mod queue;
 mod runs;
+mod webhooks;
 
 /// `backend_tests!(module::case, …)` makes `mod case { sqlite, postgres }`,
 /// both running `module::case(store)`.
@@ -50,4 +52,10 @@ backend_tests!(
     queue::exhausted_cancelled_run_is_not_reported_failed,
     queue::concurrent_workers_claim_each_run_once,
     queue::queue_depth_counts_jobs_by_state,
+    webhooks::run_events_commit_with_the_result,
+    webhooks::batch_event_once_its_last_run_finishes,
+    webhooks::extractor_changes_write_events,
+    deliveries::subscriptions_scope_run_events,
+    deliveries::deliveries_retry_give_up_and_replay,
+    webhooks::concurrent_last_runs_emit_one_batch_event,
 );

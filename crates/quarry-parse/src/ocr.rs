@@ -1,0 +1,195 @@
+//! OCR through the `tesseract` command-line program (Debian `tesseract-ocr`,
+//! installed by scripts/install-deps). Running the CLI instead of linking
+//! libtesseract keeps the binary free of C linkage and lets a hung or
+//! crashing OCR be killed without taking the worker down. TSV output gives
+//! every word with its box and confidence; words are grouped into lines and
+//! paragraphs by tesseract's own block/paragraph/line numbers.
+//!
+//! The program is `$QUARRY_TESSERACT` or `tesseract` on the PATH; without it
+//! images are `Unsupported` and scanned PDF pages stay empty.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use crate::{BBox, Block, BlockKind, Line, Page, ParseError, Word};
+
+fn program() -> PathBuf {
+    std::env::var_os("QUARRY_TESSERACT")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("tesseract"))
+}
+
+/// Whether the tesseract program runs.
+pub fn ocr_available() -> bool {
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        Command::new(program())
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// OCRs one image file's bytes (PNG, JPEG, TIFF, PNM…) into pages; box
+/// coordinates are image pixels multiplied by `scale`.
+pub(crate) fn ocr(bytes: &[u8], scale: f64, timeout: Duration) -> Result<Vec<Page>, ParseError> {
+    let mut file = tempfile::NamedTempFile::new()
+        .map_err(|e| ParseError::Corrupt(format!("OCR temp file: {e}")))?;
+    std::io::Write::write_all(&mut file, bytes)
+        .map_err(|e| ParseError::Corrupt(format!("OCR temp file: {e}")))?;
+    let mut child = Command::new(program())
+        .arg(file.path())
+        .args(["stdout", "--psm", "3", "tsv"])
+        .env("OMP_THREAD_LIMIT", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| ParseError::Corrupt(format!("could not run tesseract: {e}")))?;
+    // Read stdout on its own thread so a full pipe cannot stall the child.
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| ParseError::Corrupt("tesseract stdout unavailable".into()))?;
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        let _ = stdout.read_to_string(&mut out);
+        out
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(ParseError::Corrupt(format!(
+                    "OCR took longer than {} s",
+                    timeout.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return Err(ParseError::Corrupt(format!("tesseract: {e}"))),
+        }
+    };
+    let tsv = reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(ParseError::Corrupt(
+            "the image could not be read by OCR".into(),
+        ));
+    }
+    Ok(pages_from_tsv(&tsv, scale))
+}
+
+/// A grayscale image as binary PGM, the simplest format tesseract reads.
+pub(crate) fn pgm(width: usize, height: usize, gray: &[u8]) -> Vec<u8> {
+    let mut out = format!("P5\n{width} {height}\n255\n").into_bytes();
+    out.extend_from_slice(gray);
+    out
+}
+
+/// (block, paragraph, line) numbers of one OCR line.
+type LineKey = (u32, u32, u32);
+/// Page width, height and its words by line.
+type OcrPage = (f64, f64, BTreeMap<LineKey, Vec<Word>>);
+
+/// Parses tesseract TSV: `level page block par line word left top width
+/// height conf text`.
+fn pages_from_tsv(tsv: &str, scale: f64) -> Vec<Page> {
+    let mut pages: BTreeMap<u32, OcrPage> = BTreeMap::new();
+    for row in tsv.lines().skip(1) {
+        let f: Vec<&str> = row.split('\t').collect();
+        if f.len() < 12 {
+            continue;
+        }
+        let num = |i: usize| f[i].trim().parse::<f64>().unwrap_or(0.0);
+        let id = |i: usize| f[i].trim().parse::<u32>().unwrap_or(0);
+        let page = pages.entry(id(1)).or_insert((0.0, 0.0, BTreeMap::new()));
+        let (left, top, width, height) = (num(6), num(7), num(8), num(9));
+        match id(0) {
+            1 => {
+                page.0 = width * scale;
+                page.1 = height * scale;
+            }
+            5 => {
+                let text = f[11..].join("\t").trim().to_string();
+                if text.is_empty() {
+                    continue;
+                }
+                page.2.entry((id(2), id(3), id(4))).or_default().push(Word {
+                    text,
+                    bbox: BBox {
+                        left: left * scale,
+                        top: top * scale,
+                        right: (left + width) * scale,
+                        bottom: (top + height) * scale,
+                    },
+                    confidence: (num(10) / 100.0).clamp(0.0, 1.0) as f32,
+                });
+            }
+            _ => {}
+        }
+    }
+    pages
+        .into_iter()
+        .map(|(n, (w, h, lines))| {
+            let mut page = Page::new(n.max(1), w, h);
+            let mut last_par = None;
+            for ((block, par, _), words) in lines {
+                let Some(bbox) = words.iter().map(|w| w.bbox).reduce(|a, b| a.union(&b)) else {
+                    continue;
+                };
+                let text = words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                match page.blocks.last_mut() {
+                    Some(b) if last_par == Some((block, par)) => {
+                        b.text.push(' ');
+                        b.text.push_str(&text);
+                        b.bbox = b.bbox.union(&bbox);
+                    }
+                    _ => page.blocks.push(Block {
+                        kind: BlockKind::Paragraph,
+                        text: text.clone(),
+                        bbox,
+                    }),
+                }
+                last_par = Some((block, par));
+                page.lines.push(Line { text, bbox, words });
+            }
+            page
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_rows_become_lines_with_scaled_boxes_and_confidence() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+            1\t1\t0\t0\t0\t0\t0\t0\t600\t800\t-1\t\n\
+            5\t1\t1\t1\t1\t1\t10\t20\t50\t12\t96.5\tTotal:\n\
+            5\t1\t1\t1\t1\t2\t70\t20\t40\t12\t91\t12.00\n\
+            5\t1\t1\t1\t2\t1\t10\t40\t30\t12\t88\tPaid\n";
+        let pages = pages_from_tsv(tsv, 0.5);
+        assert_eq!(pages.len(), 1);
+        let p = &pages[0];
+        assert_eq!((p.width, p.height), (300.0, 400.0));
+        assert_eq!(p.lines[0].text, "Total: 12.00");
+        assert_eq!(p.lines[0].words[1].bbox.left, 35.0);
+        assert!((p.lines[0].words[0].confidence - 0.965).abs() < 1e-6);
+        assert_eq!(p.blocks.len(), 1);
+        assert_eq!(p.blocks[0].text, "Total: 12.00 Paid");
+    }
+}

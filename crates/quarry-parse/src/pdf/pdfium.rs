@@ -1,0 +1,257 @@
+//! The pdfium engine: binds `libpdfium.so` at run time (from
+//! `$QUARRY_PDFIUM_LIB`, else `$HOME/.cache/quarry/pdfium/libpdfium.so`) and
+//! reads every character with its box, which [`super::reading`] turns into
+//! words and reading-order lines.
+//!
+//! pdfium is not thread-safe. pdfium-render's `thread_safe` feature already
+//! locks each call; on top of that one global mutex is held for a whole
+//! document, so documents are parsed one at a time per process (parallelism
+//! means several worker processes). Measured 167–264 pages/s single-threaded
+//! (docs/parsing.md), so the lock is rarely the bottleneck.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use pdfium_render::prelude::*;
+
+use super::reading::{self, Glyph, Rotation};
+use crate::{BBox, Document, FileKind, Limits, ParseError, ocr};
+
+/// Resolution pages without a text layer are rendered at for OCR.
+const OCR_DPI: f64 = 300.0;
+/// Widest bitmap rendered for OCR, in pixels (bounds memory on huge pages).
+const MAX_RENDER_PIXELS: f64 = 6_000.0;
+
+/// A rendered page: 8-bit grayscale, row-major, `width * height` bytes.
+#[derive(Debug, Clone)]
+pub struct GrayImage {
+    pub width: usize,
+    pub height: usize,
+    pub pixels: Vec<u8>,
+}
+
+impl GrayImage {
+    /// The image as binary PGM (readable by tesseract and most tools).
+    pub fn to_pgm(&self) -> Vec<u8> {
+        ocr::pgm(self.width, self.height, &self.pixels)
+    }
+}
+
+/// Renders page `index` (0-based) of `pdf` at `dpi`, in display orientation.
+/// Requires pdfium.
+pub fn render_page_gray(pdf: &[u8], index: usize, dpi: f64) -> Result<GrayImage, ParseError> {
+    let lock = pdfium().ok_or(ParseError::Unsupported(FileKind::Pdf))?;
+    let guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    catch_unwind(AssertUnwindSafe(|| {
+        let doc = guard
+            .load_pdf_from_byte_slice(pdf, None)
+            .map_err(load_error)?;
+        let page = i32::try_from(index)
+            .ok()
+            .and_then(|i| doc.pages().get(i).ok())
+            .ok_or_else(|| ParseError::Corrupt(format!("no page {index}")))?;
+        render(&page, dpi).map(|(img, _)| img)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ParseError::Corrupt(
+            "the PDF page could not be rendered".into(),
+        ))
+    })
+}
+
+/// Renders `page` to grayscale; returns the image and points per pixel.
+fn render(page: &PdfPage<'_>, dpi: f64) -> Result<(GrayImage, f64), ParseError> {
+    let width_pts = page.width().value as f64;
+    let px = (width_pts * dpi / 72.0).clamp(1.0, MAX_RENDER_PIXELS);
+    let config = PdfRenderConfig::new()
+        .set_target_width(px as i32)
+        .set_format(PdfBitmapFormat::BGRA);
+    let bitmap = page
+        .render_with_config(&config)
+        .map_err(|e| ParseError::Corrupt(format!("render: {e}")))?;
+    let (w, h) = (
+        bitmap.width().max(0) as usize,
+        bitmap.height().max(0) as usize,
+    );
+    let raw = bitmap.as_raw_bytes();
+    let stride = raw.len().checked_div(h).unwrap_or(0);
+    if w == 0 || stride < w * 4 {
+        return Err(ParseError::Corrupt("empty page bitmap".into()));
+    }
+    let mut pixels = Vec::with_capacity(w * h);
+    for row in raw.chunks_exact(stride).take(h) {
+        for p in row[..w * 4].chunks_exact(4) {
+            let (b, g, r) = (p[0] as u32, p[1] as u32, p[2] as u32);
+            pixels.push(((r * 299 + g * 587 + b * 114) / 1000) as u8);
+        }
+    }
+    Ok((
+        GrayImage {
+            width: w,
+            height: h,
+            pixels,
+        },
+        width_pts / w as f64,
+    ))
+}
+
+/// The bound library, or why binding failed (logged once).
+static PDFIUM: OnceLock<Option<Mutex<Pdfium>>> = OnceLock::new();
+
+fn library_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("QUARRY_PDFIUM_LIB").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let home = std::env::var_os("HOME")?;
+    Some(PathBuf::from(home).join(".cache/quarry/pdfium/libpdfium.so"))
+}
+
+fn pdfium() -> Option<&'static Mutex<Pdfium>> {
+    PDFIUM
+        .get_or_init(|| {
+            let path = library_path()?;
+            match Pdfium::bind_to_library(&path) {
+                Ok(bindings) => Some(Mutex::new(Pdfium::new(bindings))),
+                Err(e) => {
+                    tracing::warn!(
+                        path = %path.display(),
+                        error = %e,
+                        "libpdfium not loaded; PDFs fall back to pdf-extract with approximate \
+                         boxes (run scripts/install-deps or set QUARRY_PDFIUM_LIB)"
+                    );
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// Whether the pdfium engine is bound (and will be used for PDFs).
+pub fn pdfium_available() -> bool {
+    pdfium().is_some()
+}
+
+/// Parses with pdfium, or `None` when the library is not available.
+pub(super) fn parse(bytes: &[u8], limits: &Limits) -> Option<Result<Document, ParseError>> {
+    let lock = pdfium()?;
+    let guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let result = catch_unwind(AssertUnwindSafe(|| read_document(&guard, bytes, limits)))
+        .unwrap_or_else(|_| Err(ParseError::Corrupt("the PDF could not be read".into())));
+    Some(result)
+}
+
+fn read_document(pdfium: &Pdfium, bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
+    // An empty user password opens owner-only encrypted files; a real user
+    // password fails with FPDF_ERR_PASSWORD.
+    let doc = pdfium
+        .load_pdf_from_byte_slice(bytes, None)
+        .map_err(load_error)?;
+    let count = doc.pages().len() as usize;
+    if count > limits.max_pages {
+        return Err(ParseError::TooManyPages {
+            pages: count,
+            limit: limits.max_pages,
+        });
+    }
+    let mut pages = Vec::with_capacity(count);
+    for (i, page) in doc.pages().iter().enumerate() {
+        let mut parsed = read_page(&page, i as u32 + 1)?;
+        if parsed.lines.is_empty() && ocr::ocr_available() {
+            parsed = ocr_page(&page, parsed, limits)?;
+        }
+        pages.push(parsed);
+    }
+    Ok(Document {
+        kind: FileKind::Pdf,
+        pages,
+    })
+}
+
+/// A page without a text layer (a scan): render it and read it with OCR.
+/// Boxes are scaled back to points in the page's display space.
+fn ocr_page(
+    page: &PdfPage<'_>,
+    mut parsed: crate::Page,
+    limits: &Limits,
+) -> Result<crate::Page, ParseError> {
+    let (image, scale) = render(page, OCR_DPI)?;
+    let timeout = Duration::from_secs(limits.ocr_seconds_per_page);
+    let Some(ocr) = ocr::ocr(&image.to_pgm(), scale, timeout)?
+        .into_iter()
+        .next()
+    else {
+        return Ok(parsed);
+    };
+    parsed.lines = ocr.lines;
+    parsed.blocks = ocr.blocks;
+    Ok(parsed)
+}
+
+fn load_error(e: PdfiumError) -> ParseError {
+    match e {
+        PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError)
+        | PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::SecurityError) => {
+            ParseError::PasswordProtected
+        }
+        other => ParseError::Corrupt(format!("pdfium could not open the file: {other}")),
+    }
+}
+
+fn read_page(page: &PdfPage<'_>, number: u32) -> Result<crate::Page, ParseError> {
+    let rotation = match page.rotation() {
+        Ok(PdfPageRenderRotation::Degrees90) => Rotation::R90,
+        Ok(PdfPageRenderRotation::Degrees180) => Rotation::R180,
+        Ok(PdfPageRenderRotation::Degrees270) => Rotation::R270,
+        _ => Rotation::R0,
+    };
+    // Character boxes are in unrotated user space; the crop box (else the
+    // media box) is the visible area they are measured against.
+    let area = page
+        .boundaries()
+        .crop()
+        .or_else(|_| page.boundaries().media())
+        .map(|b| b.bounds)
+        .ok();
+    let (width, height) = (page.width().value as f64, page.height().value as f64);
+    let area = area
+        .map(|r| BBox {
+            left: r.left().value as f64,
+            top: r.top().value as f64,
+            right: r.right().value as f64,
+            bottom: r.bottom().value as f64,
+        })
+        .unwrap_or(match rotation {
+            Rotation::R90 | Rotation::R270 => BBox {
+                left: 0.0,
+                top: width,
+                right: height,
+                bottom: 0.0,
+            },
+            _ => BBox {
+                left: 0.0,
+                top: height,
+                right: width,
+                bottom: 0.0,
+            },
+        });
+    let mut glyphs = Vec::new();
+    if let Ok(text) = page.text() {
+        for ch in text.chars().iter() {
+            let Some(c) = ch.unicode_char() else { continue };
+            let Ok(r) = ch.loose_bounds() else { continue };
+            let user = BBox {
+                left: r.left().value as f64,
+                top: r.top().value as f64,
+                right: r.right().value as f64,
+                bottom: r.bottom().value as f64,
+            };
+            glyphs.push(Glyph {
+                c,
+                bbox: reading::to_display(&user, &area, rotation),
+            });
+        }
+    }
+    Ok(reading::layout(number, width, height, &glyphs))
+}

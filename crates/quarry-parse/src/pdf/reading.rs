@@ -1,0 +1,405 @@
+//! From positioned characters to words, lines and paragraphs in reading
+//! order. PDF text arrives in content-stream order, which is often not the
+//! order a person reads, so order is rebuilt from geometry:
+//!
+//! 1. characters → words (break at spaces and at gaps wider than a space);
+//! 2. words → fragments (runs of words on one baseline with small gaps);
+//! 3. a recursive XY-cut over fragments: a vertical cut where a gutter runs
+//!    through the whole region *and* both sides look like text columns (wide
+//!    relative to the page, lines filling their column), otherwise a
+//!    horizontal cut at the widest vertical gap; a region that cannot be cut
+//!    is one line, its words left to right. The column test keeps forms and
+//!    tables (short cells with wide gaps) on one line per row, which is what
+//!    label/value extraction wants.
+
+use crate::{BBox, Block, BlockKind, Line, Page, Word};
+
+/// Above this many fragments a page is ordered by rows only (XY-cut is
+/// quadratic in the worst case).
+const MAX_CUT_FRAGMENTS: usize = 3_000;
+
+/// `/Rotate` of a page, clockwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rotation {
+    R0,
+    R90,
+    R180,
+    R270,
+}
+
+/// One character with its box in display coordinates (top-left origin).
+#[derive(Debug, Clone)]
+pub(crate) struct Glyph {
+    pub c: char,
+    pub bbox: BBox,
+}
+
+/// Maps a box in PDF user space (`top` = larger y) into display space of a
+/// page whose visible `area` (same convention) is rotated by `rotation`.
+pub(crate) fn to_display(user: &BBox, area: &BBox, rotation: Rotation) -> BBox {
+    let map = |x: f64, y: f64| match rotation {
+        Rotation::R0 => (x - area.left, area.top - y),
+        Rotation::R90 => (y - area.bottom, x - area.left),
+        Rotation::R180 => (area.right - x, y - area.bottom),
+        Rotation::R270 => (area.top - y, area.right - x),
+    };
+    let (x1, y1) = map(user.left, user.top);
+    let (x2, y2) = map(user.right, user.bottom);
+    BBox {
+        left: x1.min(x2),
+        top: y1.min(y2),
+        right: x1.max(x2),
+        bottom: y1.max(y2),
+    }
+}
+
+/// Lays out one page from its glyphs.
+pub(crate) fn layout(number: u32, width: f64, height: f64, glyphs: &[Glyph]) -> Page {
+    let words = words(glyphs);
+    let frags = fragments(words);
+    let mut rows = Vec::new();
+    if frags.len() > MAX_CUT_FRAGMENTS {
+        rows = rows_only(frags);
+    } else {
+        cut(frags, width, &mut rows);
+    }
+    let mut page = Page::new(number, width, height);
+    page.lines = rows.into_iter().filter_map(row_to_line).collect();
+    page.blocks = paragraphs(&page.lines);
+    page
+}
+
+fn words(glyphs: &[Glyph]) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut cur: Option<Word> = None;
+    for g in glyphs {
+        let b = g.bbox;
+        let h = b.bottom - b.top;
+        let finite = h.is_finite() && b.left.is_finite() && b.right.is_finite();
+        let degenerate = !finite || h <= 0.0 || b.right < b.left;
+        if g.c.is_whitespace() || g.c.is_control() {
+            out.extend(cur.take());
+            continue;
+        }
+        if degenerate {
+            // Second half of a ligature ("fi") and similar: the text
+            // belongs to the current word, the box carries nothing.
+            if let Some(w) = &mut cur {
+                w.text.push(g.c);
+            }
+            continue;
+        }
+        if let Some(w) = &cur {
+            let wh = (w.bbox.bottom - w.bbox.top).max(h);
+            let gap = b.left - w.bbox.right;
+            let mid = (b.top + b.bottom) / 2.0;
+            let same_line = mid > w.bbox.top && mid < w.bbox.bottom;
+            // Overlapping boxes (ligatures, kerning) continue the word;
+            // jumping back before its start does not.
+            let backwards = b.left < w.bbox.left - 0.25 * wh;
+            if !same_line || gap > 0.25 * wh || backwards {
+                out.extend(cur.take());
+            }
+        }
+        match &mut cur {
+            Some(w) => {
+                w.text.push(g.c);
+                w.bbox = w.bbox.union(&b);
+            }
+            None => {
+                cur = Some(Word {
+                    text: g.c.to_string(),
+                    bbox: b,
+                    confidence: 1.0,
+                })
+            }
+        }
+    }
+    out.extend(cur);
+    out
+}
+
+/// Words on one baseline separated by less than about a space and a half.
+#[derive(Debug, Clone)]
+struct Fragment {
+    bbox: BBox,
+    words: Vec<Word>,
+}
+
+impl Fragment {
+    fn height(&self) -> f64 {
+        self.bbox.bottom - self.bbox.top
+    }
+    /// The middle half of the box vertically: lines with tight leading have
+    /// overlapping full boxes but disjoint cores.
+    fn core(&self) -> (f64, f64) {
+        let q = self.height() / 4.0;
+        (self.bbox.top + q, self.bbox.bottom - q)
+    }
+}
+
+fn fragments(words: Vec<Word>) -> Vec<Fragment> {
+    let mut out: Vec<Fragment> = Vec::new();
+    for w in words {
+        if let Some(f) = out.last_mut() {
+            let h = f.height().max(w.bbox.bottom - w.bbox.top);
+            let gap = w.bbox.left - f.bbox.right;
+            let mid = (w.bbox.top + w.bbox.bottom) / 2.0;
+            if mid > f.bbox.top && mid < f.bbox.bottom && gap > -0.5 * h && gap < 1.0 * h {
+                f.bbox = f.bbox.union(&w.bbox);
+                f.words.push(w);
+                continue;
+            }
+        }
+        out.push(Fragment {
+            bbox: w.bbox,
+            words: vec![w],
+        });
+    }
+    out
+}
+
+/// Recursive XY-cut; appends regions that are one line each to `out`.
+fn cut(items: Vec<Fragment>, page_width: f64, out: &mut Vec<Vec<Fragment>>) {
+    if items.len() <= 1 {
+        if !items.is_empty() {
+            out.push(items);
+        }
+        return;
+    }
+    // A wide horizontal gap (title above columns, footer below) is cut
+    // first; then a column gutter; then any gap between rows.
+    let median_h = median(items.iter().map(Fragment::height)).unwrap_or(0.0);
+    let row = row_cut(&items);
+    let cut_rows = |items: Vec<Fragment>, y: f64, out: &mut Vec<Vec<Fragment>>| {
+        let (top, bottom): (Vec<_>, Vec<_>) = items.into_iter().partition(|f| f.core().1 <= y);
+        cut(top, page_width, out);
+        cut(bottom, page_width, out);
+    };
+    if let Some((y, gap)) = row
+        && gap >= 1.2 * median_h
+    {
+        return cut_rows(items, y, out);
+    }
+    if let Some(x) = column_cut(&items, page_width) {
+        let (left, right): (Vec<_>, Vec<_>) = items.into_iter().partition(|f| f.bbox.right <= x);
+        cut(left, page_width, out);
+        cut(right, page_width, out);
+        return;
+    }
+    if let Some((y, _)) = row {
+        return cut_rows(items, y, out);
+    }
+    out.push(items);
+}
+
+/// Gaps between the merged projections of `spans`, as (start, end).
+fn gaps(mut spans: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    let mut reach = f64::NEG_INFINITY;
+    for (s, e) in spans {
+        if s > reach && reach.is_finite() {
+            out.push((reach, s));
+        }
+        reach = reach.max(e);
+    }
+    out
+}
+
+/// A vertical gutter separating two text columns, if there is one.
+fn column_cut(items: &[Fragment], page_width: f64) -> Option<f64> {
+    let median_h = median(items.iter().map(Fragment::height))?;
+    let min_gap = median_h.max(4.0);
+    let mut candidates: Vec<(f64, f64)> =
+        gaps(items.iter().map(|f| (f.bbox.left, f.bbox.right)).collect())
+            .into_iter()
+            .filter(|(s, e)| e - s >= min_gap)
+            .collect();
+    candidates.sort_by(|a, b| (b.1 - b.0).total_cmp(&(a.1 - a.0)));
+    candidates.into_iter().find_map(|(s, e)| {
+        let x = (s + e) / 2.0;
+        let (left, right): (Vec<&Fragment>, Vec<&Fragment>) =
+            items.iter().partition(|f| f.bbox.right <= x);
+        (is_column(&left, page_width) && is_column(&right, page_width)).then_some(x)
+    })
+}
+
+/// Text columns are wide (a quarter of the page or more), have several
+/// lines, and most lines fill much of the column's width.
+fn is_column(side: &[&Fragment], page_width: f64) -> bool {
+    if side.len() < 2 {
+        return false;
+    }
+    let left = side
+        .iter()
+        .map(|f| f.bbox.left)
+        .fold(f64::INFINITY, f64::min);
+    let right = side
+        .iter()
+        .map(|f| f.bbox.right)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let span = right - left;
+    if span < 0.25 * page_width {
+        return false;
+    }
+    let full = side
+        .iter()
+        .filter(|f| f.bbox.right - f.bbox.left >= 0.5 * span)
+        .count();
+    full * 2 >= side.len()
+}
+
+/// The middle and height of the widest vertical gap between line cores.
+fn row_cut(items: &[Fragment]) -> Option<(f64, f64)> {
+    gaps(items.iter().map(Fragment::core).collect())
+        .into_iter()
+        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
+        .map(|(s, e)| ((s + e) / 2.0, e - s))
+}
+
+/// Fallback ordering for huge pages: rows by vertical position.
+fn rows_only(mut frags: Vec<Fragment>) -> Vec<Vec<Fragment>> {
+    frags.sort_by(|a, b| a.core().0.total_cmp(&b.core().0));
+    let mut rows: Vec<Vec<Fragment>> = Vec::new();
+    for f in frags {
+        match rows.last_mut() {
+            Some(row) if row.iter().any(|r| f.core().0 < r.core().1) => row.push(f),
+            _ => rows.push(vec![f]),
+        }
+    }
+    rows
+}
+
+fn row_to_line(row: Vec<Fragment>) -> Option<Line> {
+    let mut words: Vec<Word> = row.into_iter().flat_map(|f| f.words).collect();
+    words.sort_by(|a, b| a.bbox.left.total_cmp(&b.bbox.left));
+    let bbox = words.iter().map(|w| w.bbox).reduce(|a, b| a.union(&b))?;
+    let text = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(Line { text, bbox, words })
+}
+
+/// Groups reading-order lines into paragraphs (vertical gap, column jump)
+/// and marks short, clearly larger lines as headings.
+fn paragraphs(lines: &[Line]) -> Vec<Block> {
+    let Some(body) = median(lines.iter().map(|l| l.bbox.bottom - l.bbox.top)) else {
+        return Vec::new();
+    };
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut prev: Option<&Line> = None;
+    for line in lines {
+        let h = line.bbox.bottom - line.bbox.top;
+        let heading = h >= 1.3 * body && line.words.len() <= 12;
+        let continues = prev.is_some_and(|p| {
+            let gap = line.bbox.top - p.bbox.bottom;
+            let ph = p.bbox.bottom - p.bbox.top;
+            gap >= -0.3 * ph && gap <= 0.6 * ph.max(h) && (ph - h).abs() < 0.2 * ph.max(h)
+        });
+        match blocks.last_mut() {
+            Some(b) if continues && !matches!(b.kind, BlockKind::Heading { .. }) && !heading => {
+                b.text.push(' ');
+                b.text.push_str(&line.text);
+                b.bbox = b.bbox.union(&line.bbox);
+            }
+            _ => blocks.push(Block {
+                kind: if heading {
+                    BlockKind::Heading {
+                        level: if h >= 1.8 * body { 1 } else { 2 },
+                    }
+                } else {
+                    BlockKind::Paragraph
+                },
+                text: line.text.clone(),
+                bbox: line.bbox,
+            }),
+        }
+        prev = Some(line);
+    }
+    blocks
+}
+
+fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    Some(v[v.len() / 2])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Glyphs for `text` starting at (x, y top), 6 pt per char, 10 pt high.
+    fn glyphs(text: &str, x: f64, y: f64) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                c,
+                bbox: BBox {
+                    left: x + i as f64 * 6.0,
+                    top: y,
+                    right: x + (i + 1) as f64 * 6.0,
+                    bottom: y + 10.0,
+                },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_columns_read_left_then_right_and_forms_stay_on_one_line() {
+        let mut g = glyphs("A Title Across The Whole Page Width Here", 50.0, 20.0);
+        for i in 0..4 {
+            let y = 60.0 + i as f64 * 12.0;
+            g.extend(glyphs(
+                &format!("left column line {i} text and more"),
+                50.0,
+                y,
+            ));
+            g.extend(glyphs(
+                &format!("right column line {i} text and more"),
+                330.0,
+                y,
+            ));
+        }
+        g.extend(glyphs("Total:", 50.0, 200.0));
+        g.extend(glyphs("12.00", 400.0, 200.0));
+        let page = layout(1, 612.0, 792.0, &g);
+        let texts: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts[0], "A Title Across The Whole Page Width Here");
+        assert_eq!(texts[1], "left column line 0 text and more");
+        assert_eq!(texts[4], "left column line 3 text and more");
+        assert_eq!(texts[5], "right column line 0 text and more");
+        assert_eq!(texts[9], "Total: 12.00");
+    }
+
+    #[test]
+    fn rotation_maps_user_space_to_top_left_display_space() {
+        let area = BBox {
+            left: 0.0,
+            top: 792.0,
+            right: 612.0,
+            bottom: 0.0,
+        };
+        let user = BBox {
+            left: 10.0,
+            top: 782.0,
+            right: 20.0,
+            bottom: 772.0,
+        };
+        let d0 = to_display(&user, &area, Rotation::R0);
+        assert_eq!(
+            (d0.left, d0.top, d0.right, d0.bottom),
+            (10.0, 10.0, 20.0, 20.0)
+        );
+        let d90 = to_display(&user, &area, Rotation::R90);
+        assert_eq!((d90.left, d90.top), (772.0, 10.0));
+        let d180 = to_display(&user, &area, Rotation::R180);
+        assert_eq!((d180.left, d180.top), (592.0, 772.0));
+    }
+}

@@ -1,0 +1,182 @@
+//! Minimal PDFs built with lopdf: Helvetica text at given positions, an
+//! optional `/Rotate`, and optional RC4 encryption.
+
+use lopdf::content::{Content, Operation};
+use lopdf::{
+    Document, EncryptionState, EncryptionVersion, Object, Permissions, Stream, dictionary,
+};
+
+/// One text run: x, y (PDF user space, bottom-left origin), font size, text.
+pub type Run = (f64, f64, f64, String);
+
+/// One page: 612×792 with `rotate` degrees and text runs. With
+/// `upright_when_rotated`, runs are drawn turned 90° counter-clockwise, the
+/// way a landscape page with `/Rotate 90` carries its text.
+pub struct PageSpec {
+    pub rotate: i64,
+    pub runs: Vec<Run>,
+    pub upright_when_rotated: bool,
+}
+
+impl PageSpec {
+    pub fn new(runs: Vec<Run>) -> Self {
+        Self {
+            rotate: 0,
+            runs,
+            upright_when_rotated: false,
+        }
+    }
+}
+
+pub fn run(x: f64, y: f64, size: f64, text: &str) -> Run {
+    (x, y, size, text.to_string())
+}
+
+fn build(pages: &[PageSpec]) -> Document {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+    });
+    let mut kids = Vec::new();
+    for spec in pages {
+        let mut ops = Vec::new();
+        for (x, y, size, text) in &spec.runs {
+            ops.push(Operation::new("BT", vec![]));
+            ops.push(Operation::new("Tf", vec!["F1".into(), (*size).into()]));
+            if spec.upright_when_rotated {
+                let m: Vec<Object> = vec![
+                    0.into(),
+                    1.into(),
+                    (-1).into(),
+                    0.into(),
+                    (*x).into(),
+                    (*y).into(),
+                ];
+                ops.push(Operation::new("Tm", m));
+            } else {
+                ops.push(Operation::new("Td", vec![(*x).into(), (*y).into()]));
+            }
+            ops.push(Operation::new(
+                "Tj",
+                vec![Object::string_literal(text.as_str())],
+            ));
+            ops.push(Operation::new("ET", vec![]));
+        }
+        let content = Content { operations: ops };
+        let bytes = content.encode().unwrap_or_default();
+        let content_id = doc.add_object(Stream::new(dictionary! {}, bytes));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content_id,
+            "Rotate" => spec.rotate,
+        });
+        kids.push(page_id.into());
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => count,
+            "Resources" => resources_id,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::string_literal("0123456789abcdef"),
+            Object::string_literal("0123456789abcdef"),
+        ]),
+    );
+    doc
+}
+
+fn save(mut doc: Document) -> Vec<u8> {
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save pdf");
+    out
+}
+
+/// A PDF with the given pages.
+pub fn pdf(pages: &[PageSpec]) -> Vec<u8> {
+    save(build(pages))
+}
+
+/// The same PDF, RC4-128 encrypted with the given passwords.
+pub fn encrypted_pdf(pages: &[PageSpec], owner: &str, user: &str) -> Vec<u8> {
+    let mut doc = build(pages);
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: owner,
+        user_password: user,
+        key_length: 128,
+        permissions: Permissions::all(),
+    })
+    .expect("encryption state");
+    doc.encrypt(&state).expect("encrypt");
+    save(doc)
+}
+
+/// Two text columns under a full-width title, with a footer label/value row.
+pub fn two_columns() -> PageSpec {
+    let mut runs = vec![run(72.0, 740.0, 18.0, "Quarterly Report Title")];
+    for i in 0..6 {
+        let y = 700.0 - i as f64 * 14.0;
+        runs.push(run(
+            72.0,
+            y,
+            10.0,
+            &format!("Left column sentence number {i} goes here"),
+        ));
+        runs.push(run(
+            320.0,
+            y,
+            10.0,
+            &format!("Right column sentence number {i} goes here"),
+        ));
+    }
+    runs.push(run(72.0, 100.0, 10.0, "Total Due:"));
+    runs.push(run(400.0, 100.0, 10.0, "1,234.56"));
+    PageSpec::new(runs)
+}
+
+/// A one-page 612×792 "scan": the grayscale image fills the page and
+/// there is no text layer.
+pub fn image_pdf(width: usize, height: usize, pixels: Vec<u8>) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut image = Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image",
+            "Width" => width as i64, "Height" => height as i64,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        pixels,
+    );
+    let _ = image.compress();
+    let image_id = doc.add_object(image);
+    let content = b"q 612 0 0 792 0 0 cm /Im1 Do Q".to_vec();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    save(doc)
+}

@@ -1,0 +1,60 @@
+//! Rendering an event's payload: the resource as the API's GET returns it
+//! (full ExtractRun, BatchRun, Extractor, ExtractorVersion). The dispatcher
+//! renders on first delivery and stores the text, so redeliveries and replays
+//! send the same payload; the envelope is assembled from that stored text.
+
+use quarry_store::EventRecord;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::routes::extract_runs::batch_view;
+use crate::state::AppState;
+use crate::views::{RunViews, extractor_view, version_view};
+
+/// The payload of `e` as JSON text. A resource deleted before its first
+/// delivery is sent as `{object, id}`.
+pub async fn render(state: &AppState, e: &EventRecord) -> Result<String, ApiError> {
+    let (ws, id) = (e.workspace_id.as_str(), e.resource_id.as_str());
+    let store = &state.store;
+    let value: Option<Value> = match e.event_type.as_str() {
+        t if t.starts_with("extract_run.") => match store.get_run(ws, id).await? {
+            Some(run) => Some(json!(RunViews::new(state).view(&run, true).await?)),
+            None => None,
+        },
+        t if t.starts_with("batch_processor_run.") => store
+            .get_batch(ws, id)
+            .await?
+            .map(|b| json!(batch_view(&b.batch, b.status))),
+        "extractor.version.published" => store
+            .get_version_by_id(ws, id)
+            .await?
+            .map(|v| json!(version_view(&v, true))),
+        t if t.starts_with("extractor.") => match store.get_extractor(ws, id).await? {
+            Some(x) => Some(json!(extractor_view(state, &x).await?)),
+            None => None,
+        },
+        _ => None,
+    };
+    Ok(value
+        .unwrap_or_else(|| json!({"object": object_of(&e.event_type), "id": id}))
+        .to_string())
+}
+
+fn object_of(event_type: &str) -> &'static str {
+    match event_type {
+        t if t.starts_with("extract_run.") => "extract_run",
+        t if t.starts_with("batch_processor_run.") => "batch_run",
+        "extractor.version.published" => "extractor_version",
+        _ => "extractor",
+    }
+}
+
+/// The exact bytes sent (and signed): `{eventId, eventType, payload}`.
+pub fn envelope(e: &EventRecord, payload: &str) -> Vec<u8> {
+    format!(
+        "{{\"eventId\":{},\"eventType\":{},\"payload\":{payload}}}",
+        Value::from(e.id.as_str()),
+        Value::from(e.event_type.as_str()),
+    )
+    .into_bytes()
+}
