@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use quarry_server::Config;
+
+pub use crate::cmd::bench::BenchCommand;
+pub use crate::cmd::parse::ParseArgs;
 use quarry_server::keys::DEFAULT_WORKSPACE;
 use quarry_server::net::guard::AllowList;
 
@@ -40,6 +43,11 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Parse one file and print it as markdown, spatial text or JSON.
+    Parse(ParseArgs),
+    /// Benchmarks: parse throughput and memory, extraction quality.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 #[derive(Debug, Subcommand)]

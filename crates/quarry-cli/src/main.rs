@@ -1,8 +1,10 @@
 //! `quarry` — the single binary: `serve` (API + in-process workers),
-//! `worker` (workers only), `migrate`, and `keys create`.
+//! `worker` (workers only), `migrate`, `keys create`, and the offline
+//! `parse` and `bench` commands (no runtime, no store; see `cmd/`).
 //! Every flag can also be set with a `QUARRY_*` environment variable.
 
 mod args;
+mod cmd;
 
 use std::io::IsTerminal;
 
@@ -17,11 +19,20 @@ use tokio::sync::watch;
 
 use crate::args::{Cli, Command, KeysCommand, LogFormat};
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    match cli.command {
+    match &cli.command {
+        Command::Parse(args) => cmd::parse::run(args),
+        Command::Bench(command) => cmd::bench::run(command),
+        _ => tokio::runtime::Runtime::new()
+            .context("starting the async runtime")?
+            .block_on(run_server_command(cli.command)),
+    }
+}
+
+async fn run_server_command(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Serve(args) => {
             let config = args.config()?;
             let state = open(config).await?;
@@ -60,6 +71,7 @@ async fn main() -> anyhow::Result<()> {
             register_key(state.store.as_ref(), &key, &name, &workspace).await?;
             println!("{key}");
         }
+        Command::Parse(_) | Command::Bench(_) => unreachable!("handled without a runtime"),
     }
     Ok(())
 }

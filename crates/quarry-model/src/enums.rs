@@ -91,3 +91,13 @@ pub mod failure {
     pub const SCHEMA_GENERATION_FAILED: &str = "SCHEMA_GENERATION_FAILED";
     pub const ABORTED: &str = "ABORTED";
 }
+
+/// Documented parse `failureReason` values that Quarry produces.
+pub mod parse_failure {
+    pub const UNABLE_TO_DOWNLOAD_FILE: &str = "UNABLE_TO_DOWNLOAD_FILE";
+    pub const FILE_TYPE_NOT_SUPPORTED: &str = "FILE_TYPE_NOT_SUPPORTED";
+    pub const FILE_SIZE_TOO_LARGE: &str = "FILE_SIZE_TOO_LARGE";
+    pub const CORRUPT_FILE: &str = "CORRUPT_FILE";
+    pub const PASSWORD_PROTECTED_FILE: &str = "PASSWORD_PROTECTED_FILE";
+    pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+}

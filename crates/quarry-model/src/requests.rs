@@ -105,3 +105,23 @@ pub struct CreateExtractorVersion {
     pub description: Option<String>,
     pub config: Option<Value>,
 }
+
+/// `POST /parse_runs` and `POST /parse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateParseRun {
+    pub file: Option<FileInput>,
+    pub config: Option<Value>,
+    pub metadata: Option<Value>,
+    pub data_retention: Option<Value>,
+    pub priority: Option<i64>,
+}
+
+/// `POST /parse_runs/batch`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateParseBatch {
+    pub inputs: Vec<BatchInput>,
+    pub config: Option<Value>,
+    pub priority: Option<i64>,
+}

@@ -19,6 +19,7 @@ mod html;
 mod markdown;
 mod ocr;
 mod office;
+pub mod output;
 mod pdf;
 mod text;
 
@@ -26,6 +27,7 @@ pub use detect::{FileKind, detect_kind};
 pub use document::{BBox, Block, BlockKind, Cell, Document, Line, Page, Table, Word};
 pub use error::ParseError;
 pub use ocr::ocr_available;
+pub use output::{ParseOptions, parse_output};
 pub use pdf::{GrayImage, pdfium_available, render_page_gray};
 
 /// Explicit caps applied while parsing untrusted input.

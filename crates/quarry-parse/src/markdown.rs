@@ -64,7 +64,7 @@ fn render_page(page: &Page) -> String {
 }
 
 /// A pipe table; the first row is the header row.
-fn table(t: &Table) -> String {
+pub(crate) fn table(t: &Table) -> String {
     if t.rows == 0 || t.cols == 0 {
         return String::new();
     }
@@ -86,13 +86,13 @@ fn cell_text(s: &str) -> String {
     one_line(s).replace('|', "\\|")
 }
 
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Keeps a paragraph that starts like markdown syntax (`# `, `- `, `1. `)
 /// from turning into a heading or list.
-fn escape_leading(s: &str) -> String {
+pub(crate) fn escape_leading(s: &str) -> String {
     let starts_special = s.starts_with('#')
         || s.starts_with("- ")
         || s.starts_with("* ")

@@ -15,6 +15,7 @@ pub mod http;
 pub mod ingest;
 pub mod keys;
 pub mod net;
+pub mod parse_config;
 pub mod routes;
 pub mod runs;
 pub mod serve;

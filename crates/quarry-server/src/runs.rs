@@ -2,9 +2,9 @@
 //! (inline, or an extractor version plus overrides), validating it before
 //! anything is stored, and checking priority and metadata.
 
-use quarry_model::enums::RunStatus;
+use quarry_model::enums::{RUN_SOURCES, RunStatus};
 use quarry_model::ids::{EXTRACT_RUN, new_id};
-use quarry_model::requests::ExtractorRef;
+use quarry_model::requests::{BatchInput, ExtractorRef, FileSource};
 use quarry_model::time::now_ms;
 use quarry_store::ExtractRunRecord;
 use serde_json::{Map, Value};
@@ -15,6 +15,8 @@ use crate::state::AppState;
 
 /// Default `priority` when a request gives none (middle of 1–100).
 pub const DEFAULT_PRIORITY: i64 = 50;
+/// Most inputs accepted by one batch request.
+pub const MAX_BATCH_INPUTS: usize = 1000;
 /// Largest serialized `metadata` accepted.
 pub const MAX_METADATA_BYTES: usize = 10 * 1024;
 const USAGE_TAGS: &str = "extend:usage_tags";
@@ -168,6 +170,52 @@ pub fn check_metadata(m: Option<Value>, field: &str) -> Result<Option<Value>, Ap
         )));
     }
     Ok(Some(m))
+}
+
+/// Checks a list's `source` filter against the documented RunSource values.
+pub fn check_source(source: Option<&str>) -> Result<(), ApiError> {
+    match source {
+        Some(s) if !RUN_SOURCES.contains(&s) => Err(ApiError::bad_request(format!(
+            "source must be one of {}; got `{s}`",
+            RUN_SOURCES.join(", ")
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a batch's inputs (count, file sources, referenced files, metadata)
+/// before anything is stored, so a bad item leaves no trace. Returns each
+/// input's checked metadata.
+pub async fn check_batch_inputs(
+    state: &AppState,
+    ws: &str,
+    inputs: &[BatchInput],
+) -> Result<Vec<Option<Value>>, ApiError> {
+    let n = inputs.len();
+    if !(1..=MAX_BATCH_INPUTS).contains(&n) {
+        return Err(ApiError::bad_request(format!(
+            "inputs must hold 1 to {MAX_BATCH_INPUTS} items; got {n}"
+        )));
+    }
+    let mut metadata = Vec::with_capacity(n);
+    for (i, input) in inputs.iter().enumerate() {
+        let field = format!("inputs[{i}].file");
+        match input
+            .file
+            .source()
+            .map_err(|m| ApiError::bad_request(format!("{field}: {m}")))?
+        {
+            FileSource::Id(id) if state.store.get_file(ws, id).await?.is_none() => {
+                return Err(ApiError::not_found("file", id));
+            }
+            _ => {}
+        }
+        metadata.push(check_metadata(
+            input.metadata.clone(),
+            &format!("inputs[{i}].metadata"),
+        )?);
+    }
+    Ok(metadata)
 }
 
 /// A new `PENDING` run record.

@@ -4,9 +4,11 @@
 
 use std::collections::HashMap;
 
-use quarry_model::resources::{ExtractRun, Extractor, ExtractorVersion, FileMetadata, FileObject};
+use quarry_model::resources::{
+    ExtractRun, Extractor, ExtractorVersion, FileMetadata, FileObject, ParseRun,
+};
 use quarry_model::time::rfc3339;
-use quarry_store::{ExtractRunRecord, ExtractorRecord, FileRecord, VersionRecord};
+use quarry_store::{ExtractRunRecord, ExtractorRecord, FileRecord, ParseRunRecord, VersionRecord};
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -169,6 +171,42 @@ impl<'a> RunViews<'a> {
             updated_at: rfc3339(r.updated_at),
         })
     }
+}
+
+/// A parse run (`full`) or its list summary (no `output`, no `config`,
+/// usage without breakdown), with its file looked up by id.
+pub async fn parse_run_view(
+    state: &AppState,
+    r: &ParseRunRecord,
+    full: bool,
+) -> Result<ParseRun, ApiError> {
+    let file = match &r.file_id {
+        Some(id) => state
+            .store
+            .get_file(&r.workspace_id, id)
+            .await?
+            .map(|f| file_view(&f)),
+        None => None,
+    };
+    Ok(ParseRun {
+        object: "parse_run".into(),
+        id: r.id.clone(),
+        batch_id: r.batch_id.clone(),
+        file,
+        status: r.status,
+        failure_reason: r.failure_reason.clone(),
+        failure_message: r.failure_message.clone(),
+        metadata: r.metadata.clone(),
+        output: if full { r.output.clone() } else { None },
+        metrics: r.metrics.clone(),
+        config: full.then(|| r.config.clone()),
+        usage: r
+            .usage
+            .clone()
+            .map(|u| if full { u } else { without_breakdown(u) }),
+        created_at: rfc3339(r.created_at),
+        updated_at: rfc3339(r.updated_at),
+    })
 }
 
 fn without_breakdown(mut usage: Value) -> Value {

@@ -118,3 +118,32 @@ async fn malformed_urls_are_rejected_at_create_time() {
     }
     s.stop().await;
 }
+
+#[tokio::test]
+async fn parse_runs_download_urls_and_report_unable_to_download() {
+    let port = document_host().await;
+    let s = TestServer::start(|c| {
+        c.url_allow = AllowList::parse("localhost").expect("allow list");
+    })
+    .await;
+    let parse = |url: String| {
+        let s = &s;
+        async move {
+            let resp = s.post("/parse", json!({"file": {"url": url}})).await;
+            resp.json::<Value>().await.expect("json")
+        }
+    };
+    let run = parse(format!("http://localhost:{port}/invoice.txt")).await;
+    assert_eq!(run["status"], "PROCESSED", "{run}");
+    assert_eq!(run["file"]["name"], "invoice.txt");
+    let content = run["output"]["chunks"][0]["content"]
+        .as_str()
+        .expect("chunk");
+    assert!(content.contains("INV-2024-001"), "{content}");
+
+    let run = parse(format!("http://127.0.0.1:{port}/invoice.txt")).await;
+    assert_eq!(run["status"], "FAILED", "{run}");
+    assert_eq!(run["failureReason"], "UNABLE_TO_DOWNLOAD_FILE", "{run}");
+    assert_eq!(run["file"], Value::Null, "nothing was downloaded");
+    s.stop().await;
+}

@@ -41,15 +41,19 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// behaves exactly like a missing id. Import [`prelude`] to call the methods
 /// on an `Arc<dyn Store>`.
 pub trait Store:
-    KeyStore + FileStore + ExtractorStore + RunStore + JobQueue + WebhookStore
+    KeyStore + FileStore + ExtractorStore + RunStore + ParseRunStore + JobQueue + WebhookStore
 {
 }
-impl<T: KeyStore + FileStore + ExtractorStore + RunStore + JobQueue + WebhookStore> Store for T {}
+impl<T: KeyStore + FileStore + ExtractorStore + RunStore + ParseRunStore + JobQueue + WebhookStore>
+    Store for T
+{
+}
 
 /// The store traits, for `use quarry_store::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        BlobStore, ExtractorStore, FileStore, JobQueue, KeyStore, RunStore, Store, WebhookStore,
+        BlobStore, ExtractorStore, FileStore, JobQueue, KeyStore, ParseRunStore, RunStore, Store,
+        WebhookStore,
     };
 }
 
@@ -143,6 +147,31 @@ pub trait RunStore: Send + Sync + 'static {
     async fn get_batch(&self, ws: &str, id: &str) -> Result<Option<BatchSummary>>;
     /// Points a run created from a URL at the file its worker fetched.
     async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()>;
+}
+
+/// Parse runs. They share the job queue (kind `parse_run`) and batch table
+/// with extract runs, so leases, cancellation and batch events behave alike.
+#[async_trait]
+pub trait ParseRunStore: Send + Sync + 'static {
+    /// Inserts runs, their queue jobs and (optionally) the batch, atomically.
+    async fn create_parse_runs(
+        &self,
+        runs: &[ParseRunRecord],
+        batch: Option<&BatchRecord>,
+    ) -> Result<()>;
+    async fn get_parse_run(&self, ws: &str, id: &str) -> Result<Option<ParseRunRecord>>;
+    async fn list_parse_runs(
+        &self,
+        ws: &str,
+        filter: &ParseRunFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ParseRunRecord>>;
+    /// Cancels a non-terminal parse run.
+    async fn cancel_parse_run(&self, ws: &str, id: &str) -> Result<CancelOutcome<ParseRunRecord>>;
+    /// Deletes a parse run and its job. `false` when it did not exist.
+    async fn delete_parse_run(&self, ws: &str, id: &str) -> Result<bool>;
+    /// Points a parse run created from a URL at the file its worker fetched.
+    async fn attach_parse_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()>;
 }
 
 /// The leased job queue.

@@ -95,11 +95,82 @@ pub struct ExtractRunRecord {
     pub updated_at: i64,
 }
 
+/// A parse run (`/parse_runs`): the same lifecycle as an extract run, with
+/// the parsed document (chunks and blocks) as its output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseRunRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub status: RunStatus,
+    pub priority: i64,
+    pub file_id: Option<String>,
+    pub file_name: Option<String>,
+    pub file_url: Option<String>,
+    pub batch_id: Option<String>,
+    pub source: String,
+    pub source_id: Option<String>,
+    /// The ParseConfig with defaults applied.
+    pub config: Value,
+    pub metadata: Option<Value>,
+    pub output: Option<Value>,
+    pub failure_reason: Option<String>,
+    pub failure_message: Option<String>,
+    pub metrics: Option<Value>,
+    pub usage: Option<Value>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Filters of `GET /parse_runs`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParseRunFilter {
+    pub status: Option<RunStatus>,
+    pub batch_id: Option<String>,
+    pub source_id: Option<String>,
+    pub source: Option<String>,
+    pub file_name_contains: Option<String>,
+}
+
+/// Which run family a queue job (and a batch) belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Extract,
+    Parse,
+}
+
+impl RunKind {
+    /// The `kind` of its jobs and batches.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunKind::Extract => "extract_run",
+            RunKind::Parse => "parse_run",
+        }
+    }
+
+    /// The kind named by a job or batch row; unknown kinds are extract runs,
+    /// the only kind older rows have.
+    pub fn of(kind: &str) -> RunKind {
+        if kind == "parse_run" {
+            RunKind::Parse
+        } else {
+            RunKind::Extract
+        }
+    }
+
+    /// The table holding runs of this kind.
+    pub fn table(self) -> &'static str {
+        match self {
+            RunKind::Extract => "extract_runs",
+            RunKind::Parse => "parse_runs",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchRecord {
     pub id: String,
     pub workspace_id: String,
-    /// Which run family the batch holds (`extract_run`).
+    /// Which run family the batch holds (`extract_run`, `parse_run`).
     pub kind: String,
     pub run_count: i64,
     pub created_at: i64,
@@ -124,8 +195,8 @@ pub struct RunFilter {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum CancelOutcome {
-    Cancelled(Box<ExtractRunRecord>),
+pub enum CancelOutcome<R = ExtractRunRecord> {
+    Cancelled(Box<R>),
     /// The run exists but is already terminal.
     NotCancellable(RunStatus),
     NotFound,
@@ -164,6 +235,8 @@ pub struct RunResult {
     pub usage: Option<Value>,
     /// When set, replaces the stored config (e.g. a generated schema).
     pub config: Option<Value>,
+    /// Parse runs: `{processingTimeMs, pageCount}`.
+    pub metrics: Option<Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{Path, State};
-use quarry_model::enums::{RUN_SOURCES, RunStatus};
+use quarry_model::enums::RunStatus;
 use quarry_model::ids::{BATCH_RUN, new_id};
-use quarry_model::requests::{CreateExtractBatch, CreateExtractRun, FileSource};
+use quarry_model::requests::{CreateExtractBatch, CreateExtractRun};
 use quarry_model::resources::{BatchRun, Deleted, ExtractRun, ListResponse};
 use quarry_model::time::{now_ms, rfc3339};
 use quarry_store::{BatchRecord, CancelOutcome, ExtractRunRecord, RunFilter};
@@ -18,14 +18,14 @@ use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::ingest::resolve_file_input;
 use crate::routes::paging::PageQuery;
-use crate::runs::{check_metadata, check_priority, new_run, resolve_spec};
+use crate::runs::{
+    check_batch_inputs, check_metadata, check_priority, check_source, new_run, resolve_spec,
+};
 use crate::state::AppState;
 use crate::views::RunViews;
 
-/// Most inputs accepted by one batch request.
-const MAX_BATCH_INPUTS: usize = 1000;
 /// How often a sync request re-reads its run while waiting.
-const SYNC_POLL: Duration = Duration::from_millis(50);
+pub(crate) const SYNC_POLL: Duration = Duration::from_millis(50);
 
 /// Validates and stores one run with its job; returns the stored record.
 async fn submit(
@@ -121,14 +121,7 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<ListResponse<ExtractRun>>, ApiError> {
-    if let Some(s) = &q.source
-        && !RUN_SOURCES.contains(&s.as_str())
-    {
-        return Err(ApiError::bad_request(format!(
-            "source must be one of {}; got `{s}`",
-            RUN_SOURCES.join(", ")
-        )));
-    }
+    check_source(q.source.as_deref())?;
     let page = q.page.request()?;
     let filter = RunFilter {
         status: q.status,
@@ -183,33 +176,10 @@ pub async fn create_batch(
     ApiJson(req): ApiJson<CreateExtractBatch>,
 ) -> Result<Json<BatchRun>, ApiError> {
     let ws = caller.workspace_id.as_str();
-    let n = req.inputs.len();
-    if !(1..=MAX_BATCH_INPUTS).contains(&n) {
-        return Err(ApiError::bad_request(format!(
-            "inputs must hold 1 to {MAX_BATCH_INPUTS} items; got {n}"
-        )));
-    }
+    let metadata = check_batch_inputs(&state, ws, &req.inputs).await?;
     let priority = check_priority(req.priority)?;
     let spec = resolve_spec(&state, ws, Some(&req.extractor), None).await?;
-    // Check every input before storing anything, so a bad item leaves no trace.
-    let mut metadata = Vec::with_capacity(n);
-    for (i, input) in req.inputs.iter().enumerate() {
-        let field = format!("inputs[{i}].file");
-        match input
-            .file
-            .source()
-            .map_err(|m| ApiError::bad_request(format!("{field}: {m}")))?
-        {
-            FileSource::Id(id) if state.store.get_file(ws, id).await?.is_none() => {
-                return Err(ApiError::not_found("file", id));
-            }
-            _ => {}
-        }
-        metadata.push(check_metadata(
-            input.metadata.clone(),
-            &format!("inputs[{i}].metadata"),
-        )?);
-    }
+    let n = req.inputs.len();
     let batch = BatchRecord {
         id: new_id(BATCH_RUN),
         workspace_id: ws.to_string(),

@@ -7,6 +7,7 @@ pub mod extractors;
 pub mod files;
 pub mod health;
 pub mod paging;
+pub mod parse_runs;
 pub mod webhook_endpoints;
 pub mod webhook_subscriptions;
 
@@ -57,6 +58,17 @@ pub fn router(state: AppState) -> Router {
         .route("/extract_runs/{id}/cancel", post(extract_runs::cancel))
         .route("/extract", post(extract_runs::extract_sync))
         .route("/batch_runs/{id}", get(extract_runs::get_batch))
+        .route(
+            "/parse_runs",
+            get(parse_runs::list).post(parse_runs::create),
+        )
+        .route("/parse_runs/batch", post(parse_runs::create_batch))
+        .route(
+            "/parse_runs/{id}",
+            get(parse_runs::get).delete(parse_runs::delete),
+        )
+        .route("/parse_runs/{id}/cancel", post(parse_runs::cancel))
+        .route("/parse", post(parse_runs::parse_sync))
         .route(
             "/webhook_endpoints",
             get(webhook_endpoints::list).post(webhook_endpoints::create),

@@ -1,9 +1,10 @@
 //! Rendering an event's payload: the resource as the API's GET returns it
-//! (full ExtractRun, BatchRun, Extractor, ExtractorVersion). The dispatcher
+//! (full ExtractRun, BatchRun, Extractor, ExtractorVersion), except parse
+//! runs, whose events carry the slim `parse_run_status` (no output). The dispatcher
 //! renders on first delivery and stores the text, so redeliveries and replays
 //! send the same payload; the envelope is assembled from that stored text.
 
-use quarry_store::EventRecord;
+use quarry_store::{EventRecord, ParseRunRecord};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
@@ -21,7 +22,11 @@ pub async fn render(state: &AppState, e: &EventRecord) -> Result<String, ApiErro
             Some(run) => Some(json!(RunViews::new(state).view(&run, true).await?)),
             None => None,
         },
-        t if t.starts_with("batch_processor_run.") => store
+        t if t.starts_with("parse_run.") => store
+            .get_parse_run(ws, id)
+            .await?
+            .map(|r| parse_run_status(&r)),
+        t if t.starts_with("batch_processor_run.") || t.starts_with("batch_parse_run.") => store
             .get_batch(ws, id)
             .await?
             .map(|b| json!(batch_view(&b.batch, b.status))),
@@ -40,10 +45,31 @@ pub async fn render(state: &AppState, e: &EventRecord) -> Result<String, ApiErro
         .to_string())
 }
 
+/// The slim `parse_run_status` payload: no output, absent fields omitted.
+fn parse_run_status(r: &ParseRunRecord) -> Value {
+    let mut v = json!({"object": "parse_run_status", "id": r.id, "status": r.status});
+    let optional = [
+        ("failureReason", r.failure_reason.clone().map(Value::from)),
+        ("failureMessage", r.failure_message.clone().map(Value::from)),
+        ("metadata", r.metadata.clone()),
+    ];
+    if let Some(o) = v.as_object_mut() {
+        for (k, val) in optional {
+            if let Some(val) = val {
+                o.insert(k.into(), val);
+            }
+        }
+    }
+    v
+}
+
 fn object_of(event_type: &str) -> &'static str {
     match event_type {
         t if t.starts_with("extract_run.") => "extract_run",
-        t if t.starts_with("batch_processor_run.") => "batch_run",
+        t if t.starts_with("parse_run.") => "parse_run_status",
+        t if t.starts_with("batch_processor_run.") || t.starts_with("batch_parse_run.") => {
+            "batch_run"
+        }
         "extractor.version.published" => "extractor_version",
         _ => "extractor",
     }

@@ -3,18 +3,20 @@
 //! held. A cancelled run or a lost lease stops the wait at the next heartbeat;
 //! a panic or a timeout in processing ends the run `FAILED`, never the worker.
 
+mod parse;
 mod pipeline;
 mod usage;
 
 use std::time::Duration;
 
 use quarry_model::enums::failure;
-use quarry_store::{Completion, ExtractRunRecord, FileRecord, Lease, LeaseState, RunResult};
+use quarry_store::{Completion, FileRecord, Lease, LeaseState, RunKind, RunResult};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::ingest::store_file;
 use crate::state::AppState;
+pub use parse::process_parse;
 pub use pipeline::{Input, failed, process};
 pub use usage::{credits_per_page, usage_for};
 
@@ -139,9 +141,17 @@ async fn watch_lease(state: &AppState, lease: &Lease) -> LeaseState {
     }
 }
 
+/// Dispatches a leased job to its run family's processing.
+async fn compute(state: &AppState, lease: &Lease) -> Option<RunResult> {
+    match RunKind::of(&lease.kind) {
+        RunKind::Extract => compute_extract(state, lease).await,
+        RunKind::Parse => parse::compute(state, lease).await,
+    }
+}
+
 /// Loads the run's inputs and runs the pipeline on a blocking thread, under
 /// the run time limit. `None` only when the run vanished (deleted).
-async fn compute(state: &AppState, lease: &Lease) -> Option<RunResult> {
+async fn compute_extract(state: &AppState, lease: &Lease) -> Option<RunResult> {
     let ws = lease.workspace_id.as_str();
     let run = match state.store.get_run(ws, &lease.run_id).await {
         Ok(Some(run)) => run,
@@ -153,49 +163,85 @@ async fn compute(state: &AppState, lease: &Lease) -> Option<RunResult> {
             ));
         }
     };
-    let file = match (run.file_id.as_deref(), run.file_url.as_deref()) {
-        (Some(id), _) => state.store.get_file(ws, id).await.ok().flatten(),
-        (None, Some(url)) => match download(state, &run, url).await {
-            Ok(file) => Some(file),
-            Err(failure) => return Some(failure),
-        },
-        (None, None) => None,
+    let source = RunSource {
+        kind: RunKind::Extract,
+        ws,
+        run_id: &run.id,
+        file_id: run.file_id.as_deref(),
+        file_url: run.file_url.as_deref(),
+        file_name: run.file_name.as_deref(),
     };
-    let Some(file) = file else {
-        return Some(failed(
-            failure::FAILED_TO_PROCESS_FILE,
-            "The run's file no longer exists",
-        ));
-    };
-    let bytes = match state.blobs.get(&file.sha256).await {
-        Ok(Some(b)) => b,
-        Ok(None) => {
-            return Some(failed(
-                failure::FAILED_TO_PROCESS_FILE,
-                "The file's content is missing from storage",
-            ));
-        }
-        Err(e) => {
-            return Some(failed(
-                failure::INTERNAL_ERROR,
-                format!("Reading the file failed: {e}"),
-            ));
-        }
+    let (file, bytes) = match load_file(state, &source, failure::FAILED_TO_PROCESS_FILE).await {
+        Ok(loaded) => loaded,
+        Err(failure) => return Some(failure),
     };
     let limits = state.config.parse_limits.clone();
     let run_id = run.id.clone();
-    let task = tokio::task::spawn_blocking(move || {
-        process(&Input {
-            run_id: &run_id,
-            file_id: &file.id,
-            file_name: &file.name,
-            bytes: &bytes,
-            config: &run.config,
-            limits: &limits,
+    let reason = failure::FAILED_TO_PROCESS_FILE;
+    Some(
+        run_blocking(state, reason, move || {
+            process(&Input {
+                run_id: &run_id,
+                file_id: &file.id,
+                file_name: &file.name,
+                bytes: &bytes,
+                config: &run.config,
+                limits: &limits,
+            })
         })
-    });
+        .await,
+    )
+}
+
+/// Where a run's document comes from.
+pub(crate) struct RunSource<'a> {
+    pub kind: RunKind,
+    pub ws: &'a str,
+    pub run_id: &'a str,
+    pub file_id: Option<&'a str>,
+    pub file_url: Option<&'a str>,
+    pub file_name: Option<&'a str>,
+}
+
+/// The run's file and bytes (downloading a `file.url` input first). Any
+/// failure is the run's `FAILED` result; `unreadable` is its reason when the
+/// file is gone or cannot be fetched.
+pub(crate) async fn load_file(
+    state: &AppState,
+    src: &RunSource<'_>,
+    unreadable: &str,
+) -> Result<(FileRecord, Vec<u8>), RunResult> {
+    let file = match (src.file_id, src.file_url) {
+        (Some(id), _) => state.store.get_file(src.ws, id).await.ok().flatten(),
+        (None, Some(url)) => Some(download(state, src, url, unreadable).await?),
+        (None, None) => None,
+    };
+    let Some(file) = file else {
+        return Err(failed(unreadable, "The run's file no longer exists"));
+    };
+    match state.blobs.get(&file.sha256).await {
+        Ok(Some(b)) => Ok((file, b)),
+        Ok(None) => Err(failed(
+            unreadable,
+            "The file's content is missing from storage",
+        )),
+        Err(e) => Err(failed(
+            failure::INTERNAL_ERROR,
+            format!("Reading the file failed: {e}"),
+        )),
+    }
+}
+
+/// Runs `work` on a blocking thread under the run time limit; a panic or a
+/// timeout becomes a `FAILED` result (`timeout_reason` for timeouts).
+pub(crate) async fn run_blocking(
+    state: &AppState,
+    timeout_reason: &str,
+    work: impl FnOnce() -> RunResult + Send + 'static,
+) -> RunResult {
+    let task = tokio::task::spawn_blocking(work);
     let limit = state.config.run_timeout;
-    Some(match tokio::time::timeout(limit, task).await {
+    match tokio::time::timeout(limit, task).await {
         Ok(Ok(result)) => result,
         Ok(Err(join)) => {
             tracing::error!(error = %join, "processing panicked");
@@ -205,22 +251,23 @@ async fn compute(state: &AppState, lease: &Lease) -> Option<RunResult> {
             )
         }
         Err(_) => failed(
-            failure::FAILED_TO_PROCESS_FILE,
+            timeout_reason,
             format!("Processing exceeded the {} s time limit", limit.as_secs()),
         ),
-    })
+    }
 }
 
 /// Fetches a `file.url` input under the SSRF guard, stores it as a file and
 /// attaches it to the run. Any failure is the run's `FAILED` result.
 async fn download(
     state: &AppState,
-    run: &ExtractRunRecord,
+    src: &RunSource<'_>,
     url: &str,
+    reason: &str,
 ) -> Result<FileRecord, RunResult> {
     let cant = |e: String| {
         failed(
-            failure::FAILED_TO_PROCESS_FILE,
+            reason,
             format!("Could not download the file from {url}: {e}"),
         )
     };
@@ -229,20 +276,24 @@ async fn download(
         .fetch(url)
         .await
         .map_err(|e| cant(e.to_string()))?;
-    let name = run.file_name.clone().unwrap_or(fetched.name);
-    let ws = run.workspace_id.as_str();
-    let file = store_file(state, ws, &name, &fetched.bytes)
+    let name = src.file_name.map_or(fetched.name, str::to_string);
+    let file = store_file(state, src.ws, &name, &fetched.bytes)
         .await
         .map_err(|e| cant(e.to_string()))?;
-    state
-        .store
-        .attach_file(ws, &run.id, &file)
-        .await
-        .map_err(|e| {
-            failed(
-                failure::INTERNAL_ERROR,
-                format!("Recording the downloaded file failed: {e}"),
-            )
-        })?;
+    let attached = match src.kind {
+        RunKind::Extract => state.store.attach_file(src.ws, src.run_id, &file).await,
+        RunKind::Parse => {
+            state
+                .store
+                .attach_parse_file(src.ws, src.run_id, &file)
+                .await
+        }
+    };
+    attached.map_err(|e| {
+        failed(
+            failure::INTERNAL_ERROR,
+            format!("Recording the downloaded file failed: {e}"),
+        )
+    })?;
     Ok(file)
 }

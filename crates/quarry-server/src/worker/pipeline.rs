@@ -31,6 +31,7 @@ pub fn failed(reason: &str, message: impl Into<String>) -> RunResult {
         parse_run_id: None,
         usage: None,
         config: None,
+        metrics: None,
     }
 }
 
@@ -98,6 +99,7 @@ pub fn process(input: &Input<'_>) -> RunResult {
         parse_run_id: None,
         usage: Some(usage_for(input.run_id, base, doc.page_count())),
         config: new_config,
+        metrics: None,
     }
 }
 

@@ -14,6 +14,7 @@ use super::Dialect;
 use super::runs::{batch_counts, batch_status};
 use super::util::{args, stmt};
 use crate::Result;
+use crate::RunKind;
 
 pub(crate) type Tx = Transaction<'static, Any>;
 
@@ -21,6 +22,10 @@ pub(crate) const EXTRACT_RUN_PROCESSED: &str = "extract_run.processed";
 pub(crate) const EXTRACT_RUN_FAILED: &str = "extract_run.failed";
 pub(crate) const BATCH_PROCESSED: &str = "batch_processor_run.processed";
 pub(crate) const BATCH_FAILED: &str = "batch_processor_run.failed";
+pub(crate) const PARSE_RUN_PROCESSED: &str = "parse_run.processed";
+pub(crate) const PARSE_RUN_FAILED: &str = "parse_run.failed";
+pub(crate) const BATCH_PARSE_PROCESSED: &str = "batch_parse_run.processed";
+pub(crate) const BATCH_PARSE_FAILED: &str = "batch_parse_run.failed";
 pub(crate) const EXTRACTOR_CREATED: &str = "extractor.created";
 pub(crate) const EXTRACTOR_UPDATED: &str = "extractor.updated";
 pub(crate) const EXTRACTOR_VERSION_PUBLISHED: &str = "extractor.version.published";
@@ -78,34 +83,48 @@ pub(crate) async fn fan_out(
 }
 
 /// The event reporting a run's terminal `status`.
-pub(crate) fn run_event_type(status: RunStatus) -> &'static str {
-    if status == RunStatus::Processed {
-        EXTRACT_RUN_PROCESSED
-    } else {
-        EXTRACT_RUN_FAILED
+pub(crate) fn run_event_type(kind: RunKind, status: RunStatus) -> &'static str {
+    match (kind, status == RunStatus::Processed) {
+        (RunKind::Extract, true) => EXTRACT_RUN_PROCESSED,
+        (RunKind::Extract, false) => EXTRACT_RUN_FAILED,
+        (RunKind::Parse, true) => PARSE_RUN_PROCESSED,
+        (RunKind::Parse, false) => PARSE_RUN_FAILED,
     }
 }
 
-/// Records the terminal event of run `run_id` (ws, extractor, batch as the
-/// updating statement returned them) and, if it was the last open run of its
-/// batch, the batch's event.
+/// The `(processed, failed)` events of a batch of `kind`.
+fn batch_event_types(kind: RunKind) -> (&'static str, &'static str) {
+    match kind {
+        RunKind::Extract => (BATCH_PROCESSED, BATCH_FAILED),
+        RunKind::Parse => (BATCH_PARSE_PROCESSED, BATCH_PARSE_FAILED),
+    }
+}
+
+/// Records the terminal event of run `run_id` (ws, batch and, for extract
+/// runs, extractor as the updating statement returned them) and, if it was
+/// the last open run of its batch, the batch's event.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn run_finished(
     tx: &mut Tx,
     dialect: Dialect,
+    kind: RunKind,
     row: &sqlx::any::AnyRow,
     run_id: &str,
     status: RunStatus,
     now: i64,
 ) -> Result<()> {
     let ws: String = row.try_get("workspace_id")?;
-    let extractor: Option<String> = row.try_get("extractor_id")?;
+    let extractor: Option<String> = match kind {
+        RunKind::Extract => row.try_get("extractor_id")?,
+        RunKind::Parse => None,
+    };
     let batch: Option<String> = row.try_get("batch_id")?;
     if status != RunStatus::Cancelled {
-        let kind = run_event_type(status);
-        record_event(tx, &ws, kind, run_id, extractor.as_deref(), now).await?;
+        let event = run_event_type(kind, status);
+        record_event(tx, &ws, event, run_id, extractor.as_deref(), now).await?;
     }
     if let Some(batch) = batch {
-        batch_settled(tx, dialect, &ws, &batch, extractor.as_deref(), now).await?;
+        batch_settled(tx, dialect, kind, &ws, &batch, extractor.as_deref(), now).await?;
     }
     Ok(())
 }
@@ -114,6 +133,7 @@ pub(crate) async fn run_finished(
 async fn batch_settled(
     tx: &mut Tx,
     dialect: Dialect,
+    kind: RunKind,
     ws: &str,
     batch: &str,
     scope: Option<&str>,
@@ -132,23 +152,24 @@ async fn batch_settled(
     {
         return Ok(());
     }
-    let counts = batch_counts(&mut **tx, batch).await?;
+    let counts = batch_counts(&mut **tx, kind, batch).await?;
+    let (processed, failed) = batch_event_types(kind);
     if counts.iter().any(|(s, n)| !s.is_terminal() && *n > 0) {
         return Ok(());
     }
     let already = stmt(
         "SELECT id FROM events WHERE resource_id = $1 AND event_type IN ($2, $3)",
-        args![batch, BATCH_PROCESSED, BATCH_FAILED],
+        args![batch, processed, failed],
     )
     .fetch_optional(&mut **tx)
     .await?;
     if already.is_some() {
         return Ok(());
     }
-    let kind = match batch_status(&counts) {
-        RunStatus::Processed => BATCH_PROCESSED,
-        _ => BATCH_FAILED,
+    let event = match batch_status(&counts) {
+        RunStatus::Processed => processed,
+        _ => failed,
     };
-    record_event(tx, ws, kind, batch, scope, now).await?;
+    record_event(tx, ws, event, batch, scope, now).await?;
     Ok(())
 }

@@ -15,11 +15,12 @@ use quarry_model::ids::new_id;
 use quarry_model::time::now_ms;
 use sqlx::Row;
 
+use super::lifecycle::returning;
 use super::outbox::run_finished;
 use super::runs::status_of;
-use super::util::{args, stmt, to_json_opt};
+use super::util::{Sql, args, stmt, to_json_opt};
 use super::{Dialect, SqlStore};
-use crate::{Completion, JobQueue, Lease, LeaseState, Result, RunResult};
+use crate::{Completion, JobQueue, Lease, LeaseState, Result, RunKind, RunResult};
 
 const CLAIM_POSTGRES: &str = "UPDATE jobs SET state = 'leased', lease_token = $1, lease_owner = $2,
         lease_expires_at = $3, attempts = attempts + 1, updated_at = $4
@@ -40,15 +41,14 @@ const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'leased', lease_token = $1, 
 
 impl SqlStore {
     /// Status of a run by id, `None` once the run is deleted.
-    async fn run_status(&self, run_id: &str) -> Result<Option<RunStatus>> {
-        stmt(
-            "SELECT status FROM extract_runs WHERE id = $1",
-            args![run_id],
-        )
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| status_of(&r.try_get::<String, _>("status")?))
-        .transpose()
+    async fn run_status(&self, kind: RunKind, run_id: &str) -> Result<Option<RunStatus>> {
+        let mut sql = Sql::new(&format!("SELECT status FROM {} WHERE id = ", kind.table()));
+        sql.bind(run_id);
+        sql.query()
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| status_of(&r.try_get::<String, _>("status")?))
+            .transpose()
     }
 }
 
@@ -86,13 +86,16 @@ impl JobQueue for SqlStore {
                 token,
                 attempt: row.try_get("attempts")?,
             };
-            let started = stmt(
-                "UPDATE extract_runs SET status = 'PROCESSING', updated_at = $1
-                 WHERE id = $2 AND status IN ('PENDING', 'PROCESSING')",
-                args![now, lease.run_id.as_str()],
-            )
-            .execute(&mut *tx)
-            .await?;
+            let mut start = Sql::new(&format!(
+                "UPDATE {} SET status = 'PROCESSING', updated_at = ",
+                RunKind::of(&lease.kind).table()
+            ));
+            start
+                .bind(now)
+                .push(" WHERE id = ")
+                .bind(lease.run_id.as_str())
+                .push(" AND status IN ('PENDING', 'PROCESSING')");
+            let started = start.query().execute(&mut *tx).await?;
             if started.rows_affected() == 1 {
                 tx.commit().await?;
                 return Ok(Some(lease));
@@ -117,7 +120,9 @@ impl JobQueue for SqlStore {
         )
         .execute(&self.pool)
         .await?;
-        let status = self.run_status(&lease.run_id).await?;
+        let status = self
+            .run_status(RunKind::of(&lease.kind), &lease.run_id)
+            .await?;
         if held.rows_affected() == 0 {
             // Deleting a run deletes its job too; that is a cancellation.
             return Ok(match status {
@@ -133,6 +138,7 @@ impl JobQueue for SqlStore {
 
     async fn complete_run(&self, lease: &Lease, r: &RunResult) -> Result<Completion> {
         let now = now_ms();
+        let kind = RunKind::of(&lease.kind);
         let mut tx = self.pool.begin().await?;
         let held = stmt(
             "UPDATE jobs SET state = 'done', updated_at = $1
@@ -143,34 +149,61 @@ impl JobQueue for SqlStore {
         .await?;
         if held.rows_affected() == 0 {
             tx.rollback().await?;
-            return Ok(match self.run_status(&lease.run_id).await? {
+            return Ok(match self.run_status(kind, &lease.run_id).await? {
                 None => Completion::Discarded,
                 Some(_) => Completion::LeaseLost,
             });
         }
-        let stored = stmt(
-            "UPDATE extract_runs SET status = $1, output = $2, failure_reason = $3,
-                failure_message = $4, parse_run_id = $5, usage_json = $6,
-                config = COALESCE($7, config), updated_at = $8
-             WHERE id = $9 AND status = 'PROCESSING'
-             RETURNING workspace_id, extractor_id, batch_id",
-            args![
-                r.status.as_str(),
-                to_json_opt(r.output.as_ref()),
-                r.failure_reason.clone(),
-                r.failure_message.clone(),
-                r.parse_run_id.clone(),
-                to_json_opt(r.usage.as_ref()),
-                to_json_opt(r.config.as_ref()),
-                now,
-                lease.run_id.as_str()
-            ],
-        )
+        let stored = match kind {
+            RunKind::Extract => stmt(
+                "UPDATE extract_runs SET status = $1, output = $2, failure_reason = $3,
+                    failure_message = $4, parse_run_id = $5, usage_json = $6,
+                    config = COALESCE($7, config), updated_at = $8
+                 WHERE id = $9 AND status = 'PROCESSING'
+                 RETURNING workspace_id, extractor_id, batch_id",
+                args![
+                    r.status.as_str(),
+                    to_json_opt(r.output.as_ref()),
+                    r.failure_reason.clone(),
+                    r.failure_message.clone(),
+                    r.parse_run_id.clone(),
+                    to_json_opt(r.usage.as_ref()),
+                    to_json_opt(r.config.as_ref()),
+                    now,
+                    lease.run_id.as_str()
+                ],
+            ),
+            RunKind::Parse => stmt(
+                "UPDATE parse_runs SET status = $1, output = $2, failure_reason = $3,
+                    failure_message = $4, metrics = $5, usage_json = $6, updated_at = $7
+                 WHERE id = $8 AND status = 'PROCESSING'
+                 RETURNING workspace_id, batch_id",
+                args![
+                    r.status.as_str(),
+                    to_json_opt(r.output.as_ref()),
+                    r.failure_reason.clone(),
+                    r.failure_message.clone(),
+                    to_json_opt(r.metrics.as_ref()),
+                    to_json_opt(r.usage.as_ref()),
+                    now,
+                    lease.run_id.as_str()
+                ],
+            ),
+        }
         .fetch_optional(&mut *tx)
         .await?;
         // The outbox event commits with the result, or not at all.
         if let Some(row) = &stored {
-            run_finished(&mut tx, self.dialect, row, &lease.run_id, r.status, now).await?;
+            run_finished(
+                &mut tx,
+                self.dialect,
+                kind,
+                row,
+                &lease.run_id,
+                r.status,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(if stored.is_some() {
@@ -186,7 +219,7 @@ impl JobQueue for SqlStore {
         let rows = stmt(
             "UPDATE jobs SET state = 'dead', updated_at = $1
              WHERE state = 'leased' AND lease_expires_at < $1 AND attempts >= $2
-             RETURNING run_id",
+             RETURNING run_id, kind",
             args![now, max_attempts],
         )
         .fetch_all(&mut *tx)
@@ -198,18 +231,36 @@ impl JobQueue for SqlStore {
                 "processing was interrupted {max_attempts} times (the worker holding the run \
                  stopped without finishing it)"
             );
-            let done = stmt(
-                "UPDATE extract_runs SET status = 'FAILED', failure_reason = $1,
-                    failure_message = $2, updated_at = $3
-                 WHERE id = $4 AND status IN ('PENDING', 'PROCESSING')
-                 RETURNING workspace_id, extractor_id, batch_id",
-                args![failure::INTERNAL_ERROR, message, now, run_id.as_str()],
-            )
-            .fetch_optional(&mut *tx)
-            .await?;
+            let kind = RunKind::of(&row.try_get::<String, _>("kind")?);
+            let returning = returning(kind);
+            let mut fail = Sql::new(&format!(
+                "UPDATE {} SET status = 'FAILED', failure_reason = ",
+                kind.table()
+            ));
+            fail.bind(failure::INTERNAL_ERROR)
+                .push(", failure_message = ")
+                .bind(message)
+                .push(", updated_at = ")
+                .bind(now)
+                .push(" WHERE id = ")
+                .bind(run_id.as_str())
+                .push(&format!(
+                    " AND status IN ('PENDING', 'PROCESSING') RETURNING {returning}"
+                ));
+            let done = fail.query().fetch_optional(&mut *tx).await?;
             // A run cancelled while leased keeps its status and is not reported.
             if let Some(row) = &done {
-                run_finished(&mut tx, self.dialect, row, &run_id, RunStatus::Failed, now).await?;
+                let failed_status = RunStatus::Failed;
+                run_finished(
+                    &mut tx,
+                    self.dialect,
+                    kind,
+                    row,
+                    &run_id,
+                    failed_status,
+                    now,
+                )
+                .await?;
                 failed.push(run_id);
             }
         }

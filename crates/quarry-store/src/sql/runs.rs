@@ -8,12 +8,12 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
-use super::outbox::run_finished;
-use super::util::{Sql, args, finish_page, json_opt, json_req, like_pattern, push_page, stmt};
+use super::lifecycle::{insert_batch, insert_job, push_run_filters};
+use super::util::{Sql, args, finish_page, json_opt, json_req, push_page, stmt};
 use super::util::{to_json, to_json_opt};
 use crate::{
     BatchRecord, BatchSummary, CancelOutcome, ExtractRunRecord, FileRecord, Page, PageRequest,
-    Result, RunFilter, RunStore, StoreError,
+    Result, RunFilter, RunKind, RunStore, StoreError,
 };
 
 const COLUMNS: &str = "id, workspace_id, status, priority, extractor_id, extractor_version_id, \
@@ -86,20 +86,23 @@ pub(super) fn batch_status(counts: &[(RunStatus, i64)]) -> RunStatus {
 /// How many runs of `batch` are in each status.
 pub(super) async fn batch_counts<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    kind: RunKind,
     batch: &str,
 ) -> Result<Vec<(RunStatus, i64)>> {
-    stmt(
-        "SELECT status, COUNT(*) AS n FROM extract_runs WHERE batch_id = $1 GROUP BY status",
-        args![batch],
-    )
-    .fetch_all(ex)
-    .await?
-    .iter()
-    .map(|r| {
-        let s: String = r.try_get("status")?;
-        Ok((status_of(&s)?, r.try_get::<i64, _>("n")?))
-    })
-    .collect()
+    let table = kind.table();
+    let mut sql = Sql::new(&format!(
+        "SELECT status, COUNT(*) AS n FROM {table} WHERE batch_id = "
+    ));
+    sql.bind(batch).push(" GROUP BY status");
+    sql.query()
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(|r| {
+            let s: String = r.try_get("status")?;
+            Ok((status_of(&s)?, r.try_get::<i64, _>("n")?))
+        })
+        .collect()
 }
 
 #[async_trait]
@@ -111,19 +114,7 @@ impl RunStore for SqlStore {
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         if let Some(b) = batch {
-            stmt(
-                "INSERT INTO batch_runs (id, workspace_id, kind, run_count, created_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-                args![
-                    b.id.as_str(),
-                    b.workspace_id.as_str(),
-                    b.kind.as_str(),
-                    b.run_count,
-                    b.created_at
-                ],
-            )
-            .execute(&mut *tx)
-            .await?;
+            insert_batch(&mut tx, b).await?;
         }
         for r in runs {
             stmt(
@@ -152,19 +143,8 @@ impl RunStore for SqlStore {
             )
             .execute(&mut *tx)
             .await?;
-            stmt(
-                "INSERT INTO jobs (kind, run_id, workspace_id, priority, state, attempts,
-                                   created_at, updated_at)
-                 VALUES ('extract_run', $1, $2, $3, 'queued', 0, $4, $4)",
-                args![
-                    r.id.as_str(),
-                    r.workspace_id.as_str(),
-                    r.priority,
-                    r.created_at
-                ],
-            )
-            .execute(&mut *tx)
-            .await?;
+            let (id, ws) = (r.id.as_str(), r.workspace_id.as_str());
+            insert_job(&mut tx, RunKind::Extract, id, ws, r.priority, r.created_at).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -193,25 +173,13 @@ impl RunStore for SqlStore {
             "SELECT {COLUMNS} FROM extract_runs WHERE workspace_id = "
         ));
         sql.bind(ws);
-        if let Some(s) = f.status {
-            sql.push(" AND status = ").bind(s.as_str());
-        }
         let exact = [
             ("extractor_id", &f.extractor_id),
             ("batch_id", &f.batch_id),
             ("source_id", &f.source_id),
             ("source", &f.source),
         ];
-        for (col, v) in exact {
-            if let Some(v) = v {
-                sql.push(&format!(" AND {col} = ")).bind(v.as_str());
-            }
-        }
-        if let Some(n) = &f.file_name_contains {
-            sql.push(" AND LOWER(file_name) LIKE ")
-                .bind(like_pattern(n))
-                .push(" ESCAPE '\\'");
-        }
+        push_run_filters(&mut sql, f.status, &exact, f.file_name_contains.as_deref());
         push_page(&mut sql, page, "");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
@@ -221,51 +189,16 @@ impl RunStore for SqlStore {
     }
 
     async fn cancel_run(&self, ws: &str, id: &str) -> Result<CancelOutcome> {
-        let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        let done = stmt(
-            "UPDATE extract_runs SET status = 'CANCELLED', updated_at = $1
-             WHERE workspace_id = $2 AND id = $3 AND status IN ('PENDING', 'PROCESSING')
-             RETURNING workspace_id, extractor_id, batch_id",
-            args![now, ws, id],
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(row) = &done {
-            // Cancelling the last open run of a batch settles the batch.
-            run_finished(&mut tx, self.dialect, row, id, RunStatus::Cancelled, now).await?;
-            // A queued job is closed now; a leased one is closed by its worker,
-            // which sees the cancellation at its next heartbeat.
-            stmt(
-                "UPDATE jobs SET state = 'done', updated_at = $1 WHERE run_id = $2 AND state = 'queued'",
-                args![now, id],
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
+        let done = self.cancel_kind(RunKind::Extract, ws, id).await?;
         match self.get_run(ws, id).await? {
             None => Ok(CancelOutcome::NotFound),
-            Some(run) if done.is_some() => Ok(CancelOutcome::Cancelled(Box::new(run))),
+            Some(run) if done => Ok(CancelOutcome::Cancelled(Box::new(run))),
             Some(run) => Ok(CancelOutcome::NotCancellable(run.status)),
         }
     }
 
     async fn delete_run(&self, ws: &str, id: &str) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
-        let done = stmt(
-            "DELETE FROM extract_runs WHERE workspace_id = $1 AND id = $2",
-            args![ws, id],
-        )
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() > 0 {
-            stmt("DELETE FROM jobs WHERE run_id = $1", args![id])
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(done.rows_affected() > 0)
+        self.delete_kind(RunKind::Extract, ws, id).await
     }
 
     async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()> {
@@ -297,7 +230,7 @@ impl RunStore for SqlStore {
             run_count: row.try_get("run_count")?,
             created_at: row.try_get("created_at")?,
         };
-        let counts = batch_counts(&self.pool, id).await?;
+        let counts = batch_counts(&self.pool, RunKind::of(&batch.kind), id).await?;
         Ok(Some(BatchSummary {
             status: batch_status(&counts),
             batch,

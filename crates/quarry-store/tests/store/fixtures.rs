@@ -83,6 +83,7 @@ pub fn processed(output: Value) -> RunResult {
         parse_run_id: None,
         usage: Some(json!({"credits": 1})),
         config: None,
+        metrics: None,
     }
 }
 
@@ -95,5 +96,6 @@ pub fn failed(message: &str) -> RunResult {
         parse_run_id: None,
         usage: None,
         config: None,
+        metrics: None,
     }
 }

@@ -14,6 +14,7 @@ mod extractors;
 mod fixtures;
 mod harness;
 mod keys_files;
+mod parse_runs;
 mod queue;
 mod runs;
 mod webhooks;
@@ -58,4 +59,7 @@ backend_tests!(
     deliveries::subscriptions_scope_run_events,
     deliveries::deliveries_retry_give_up_and_replay,
     webhooks::concurrent_last_runs_emit_one_batch_event,
+    parse_runs::parse_runs_are_queued_processed_and_reported,
+    parse_runs::parse_run_filters_paging_cancel_and_delete,
+    parse_runs::parse_batch_settles_with_its_runs,
 );

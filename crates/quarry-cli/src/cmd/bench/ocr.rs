@@ -1,0 +1,113 @@
+//! OCR pages per second: Quarry's image path (tesseract CLI run by
+//! `quarry-parse`, TSV parsed into words, lines and blocks) against running
+//! the same `tesseract` CLI directly with the same flags, on the same
+//! receipt images. The difference is Quarry's overhead.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::Context;
+use quarry_parse::{Limits, ocr_available, parse};
+
+use super::corpus;
+use super::report::{best_of, progress, table};
+
+const REPS: usize = 3;
+
+pub fn run(corpus_dir: Option<&Path>, count: usize) -> anyhow::Result<()> {
+    let Some(dir) = corpus_dir else {
+        println!("OCR comparison skipped: it needs the corpus's sroie receipts");
+        return Ok(());
+    };
+    if !ocr_available() {
+        println!("OCR comparison skipped: tesseract is not installed");
+        return Ok(());
+    }
+    let images: Vec<PathBuf> = corpus::docs(dir, "sroie", &["jpg", "png"])
+        .into_iter()
+        .take(count)
+        .collect();
+    let blobs: Vec<(String, Vec<u8>)> = images
+        .iter()
+        .map(|p| Ok((p.display().to_string(), std::fs::read(p)?)))
+        .collect::<anyhow::Result<_>>()?;
+    progress(&format!(
+        "OCR: Quarry on {} receipts, best of {REPS}",
+        blobs.len()
+    ));
+    let limits = Limits::default();
+    let (quarry, quarry_words) = best_of(REPS, || {
+        blobs
+            .iter()
+            .filter_map(|(name, bytes)| parse(bytes, name, &limits).ok())
+            .flat_map(|d| d.pages)
+            .flat_map(|p| p.lines)
+            .map(|l| l.words.len())
+            .sum::<usize>()
+    });
+    progress(&format!(
+        "OCR: tesseract CLI on {} receipts, best of {REPS}",
+        images.len()
+    ));
+    let (cli, cli_words) = best_of(REPS, || tesseract_pass(&images));
+    let cli_words = cli_words?;
+    let n = images.len() as f64;
+    let rate = |d: std::time::Duration| n / d.as_secs_f64().max(1e-9);
+    println!(
+        "\nOCR, {} sroie receipt images, one tesseract thread each, best of {REPS}:",
+        images.len()
+    );
+    table(
+        &[
+            "tool",
+            "words",
+            "best s",
+            "pages/s",
+            "s/page",
+            "Quarry / tool",
+        ],
+        &[
+            vec![
+                "Quarry (image → Document)".into(),
+                quarry_words.to_string(),
+                format!("{:.2}", quarry.as_secs_f64()),
+                format!("{:.2}", rate(quarry)),
+                format!("{:.2}", quarry.as_secs_f64() / n),
+                "1.00×".into(),
+            ],
+            vec![
+                "tesseract CLI (`--psm 3 tsv`)".into(),
+                cli_words.to_string(),
+                format!("{:.2}", cli.as_secs_f64()),
+                format!("{:.2}", rate(cli)),
+                format!("{:.2}", cli.as_secs_f64() / n),
+                format!("{:.2}×", rate(quarry) / rate(cli)),
+            ],
+        ],
+    );
+    Ok(())
+}
+
+/// Runs tesseract on every image; returns the number of words recognised.
+fn tesseract_pass(images: &[PathBuf]) -> anyhow::Result<usize> {
+    let program = std::env::var_os("QUARRY_TESSERACT")
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "tesseract".into());
+    let mut words = 0;
+    for image in images {
+        let out = Command::new(&program)
+            .arg(image)
+            .args(["stdout", "--psm", "3", "tsv"])
+            .env("OMP_THREAD_LIMIT", "1")
+            .output()
+            .with_context(|| format!("running tesseract on {}", image.display()))?;
+        words += String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                cols.first() == Some(&"5") && cols.get(11).is_some_and(|t| !t.trim().is_empty())
+            })
+            .count();
+    }
+    Ok(words)
+}

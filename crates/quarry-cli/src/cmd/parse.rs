@@ -1,0 +1,58 @@
+//! `quarry parse FILE`: runs `quarry-parse` on one file and prints it as
+//! markdown (default), as layout-preserving spatial text, or as the
+//! `Document` JSON. Errors name the file and the cause.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use quarry_parse::{Limits, parse};
+
+use crate::cmd::spatial;
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The file to parse (PDF, image, DOCX, PPTX, XLSX, HTML, CSV, text).
+    pub file: PathBuf,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = Target::Markdown)]
+    pub target: Target,
+    /// Print the whole parsed Document (pages, lines, words with boxes,
+    /// tables) as JSON instead.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// Headings, paragraphs, lists and pipe tables.
+    Markdown,
+    /// Words placed on a character grid from their boxes, like `pdftotext -layout`.
+    Spatial,
+}
+
+pub fn run(args: &ParseArgs) -> anyhow::Result<()> {
+    let path = &args.file;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let doc = parse(&bytes, &name, &Limits::default())
+        .with_context(|| format!("cannot parse {}", path.display()))?;
+    let out = if args.json {
+        serde_json::to_string_pretty(&doc)?
+    } else {
+        match args.target {
+            Target::Markdown => doc.markdown(),
+            Target::Spatial => spatial::render(&doc),
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{out}").and_then(|()| stdout.flush()) {
+        // `quarry parse big.pdf | head` is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to stdout"),
+    }
+}

@@ -1,0 +1,149 @@
+//! A page's blocks in reading order. Formats with structure (office, HTML,
+//! PDFs whose layout was rebuilt) keep their headings, paragraphs, list
+//! items and tables; pages with only lines (plain text, OCR) group lines into
+//! paragraphs at vertical gaps. Content is markdown; tables follow the
+//! requested table format.
+
+use super::{BlockDetails, BlockMetadata, BlockPage, OutputBlock, Point, TableFormat, block_id};
+use crate::markdown::{escape_leading, one_line, table as markdown_table};
+use crate::{BBox, BlockKind, Line, Page, Table};
+
+/// A vertical gap above this many line heights starts a new paragraph.
+const PARAGRAPH_GAP: f64 = 0.75;
+
+/// The blocks of `page`, with ids unique within the page.
+pub(crate) fn page_blocks(page: &Page, tables: TableFormat) -> Vec<OutputBlock> {
+    let mut raw: Vec<(&'static str, String, BBox, BlockDetails)> = Vec::new();
+    if page.blocks.is_empty() {
+        for para in paragraphs(&page.lines) {
+            let text = para
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            let bbox = para
+                .iter()
+                .skip(1)
+                .fold(para[0].bbox, |acc, l| acc.union(&l.bbox));
+            raw.push(("text", text, bbox, BlockDetails::TextDetails {}));
+        }
+        for t in &page.tables {
+            raw.push(table_block(t, tables));
+        }
+    } else {
+        for b in &page.blocks {
+            let text = b.text.trim();
+            let entry = match b.kind {
+                BlockKind::Heading { level } => {
+                    let kind = if level <= 1 {
+                        "heading"
+                    } else {
+                        "section_heading"
+                    };
+                    let hashes = "#".repeat(level.clamp(1, 6) as usize);
+                    let content = format!("{hashes} {}", one_line(text));
+                    (kind, content, b.bbox, BlockDetails::TextDetails {})
+                }
+                BlockKind::Paragraph => (
+                    "text",
+                    escape_leading(text),
+                    b.bbox,
+                    BlockDetails::TextDetails {},
+                ),
+                BlockKind::ListItem => (
+                    "text",
+                    format!("- {}", one_line(text)),
+                    b.bbox,
+                    BlockDetails::TextDetails {},
+                ),
+                BlockKind::Table { index } => match page.tables.get(index) {
+                    Some(t) => table_block(t, tables),
+                    None => continue,
+                },
+            };
+            raw.push(entry);
+        }
+    }
+    raw.retain(|(_, content, _, _)| !content.trim().is_empty());
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, (kind, content, bbox, details))| OutputBlock {
+            object: "block",
+            id: block_id(&content, page.number, i),
+            kind,
+            content,
+            details,
+            metadata: BlockMetadata {
+                page: BlockPage {
+                    number: page.number,
+                    width: page.width,
+                    height: page.height,
+                },
+            },
+            polygon: Point::corners(&bbox),
+            bounding_box: bbox,
+        })
+        .collect()
+}
+
+fn table_block(t: &Table, format: TableFormat) -> (&'static str, String, BBox, BlockDetails) {
+    let content = match format {
+        TableFormat::Markdown => markdown_table(t),
+        TableFormat::Html => html_table(t),
+    };
+    let details = BlockDetails::TableDetails {
+        row_count: t.rows,
+        column_count: t.cols,
+    };
+    ("table", content, t.bbox, details)
+}
+
+/// Consecutive lines, split where the vertical gap exceeds [`PARAGRAPH_GAP`]
+/// line heights.
+fn paragraphs(lines: &[Line]) -> Vec<&[Line]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..lines.len() {
+        let (prev, cur) = (&lines[i - 1].bbox, &lines[i].bbox);
+        let height = (prev.bottom - prev.top).max(1.0);
+        let gap = cur.top - prev.bottom;
+        if gap > PARAGRAPH_GAP * height || cur.top < prev.top - height {
+            out.push(&lines[start..i]);
+            start = i;
+        }
+    }
+    if start < lines.len() {
+        out.push(&lines[start..]);
+    }
+    out
+}
+
+/// An HTML table; the first row is the header row.
+pub(crate) fn html_table(t: &Table) -> String {
+    if t.rows == 0 || t.cols == 0 {
+        return String::new();
+    }
+    let mut grid = vec![vec![String::new(); t.cols]; t.rows];
+    for c in &t.cells {
+        if let Some(slot) = grid.get_mut(c.row).and_then(|r| r.get_mut(c.col)) {
+            *slot = escape_html(&one_line(&c.text));
+        }
+    }
+    let mut html = String::from("<table>");
+    for (i, row) in grid.iter().enumerate() {
+        let tag = if i == 0 { "th" } else { "td" };
+        html.push_str("<tr>");
+        for cell in row {
+            html.push_str(&format!("<{tag}>{cell}</{tag}>"));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table>");
+    html
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,154 @@
+//! Parse runs: load the file, parse it, and turn the document into the
+//! parse API's chunks and blocks (`quarry_parse::output`). The processing is
+//! a pure blocking function, [`process_parse`]; failures carry the parse
+//! `failureReason`s of the API (`CORRUPT_FILE`, `FILE_TYPE_NOT_SUPPORTED`, …).
+
+use std::time::Instant;
+
+use quarry_model::enums::{RunStatus, parse_failure};
+use quarry_parse::{Limits, ParseError, parse_output};
+use quarry_store::{Lease, RunKind, RunResult};
+use serde_json::{Value, json};
+
+use super::{RunSource, failed, load_file, run_blocking};
+use crate::parse_config;
+use crate::state::AppState;
+
+/// Credits per parsed page.
+const CREDITS_PER_PAGE: f64 = 1.0;
+
+/// Processes the parse run held by `lease`. `None` is never returned today;
+/// the signature matches the extract path so the worker treats both alike.
+pub(super) async fn compute(state: &AppState, lease: &Lease) -> Option<RunResult> {
+    let ws = lease.workspace_id.as_str();
+    let run = match state.store.get_parse_run(ws, &lease.run_id).await {
+        Ok(Some(run)) => run,
+        Ok(None) => return Some(failed(parse_failure::INTERNAL_ERROR, "The run was deleted")),
+        Err(e) => {
+            return Some(failed(
+                parse_failure::INTERNAL_ERROR,
+                format!("Loading the run failed: {e}"),
+            ));
+        }
+    };
+    let source = RunSource {
+        kind: RunKind::Parse,
+        ws,
+        run_id: &run.id,
+        file_id: run.file_id.as_deref(),
+        file_url: run.file_url.as_deref(),
+        file_name: run.file_name.as_deref(),
+    };
+    let (file, bytes) =
+        match load_file(state, &source, parse_failure::UNABLE_TO_DOWNLOAD_FILE).await {
+            Ok(loaded) => loaded,
+            Err(failure) => return Some(failure),
+        };
+    let limits = state.config.parse_limits.clone();
+    let run_id = run.id.clone();
+    let reason = parse_failure::INTERNAL_ERROR;
+    Some(
+        run_blocking(state, reason, move || {
+            process_parse(&run_id, &file.name, &bytes, &run.config, &limits)
+        })
+        .await,
+    )
+}
+
+/// Parses `bytes` under a validated ParseConfig into a terminal result.
+pub fn process_parse(
+    run_id: &str,
+    file_name: &str,
+    bytes: &[u8],
+    config: &Value,
+    limits: &Limits,
+) -> RunResult {
+    let started = Instant::now();
+    let doc = match quarry_parse::parse(bytes, file_name, limits) {
+        Ok(doc) => doc,
+        Err(e) => return failed(failure_reason(&e), format!("Could not read the file: {e}")),
+    };
+    let output = parse_output(&doc, &parse_config::options(config));
+    let output = match serde_json::to_value(&output) {
+        Ok(v) => v,
+        Err(e) => return failed(parse_failure::INTERNAL_ERROR, e.to_string()),
+    };
+    let pages = doc.page_count();
+    let credits = CREDITS_PER_PAGE * pages.max(1) as f64;
+    RunResult {
+        status: RunStatus::Processed,
+        output: Some(output),
+        failure_reason: None,
+        failure_message: None,
+        parse_run_id: None,
+        usage: Some(json!({
+            "credits": credits,
+            "totalCredits": credits,
+            "breakdown": [{"object": "parse_run", "id": run_id, "credits": credits,
+                "charges": [{"product": "parse_performance", "unit": "page",
+                             "quantity": pages.max(1), "credits": credits}]}],
+        })),
+        config: None,
+        metrics: Some(json!({
+            "processingTimeMs": started.elapsed().as_millis() as u64,
+            "pageCount": pages,
+        })),
+    }
+}
+
+/// The documented parse `failureReason` of a parse error.
+fn failure_reason(e: &ParseError) -> &'static str {
+    match e {
+        ParseError::TooLarge { .. }
+        | ParseError::TooManyPages { .. }
+        | ParseError::TooLargeDecompressed { .. }
+        | ParseError::TooManyCells { .. } => parse_failure::FILE_SIZE_TOO_LARGE,
+        ParseError::Unsupported(_) => parse_failure::FILE_TYPE_NOT_SUPPORTED,
+        ParseError::PasswordProtected => parse_failure::PASSWORD_PROTECTED_FILE,
+        ParseError::Corrupt(_) => parse_failure::CORRUPT_FILE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(v: Value) -> Value {
+        parse_config::resolve(Some(&v)).expect("valid config")
+    }
+
+    #[test]
+    fn text_is_parsed_into_chunks_with_metrics_and_usage() {
+        let r = process_parse(
+            "pr_t",
+            "a.txt",
+            b"Hello parse\x0cPage two",
+            &config(json!({})),
+            &Limits::default(),
+        );
+        assert_eq!(r.status, RunStatus::Processed, "{r:?}");
+        let out = r.output.expect("output");
+        assert_eq!(out["chunks"].as_array().map(Vec::len), Some(2));
+        assert_eq!(out["chunks"][0]["content"], "Hello parse");
+        assert_eq!(
+            out["chunks"][0]["blocks"][0]["details"]["type"],
+            "text_details"
+        );
+        assert_eq!(out["chunks"][0]["metadata"]["pageRange"]["start"], 1);
+        assert_eq!(r.metrics.expect("metrics")["pageCount"], 2);
+        assert_eq!(r.usage.expect("usage")["credits"], json!(2.0));
+    }
+
+    #[test]
+    fn broken_pdf_is_a_corrupt_file() {
+        let r = process_parse(
+            "pr_t",
+            "x.pdf",
+            b"%PDF-1.7\n\x00\x01garbage",
+            &config(json!({})),
+            &Limits::default(),
+        );
+        assert_eq!(r.status, RunStatus::Failed);
+        assert_eq!(r.failure_reason.as_deref(), Some("CORRUPT_FILE"));
+    }
+}

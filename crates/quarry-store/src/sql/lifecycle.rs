@@ -1,0 +1,134 @@
+//! Steps that extract and parse runs share: inserting a batch row, and the
+//! cancel and delete transactions (a cancel closes a queued job and reports
+//! through the outbox; a delete removes the job with the run). `RunKind`
+//! names the table, so both families keep one behaviour.
+
+use quarry_model::enums::RunStatus;
+use quarry_model::time::now_ms;
+
+use super::outbox::{Tx, run_finished};
+use super::util::{Sql, args, like_pattern, stmt};
+use super::{Dialect, SqlStore};
+use crate::{BatchRecord, Result, RunKind};
+
+/// Inserts the batch row inside `tx`.
+pub(super) async fn insert_batch(tx: &mut Tx, b: &BatchRecord) -> Result<()> {
+    stmt(
+        "INSERT INTO batch_runs (id, workspace_id, kind, run_count, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        args![
+            b.id.as_str(),
+            b.workspace_id.as_str(),
+            b.kind.as_str(),
+            b.run_count,
+            b.created_at
+        ],
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What the outbox needs back from a run update of `kind`.
+pub(super) fn returning(kind: RunKind) -> &'static str {
+    match kind {
+        RunKind::Extract => "workspace_id, extractor_id, batch_id",
+        RunKind::Parse => "workspace_id, batch_id",
+    }
+}
+
+impl SqlStore {
+    /// Cancels run `id` of `kind` if it is not terminal; `true` when it was.
+    pub(super) async fn cancel_kind(&self, kind: RunKind, ws: &str, id: &str) -> Result<bool> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let mut sql = Sql::new(&format!(
+            "UPDATE {} SET status = 'CANCELLED', updated_at = ",
+            kind.table()
+        ));
+        sql.bind(now)
+            .push(" WHERE workspace_id = ")
+            .bind(ws)
+            .push(" AND id = ")
+            .bind(id)
+            .push(" AND status IN ('PENDING', 'PROCESSING') RETURNING ")
+            .push(returning(kind));
+        let done = sql.query().fetch_optional(&mut *tx).await?;
+        if let Some(row) = &done {
+            // Cancelling the last open run of a batch settles the batch.
+            let dialect: Dialect = self.dialect;
+            run_finished(&mut tx, dialect, kind, row, id, RunStatus::Cancelled, now).await?;
+            // A queued job is closed now; a leased one is closed by its worker,
+            // which sees the cancellation at its next heartbeat.
+            stmt(
+                "UPDATE jobs SET state = 'done', updated_at = $1 WHERE run_id = $2 AND state = 'queued'",
+                args![now, id],
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done.is_some())
+    }
+
+    /// Deletes run `id` of `kind` and its job; `false` when it did not exist.
+    pub(super) async fn delete_kind(&self, kind: RunKind, ws: &str, id: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let mut sql = Sql::new(&format!(
+            "DELETE FROM {} WHERE workspace_id = ",
+            kind.table()
+        ));
+        sql.bind(ws).push(" AND id = ").bind(id);
+        let done = sql.query().execute(&mut *tx).await?;
+        if done.rows_affected() > 0 {
+            stmt("DELETE FROM jobs WHERE run_id = $1", args![id])
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
+/// Queues the job of run `run_id` of `kind` inside `tx`.
+pub(super) async fn insert_job(
+    tx: &mut Tx,
+    kind: RunKind,
+    run_id: &str,
+    ws: &str,
+    priority: i64,
+    created_at: i64,
+) -> Result<()> {
+    stmt(
+        "INSERT INTO jobs (kind, run_id, workspace_id, priority, state, attempts,
+                           created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'queued', 0, $5, $5)",
+        args![kind.as_str(), run_id, ws, priority, created_at],
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Appends a run list's filters: `status`, exact-match `(column, value)`
+/// pairs, and the case-insensitive file-name substring.
+pub(super) fn push_run_filters(
+    sql: &mut Sql,
+    status: Option<RunStatus>,
+    exact: &[(&str, &Option<String>)],
+    file_name_contains: Option<&str>,
+) {
+    if let Some(s) = status {
+        sql.push(" AND status = ").bind(s.as_str());
+    }
+    for (col, v) in exact {
+        if let Some(v) = v {
+            sql.push(&format!(" AND {col} = ")).bind(v.as_str());
+        }
+    }
+    if let Some(n) = file_name_contains {
+        sql.push(" AND LOWER(file_name) LIKE ")
+            .bind(like_pattern(n))
+            .push(" ESCAPE '\\'");
+    }
+}

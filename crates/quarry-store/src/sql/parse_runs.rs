@@ -1,0 +1,152 @@
+//! Parse runs. Like extract runs, a run and its queue job (kind `parse_run`)
+//! are inserted in one transaction; cancellation and completion go through
+//! the same outbox so `parse_run.*` and `batch_parse_run.*` events commit
+//! with the state change they report.
+
+use async_trait::async_trait;
+use quarry_model::time::now_ms;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::SqlStore;
+use super::lifecycle::{insert_batch, insert_job, push_run_filters};
+use super::runs::status_of;
+use super::util::{Sql, args, finish_page, json_opt, json_req, push_page, stmt};
+use super::util::{to_json, to_json_opt};
+use crate::{
+    BatchRecord, CancelOutcome, FileRecord, Page, PageRequest, ParseRunFilter, ParseRunRecord,
+    ParseRunStore, Result, RunKind,
+};
+
+const COLUMNS: &str = "id, workspace_id, status, priority, file_id, file_name, file_url, \
+    batch_id, source, source_id, config, metadata, output, failure_reason, failure_message, \
+    metrics, usage_json, created_at, updated_at";
+
+fn from_row(r: &AnyRow) -> Result<ParseRunRecord> {
+    let status: String = r.try_get("status")?;
+    Ok(ParseRunRecord {
+        id: r.try_get("id")?,
+        workspace_id: r.try_get("workspace_id")?,
+        status: status_of(&status)?,
+        priority: r.try_get("priority")?,
+        file_id: r.try_get("file_id")?,
+        file_name: r.try_get("file_name")?,
+        file_url: r.try_get("file_url")?,
+        batch_id: r.try_get("batch_id")?,
+        source: r.try_get("source")?,
+        source_id: r.try_get("source_id")?,
+        config: json_req(r, "config")?,
+        metadata: json_opt(r, "metadata")?,
+        output: json_opt(r, "output")?,
+        failure_reason: r.try_get("failure_reason")?,
+        failure_message: r.try_get("failure_message")?,
+        metrics: json_opt(r, "metrics")?,
+        usage: json_opt(r, "usage_json")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+#[async_trait]
+impl ParseRunStore for SqlStore {
+    async fn create_parse_runs(
+        &self,
+        runs: &[ParseRunRecord],
+        batch: Option<&BatchRecord>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(b) = batch {
+            insert_batch(&mut tx, b).await?;
+        }
+        for r in runs {
+            stmt(
+                "INSERT INTO parse_runs (id, workspace_id, status, priority, file_id, file_name,
+                    file_url, batch_id, source, source_id, config, metadata, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                args![
+                    r.id.as_str(),
+                    r.workspace_id.as_str(),
+                    r.status.as_str(),
+                    r.priority,
+                    r.file_id.clone(),
+                    r.file_name.clone(),
+                    r.file_url.clone(),
+                    r.batch_id.clone(),
+                    r.source.as_str(),
+                    r.source_id.clone(),
+                    to_json(&r.config),
+                    to_json_opt(r.metadata.as_ref()),
+                    r.created_at,
+                    r.updated_at
+                ],
+            )
+            .execute(&mut *tx)
+            .await?;
+            let (id, ws) = (r.id.as_str(), r.workspace_id.as_str());
+            insert_job(&mut tx, RunKind::Parse, id, ws, r.priority, r.created_at).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_parse_run(&self, ws: &str, id: &str) -> Result<Option<ParseRunRecord>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM parse_runs WHERE workspace_id = "
+        ));
+        sql.bind(ws).push(" AND id = ").bind(id);
+        sql.query()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
+    }
+
+    async fn list_parse_runs(
+        &self,
+        ws: &str,
+        f: &ParseRunFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ParseRunRecord>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM parse_runs WHERE workspace_id = "
+        ));
+        sql.bind(ws);
+        let exact = [
+            ("batch_id", &f.batch_id),
+            ("source_id", &f.source_id),
+            ("source", &f.source),
+        ];
+        push_run_filters(&mut sql, f.status, &exact, f.file_name_contains.as_deref());
+        push_page(&mut sql, page, "");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        Ok(finish_page(items, page, |r| {
+            (r.created_at, r.updated_at, r.id.clone())
+        }))
+    }
+
+    async fn cancel_parse_run(&self, ws: &str, id: &str) -> Result<CancelOutcome<ParseRunRecord>> {
+        let done = self.cancel_kind(RunKind::Parse, ws, id).await?;
+        match self.get_parse_run(ws, id).await? {
+            None => Ok(CancelOutcome::NotFound),
+            Some(run) if done => Ok(CancelOutcome::Cancelled(Box::new(run))),
+            Some(run) => Ok(CancelOutcome::NotCancellable(run.status)),
+        }
+    }
+
+    async fn delete_parse_run(&self, ws: &str, id: &str) -> Result<bool> {
+        self.delete_kind(RunKind::Parse, ws, id).await
+    }
+
+    async fn attach_parse_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()> {
+        stmt(
+            "UPDATE parse_runs SET file_id = $1, file_name = $2, updated_at = $3
+             WHERE workspace_id = $4 AND id = $5",
+            args![file.id.as_str(), file.name.as_str(), now_ms(), ws, run_id],
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
