@@ -4,6 +4,7 @@
 //! * [`http`] — middleware (request ids, error envelope, auth, version);
 //! * [`worker`] — claim → process → complete loops over the store's queue;
 //! * [`webhooks`] — the dispatcher that delivers signed events from the outbox;
+//! * [`metrics`] — the Prometheus recorder and `GET /metrics`;
 //! * [`serve`] — binds the listener and runs API and workers until shutdown.
 //!
 //! This crate knows HTTP and orchestration; parsing, extraction and storage
@@ -14,6 +15,7 @@ pub mod error;
 pub mod http;
 pub mod ingest;
 pub mod keys;
+pub mod metrics;
 pub mod net;
 pub mod parse_config;
 pub mod routes;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use metrics_exporter_prometheus::PrometheusHandle;
 use quarry_store::{BlobStore, FsBlobStore, SqlStore, Store};
 use tokio::sync::Notify;
 
@@ -18,6 +19,8 @@ pub struct AppState {
     pub jobs_ready: Arc<Notify>,
     /// Downloads `file.url` inputs under the SSRF guard.
     pub fetcher: Arc<Fetcher>,
+    /// Renders the process-wide Prometheus registry (`GET /metrics`).
+    pub metrics: PrometheusHandle,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
             )),
             config: Arc::new(config),
             jobs_ready: Arc::new(Notify::new()),
+            metrics: crate::metrics::handle(),
         })
     }
 }

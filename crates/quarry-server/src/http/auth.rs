@@ -21,8 +21,8 @@ pub struct Caller {
     pub key_name: String,
 }
 
-/// Paths served without authentication (probes).
-const PUBLIC_PATHS: [&str; 2] = ["/healthz", "/readyz"];
+/// Paths served without authentication (probes and the metrics scrape).
+const PUBLIC_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
 /// Hex SHA-256 of an API key, the form stored in the database.
 pub fn hash_key(key: &str) -> String {

@@ -1,5 +1,6 @@
 //! The outermost middleware. It gives every request a `req_…` id (echoed in
-//! the `x-request-id` header), logs one line per request, and guarantees that
+//! the `x-request-id` header), logs one line per request, records the HTTP
+//! metrics under the matched route template, and guarantees that
 //! every error response — from handlers, extractors, the body limit, method
 //! routing or the 404 fallback — is the documented JSON error body carrying
 //! that request id.
@@ -7,7 +8,7 @@
 use std::time::Instant;
 
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -29,6 +30,11 @@ pub async fn envelope(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(crate::metrics::UNMATCHED, |m| m.as_str())
+        .to_string();
     let span = tracing::info_span!("request", id = %request_id, %method, %path);
     let started = Instant::now();
     let mut resp = next.run(req).instrument(span.clone()).await;
@@ -39,10 +45,12 @@ pub async fn envelope(mut req: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         resp.headers_mut().insert("x-request-id", v);
     }
+    let elapsed = started.elapsed();
+    crate::metrics::http_request(method.as_str(), &route, status.as_u16(), elapsed);
     span.in_scope(|| {
         tracing::info!(
             status = status.as_u16(),
-            ms = started.elapsed().as_millis() as u64,
+            ms = elapsed.as_millis() as u64,
             "served"
         )
     });

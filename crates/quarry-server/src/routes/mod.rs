@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(crate::metrics::scrape))
         .route("/files", get(files::list))
         .route("/files/upload", post(files::upload))
         .route("/files/{id}", get(files::get).delete(files::delete))

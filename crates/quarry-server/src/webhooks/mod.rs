@@ -124,6 +124,11 @@ async fn deliver(state: &AppState, sender: &Sender, job: DeliveryJob) {
         error = outcome.error.as_deref().unwrap_or(""),
         "webhook attempt"
     );
+    crate::metrics::webhook_delivery(match (outcome.delivered, retry_at) {
+        (true, _) => "delivered",
+        (false, Some(_)) => "retry",
+        (false, None) => "failed",
+    });
     if let Err(e) = state.store.finish_delivery(&job, &outcome, retry_at).await {
         // The lease expires and the delivery is retried: at-least-once.
         tracing::error!(error = %e, "recording a webhook attempt failed");

@@ -9,7 +9,7 @@ mod usage;
 
 use std::time::Duration;
 
-use quarry_model::enums::failure;
+use quarry_model::enums::{RunStatus, failure};
 use quarry_store::{Completion, FileRecord, Lease, LeaseState, RunKind, RunResult};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -112,18 +112,36 @@ pub async fn run_job(state: &AppState, lease: Lease) {
         return;
     };
     match state.store.complete_run(&lease, &result).await {
-        Ok(Completion::Stored) => tracing::info!(
-            status = result.status.as_str(),
-            reason = result.failure_reason.as_deref().unwrap_or(""),
-            ms = started.elapsed().as_millis() as u64,
-            "run finished"
-        ),
+        Ok(Completion::Stored) => {
+            let elapsed = started.elapsed();
+            let pages = matches!(result.status, RunStatus::Processed)
+                .then(|| pages_of(&result))
+                .flatten();
+            crate::metrics::run_completed(&lease.kind, result.status.as_str(), elapsed, pages);
+            tracing::info!(
+                status = result.status.as_str(),
+                reason = result.failure_reason.as_deref().unwrap_or(""),
+                ms = elapsed.as_millis() as u64,
+                "run finished"
+            )
+        }
         Ok(Completion::Discarded) => tracing::info!("run was cancelled or deleted; result dropped"),
         Ok(Completion::LeaseLost) => tracing::warn!("lease lost before completion; result dropped"),
         Err(e) => {
             tracing::error!(error = %e, "storing the result failed; the lease will expire and the run be retried")
         }
     }
+}
+
+/// Pages of a processed run: `metrics.pageCount` (parse runs), else the
+/// page charge's quantity in `usage` (extract runs).
+fn pages_of(result: &RunResult) -> Option<u64> {
+    let from_metrics = result
+        .metrics
+        .as_ref()
+        .and_then(|m| m["pageCount"].as_u64());
+    from_metrics
+        .or_else(|| result.usage.as_ref()?["breakdown"][0]["charges"][0]["quantity"].as_u64())
 }
 
 /// Heartbeats until the lease is no longer held; returns why.
