@@ -74,15 +74,6 @@ pub struct Page<T> {
     pub next_page_token: Option<String>,
 }
 
-impl<T> Page<T> {
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
-            next_page_token: self.next_page_token,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
