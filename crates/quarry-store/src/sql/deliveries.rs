@@ -14,6 +14,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::outbox::{Tx, fan_out};
+use super::util::get_scoped;
 use super::util::{Sql, args, finish_page, push_page, stmt};
 use super::webhooks::endpoint_from_row;
 use super::{Dialect, SqlStore};
@@ -73,12 +74,7 @@ async fn replay_in(tx: &mut Tx, e: &EventRecord, now: i64) -> Result<usize> {
 
 impl SqlStore {
     pub(super) async fn event_get(&self, ws: &str, id: &str) -> Result<Option<EventRecord>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE workspace_id = "
-        ));
-        sql.bind(ws).push(" AND id = ").bind(id);
-        let row = sql.query().fetch_optional(&self.pool).await?;
-        row.as_ref().map(event_from_row).transpose()
+        get_scoped(&self.pool, "events", EVENT_COLUMNS, ws, id, event_from_row).await
     }
 
     pub(super) async fn event_list(

@@ -15,6 +15,7 @@ use sqlx::any::AnyRow;
 use super::outbox::{
     EXTRACTOR_CREATED, EXTRACTOR_UPDATED, EXTRACTOR_VERSION_PUBLISHED, record_event,
 };
+use super::util::get_scoped;
 use super::util::{Sql, args, finish_page, json_req, push_page, stmt, to_json};
 use super::{Dialect, SqlStore};
 use crate::{ExtractorRecord, ExtractorStore, Page, PageRequest, Result, VersionRecord};
@@ -263,11 +264,15 @@ impl ExtractorStore for SqlStore {
     }
 
     async fn get_version_by_id(&self, ws: &str, id: &str) -> Result<Option<VersionRecord>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {VERSION_COLUMNS} FROM extractor_versions WHERE workspace_id = "
-        ));
-        sql.bind(ws).push(" AND id = ").bind(id);
-        self.fetch_version(sql).await
+        get_scoped(
+            &self.pool,
+            "extractor_versions",
+            VERSION_COLUMNS,
+            ws,
+            id,
+            version_from_row,
+        )
+        .await
     }
 
     async fn list_versions(

@@ -5,6 +5,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
+use super::util::get_scoped;
 use super::util::{Sql, args, finish_page, like_pattern, push_page, stmt};
 use crate::{FileRecord, FileStore, Page, PageRequest, Result};
 
@@ -52,16 +53,7 @@ impl FileStore for SqlStore {
     }
 
     async fn get_file(&self, ws: &str, id: &str) -> Result<Option<FileRecord>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {COLUMNS} FROM files WHERE workspace_id = "
-        ));
-        sql.bind(ws).push(" AND id = ").bind(id);
-        sql.query()
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(from_row)
-            .transpose()
+        get_scoped(&self.pool, "files", COLUMNS, ws, id, from_row).await
     }
 
     async fn list_files(

@@ -11,6 +11,7 @@ use sqlx::any::AnyRow;
 use super::SqlStore;
 use super::lifecycle::{insert_batch, insert_job, push_run_filters};
 use super::runs::status_of;
+use super::util::get_scoped;
 use super::util::{Sql, args, finish_page, json_opt, json_req, push_page, stmt};
 use super::util::{to_json, to_json_opt};
 use crate::{
@@ -90,16 +91,7 @@ impl ParseRunStore for SqlStore {
     }
 
     async fn get_parse_run(&self, ws: &str, id: &str) -> Result<Option<ParseRunRecord>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {COLUMNS} FROM parse_runs WHERE workspace_id = "
-        ));
-        sql.bind(ws).push(" AND id = ").bind(id);
-        sql.query()
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(from_row)
-            .transpose()
+        get_scoped(&self.pool, "parse_runs", COLUMNS, ws, id, from_row).await
     }
 
     async fn list_parse_runs(

@@ -9,6 +9,7 @@ use sqlx::any::AnyRow;
 
 use super::SqlStore;
 use super::lifecycle::{insert_batch, insert_job, push_run_filters};
+use super::util::get_scoped;
 use super::util::{Sql, args, finish_page, json_opt, json_req, push_page, stmt};
 use super::util::{to_json, to_json_opt};
 use crate::{
@@ -151,16 +152,7 @@ impl RunStore for SqlStore {
     }
 
     async fn get_run(&self, ws: &str, id: &str) -> Result<Option<ExtractRunRecord>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {COLUMNS} FROM extract_runs WHERE workspace_id = "
-        ));
-        sql.bind(ws).push(" AND id = ").bind(id);
-        sql.query()
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(from_row)
-            .transpose()
+        get_scoped(&self.pool, "extract_runs", COLUMNS, ws, id, from_row).await
     }
 
     async fn list_runs(

@@ -5,7 +5,7 @@ use quarry_model::enums::{SortBy, SortDir};
 use serde_json::Value;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
-use sqlx::{Any, AssertSqlSafe, Row};
+use sqlx::{Any, AnyPool, AssertSqlSafe, Row};
 
 use crate::page::{Cursor, Page, PageRequest};
 use crate::{Result, StoreError};
@@ -173,6 +173,28 @@ pub(crate) fn finish_page<T>(
         items: rows,
         next_page_token,
     }
+}
+
+/// The row of `table` with this `id` in workspace `ws`, decoded by `from_row`;
+/// the one shape of every scoped lookup by id.
+pub(crate) async fn get_scoped<T>(
+    pool: &AnyPool,
+    table: &str,
+    columns: &str,
+    ws: &str,
+    id: &str,
+    from_row: fn(&AnyRow) -> Result<T>,
+) -> Result<Option<T>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {columns} FROM {table} WHERE workspace_id = "
+    ));
+    sql.bind(ws).push(" AND id = ").bind(id);
+    sql.query()
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
 }
 
 pub(crate) fn json_opt(row: &AnyRow, col: &str) -> Result<Option<Value>> {

@@ -8,6 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
+use super::util::get_scoped;
 use super::util::{Sql, args, finish_page, json_opt, push_page, stmt, to_json_opt};
 use crate::{
     EndpointPatch, EndpointRecord, Page, PageRequest, Result, StoreError, SubscriptionRecord,
@@ -90,12 +91,15 @@ impl SqlStore {
     }
 
     pub(super) async fn endpoint_get(&self, ws: &str, id: &str) -> Result<Option<EndpointRecord>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE workspace_id = "
-        ));
-        sql.bind(ws).push(" AND id = ").bind(id);
-        let row = sql.query().fetch_optional(&self.pool).await?;
-        row.as_ref().map(endpoint_from_row).transpose()
+        get_scoped(
+            &self.pool,
+            "webhook_endpoints",
+            ENDPOINT_COLUMNS,
+            ws,
+            id,
+            endpoint_from_row,
+        )
+        .await
     }
 
     pub(super) async fn endpoint_list(
@@ -215,12 +219,15 @@ impl SqlStore {
         ws: &str,
         id: &str,
     ) -> Result<Option<SubscriptionRecord>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions WHERE workspace_id = "
-        ));
-        sql.bind(ws).push(" AND id = ").bind(id);
-        let row = sql.query().fetch_optional(&self.pool).await?;
-        row.as_ref().map(subscription_from_row).transpose()
+        get_scoped(
+            &self.pool,
+            "webhook_subscriptions",
+            SUBSCRIPTION_COLUMNS,
+            ws,
+            id,
+            subscription_from_row,
+        )
+        .await
     }
 
     pub(super) async fn subscription_list(
