@@ -191,4 +191,7 @@ pub struct WorkerArgs {
     pub lease_secs: u64,
     #[command(flatten)]
     pub outbound: OutboundArgs,
+    /// Serve /healthz, /readyz and /metrics on this address (no API).
+    #[arg(long, env = "QUARRY_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
 }

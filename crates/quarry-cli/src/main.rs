@@ -49,7 +49,10 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
             let state = open(config).await?;
             let (tx, rx) = watch::channel(false);
             let mut handles = spawn_workers(&state, state.config.workers, rx.clone());
-            handles.push(spawn_dispatcher(&state, rx));
+            handles.push(spawn_dispatcher(&state, rx.clone()));
+            if let Some(addr) = args.metrics_bind {
+                handles.push(serve_probes(&state, addr, rx).await?);
+            }
             tracing::info!(workers = state.config.workers, "worker process started");
             shutdown_signal().await;
             let _ = tx.send(true);
@@ -74,6 +77,30 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
         Command::Parse(_) | Command::Bench(_) => unreachable!("handled without a runtime"),
     }
     Ok(())
+}
+
+/// Serves probes and metrics for a worker process until shutdown.
+async fn serve_probes(
+    state: &AppState,
+    addr: std::net::SocketAddr,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding --metrics-bind {addr}"))?;
+    println!("quarry worker metrics on http://{}", listener.local_addr()?);
+    let app = quarry_server::routes::probe_router(state.clone());
+    Ok(tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stop.wait_for(|s| *s).await;
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!(error = %e, "metrics listener stopped");
+        }
+    }))
 }
 
 async fn open(config: Config) -> anyhow::Result<AppState> {

@@ -101,6 +101,18 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Probes and metrics only (no auth): what a `quarry worker` process serves
+/// on `--metrics-bind`, so workers without the API can still be scraped.
+pub fn probe_router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(crate::metrics::scrape))
+        .fallback(not_found)
+        .layer(from_fn(envelope::envelope))
+        .with_state(state)
+}
+
 async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound(format!("No route for `{}`", uri.path()))
 }
