@@ -4,9 +4,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::net::guard::AllowList;
+use crate::net::resolve::{self, Resolve};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -38,6 +40,9 @@ pub struct Config {
     /// Networks/hosts that `file.url` downloads may reach although they are
     /// internal (loopback, private, …). Empty by default.
     pub url_allow: AllowList,
+    /// Resolves host names for downloads and webhook deliveries (the
+    /// system resolver; tests swap in a fixed map).
+    pub resolver: Arc<dyn Resolve>,
     /// Time cap for downloading one `file.url`.
     pub fetch_timeout: Duration,
     /// Time cap for one webhook delivery attempt.
@@ -67,6 +72,7 @@ impl Config {
             default_api_version: None,
             parse_limits: quarry_parse::Limits::default(),
             url_allow: AllowList::default(),
+            resolver: resolve::system(),
             fetch_timeout: Duration::from_secs(60),
             webhook_timeout: Duration::from_secs(10),
             webhook_max_attempts: 15,

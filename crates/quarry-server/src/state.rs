@@ -33,11 +33,14 @@ impl AppState {
         Ok(Self {
             store: Arc::new(store),
             blobs: Arc::new(blobs),
-            fetcher: Arc::new(Fetcher::new(
-                config.url_allow.clone(),
-                config.parse_limits.max_bytes,
-                config.fetch_timeout,
-            )),
+            fetcher: Arc::new(
+                Fetcher::new(
+                    config.url_allow.clone(),
+                    config.parse_limits.max_bytes,
+                    config.fetch_timeout,
+                )
+                .with_resolver(config.resolver.clone()),
+            ),
             config: Arc::new(config),
             jobs_ready: Arc::new(Notify::new()),
             metrics: crate::metrics::handle(),

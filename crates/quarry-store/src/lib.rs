@@ -194,4 +194,8 @@ pub trait JobQueue: Send + Sync + 'static {
     async fn fail_exhausted_jobs(&self, max_attempts: i64) -> Result<Vec<String>>;
     /// Counts of queue jobs by state, for readiness and metrics.
     async fn queue_depth(&self) -> Result<Vec<(String, i64)>>;
+    /// Deletes finished (`done`/`dead`) jobs last updated before
+    /// `older_than_ms` (epoch ms); queued and leased jobs are never touched.
+    /// Returns how many were deleted.
+    async fn purge_finished_jobs(&self, older_than_ms: i64) -> Result<u64>;
 }

@@ -7,12 +7,14 @@
 //! streaming.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
 use url::{Host, Url};
 
 use super::guard::{AllowList, blocked_reason};
+use super::resolve::{self, Resolve};
 
 /// Most redirects followed for one download.
 const MAX_REDIRECTS: usize = 5;
@@ -54,6 +56,7 @@ pub struct Fetcher {
     allow: AllowList,
     max_bytes: usize,
     timeout: Duration,
+    resolver: Arc<dyn Resolve>,
 }
 
 /// Checks that `raw` is an absolute http(s) URL with a host and no credentials.
@@ -97,7 +100,14 @@ impl Fetcher {
             allow,
             max_bytes,
             timeout,
+            resolver: resolve::system(),
         }
+    }
+
+    /// Resolves host names with `resolver` instead of the system resolver.
+    pub fn with_resolver(mut self, resolver: Arc<dyn Resolve>) -> Self {
+        self.resolver = resolver;
+        self
     }
 
     pub async fn fetch(&self, raw: &str) -> Result<Fetched, FetchError> {
@@ -155,7 +165,7 @@ impl Fetcher {
     }
 
     async fn resolve(&self, url: &Url) -> Result<SocketAddr, FetchError> {
-        resolve_checked(&self.allow, url).await
+        resolve_checked(self.resolver.as_ref(), &self.allow, url).await
     }
 }
 
@@ -171,17 +181,20 @@ pub fn pinned_client(url: &Url, addr: SocketAddr) -> Result<reqwest::Client, req
 
 /// Resolves the URL's host and returns one address to pin, after checking
 /// every resolved address against the guard and `allow`.
-pub async fn resolve_checked(allow: &AllowList, url: &Url) -> Result<SocketAddr, FetchError> {
+pub async fn resolve_checked(
+    resolver: &dyn Resolve,
+    allow: &AllowList,
+    url: &Url,
+) -> Result<SocketAddr, FetchError> {
     let port = url.port_or_known_default().unwrap_or(80);
     let (name, addrs): (String, Vec<IpAddr>) = match url.host() {
         Some(Host::Ipv4(ip)) => (ip.to_string(), vec![IpAddr::V4(ip)]),
         Some(Host::Ipv6(ip)) => (ip.to_string(), vec![IpAddr::V6(ip)]),
         Some(Host::Domain(d)) => {
-            let found = tokio::net::lookup_host((d, port))
+            let found = resolver
+                .resolve(d, port)
                 .await
-                .map_err(|_| FetchError::Resolve(d.to_string()))?
-                .map(|a| a.ip())
-                .collect::<Vec<_>>();
+                .map_err(|_| FetchError::Resolve(d.to_string()))?;
             (d.to_string(), found)
         }
         None => return Err(FetchError::InvalidUrl("no host".into())),

@@ -94,6 +94,10 @@ fn v6_reason(ip: Ipv6Addr) -> Option<&'static str> {
         Some("a multicast address")
     } else if s[0] == 0x2001 && s[1] == 0x0db8 {
         Some("a documentation address")
+    } else if s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1 {
+        // RFC 8215 local-use NAT64 (64:ff9b:1::/48): translates to
+        // operator-chosen, typically internal, IPv4 networks.
+        Some("a local-use NAT64 address")
     } else {
         None
     }
@@ -170,6 +174,7 @@ mod tests {
             "2002:7f00:1::",
             "::127.0.0.1",
             "fec0::1",
+            "64:ff9b:1::a00:1",
         ] {
             assert!(blocked(ip), "{ip} must be blocked");
         }

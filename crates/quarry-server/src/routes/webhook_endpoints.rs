@@ -26,7 +26,12 @@ pub async fn create(
     caller: Caller,
     ApiJson(req): ApiJson<CreateWebhookEndpoint>,
 ) -> Result<Json<WebhookEndpoint>, ApiError> {
-    let url = check_endpoint_url(&state.config.url_allow, &req.url).await?;
+    let url = check_endpoint_url(
+        state.config.resolver.as_ref(),
+        &state.config.url_allow,
+        &req.url,
+    )
+    .await?;
     if req.api_version.trim().is_empty() {
         return Err(ApiError::bad_request("apiVersion is required"));
     }
@@ -96,7 +101,9 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateWebhookEndpoint>,
 ) -> Result<Json<WebhookEndpoint>, ApiError> {
     let url = match &req.url {
-        Some(u) => Some(check_endpoint_url(&state.config.url_allow, u).await?),
+        Some(u) => Some(
+            check_endpoint_url(state.config.resolver.as_ref(), &state.config.url_allow, u).await?,
+        ),
         None => None,
     };
     let patch = EndpointPatch {

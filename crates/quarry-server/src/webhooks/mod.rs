@@ -47,10 +47,10 @@ pub fn spawn_dispatcher(state: &AppState, shutdown: watch::Receiver<bool>) -> Jo
 
 async fn dispatch_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let owner = quarry_model::ids::new_id("dsp_");
-    let sender = Arc::new(Sender::new(
-        state.config.url_allow.clone(),
-        state.config.webhook_timeout,
-    ));
+    let sender = Arc::new(
+        Sender::new(state.config.url_allow.clone(), state.config.webhook_timeout)
+            .with_resolver(state.config.resolver.clone()),
+    );
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
     let lease_ms = (state.config.webhook_timeout + LEASE_MARGIN).as_millis() as i64;
     tracing::info!(dispatcher = %owner, "webhook dispatcher started");

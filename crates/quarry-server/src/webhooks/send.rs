@@ -4,6 +4,7 @@
 //! checked address, redirects are not followed, and the whole attempt is
 //! capped by the webhook timeout.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -11,18 +12,30 @@ use quarry_store::AttemptOutcome;
 
 use crate::net::fetch::{check_url, error_chain, pinned_client, resolve_checked};
 use crate::net::guard::AllowList;
+use crate::net::resolve::{self, Resolve};
 
 /// Sends signed webhook bodies.
 #[derive(Debug, Clone)]
 pub struct Sender {
     allow: AllowList,
     timeout: Duration,
+    resolver: Arc<dyn Resolve>,
 }
 
 impl Sender {
     pub fn new(allow: AllowList, timeout: Duration) -> Self {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        Self { allow, timeout }
+        Self {
+            allow,
+            timeout,
+            resolver: resolve::system(),
+        }
+    }
+
+    /// Resolves host names with `resolver` (shared with the downloader).
+    pub fn with_resolver(mut self, resolver: Arc<dyn Resolve>) -> Self {
+        self.resolver = resolver;
+        self
     }
 
     /// POSTs `body` to `url` with `headers`; any 2xx is a delivery.
@@ -52,7 +65,7 @@ impl Sender {
 
     async fn try_post(&self, raw: &str, headers: HeaderMap, body: Vec<u8>) -> Result<u16, String> {
         let url = check_url(raw).map_err(|e| e.to_string())?;
-        let addr = resolve_checked(&self.allow, &url)
+        let addr = resolve_checked(self.resolver.as_ref(), &self.allow, &url)
             .await
             .map_err(|e| e.to_string())?;
         let client = pinned_client(&url, addr).map_err(|e| error_chain(&e))?;

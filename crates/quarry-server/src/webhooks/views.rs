@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::net::fetch::{check_url, resolve_checked};
 use crate::net::guard::AllowList;
+use crate::net::resolve::Resolve;
 
 pub fn endpoint_view(e: &EndpointRecord, with_secret: bool) -> WebhookEndpoint {
     WebhookEndpoint {
@@ -40,9 +41,13 @@ pub fn subscription_view(s: &SubscriptionRecord) -> WebhookSubscription {
 
 /// An http(s) URL whose host resolves only to addresses the guard (or
 /// `--url-allow`) permits. Checked again at every delivery.
-pub async fn check_endpoint_url(allow: &AllowList, raw: &str) -> Result<String, ApiError> {
+pub async fn check_endpoint_url(
+    resolver: &dyn Resolve,
+    allow: &AllowList,
+    raw: &str,
+) -> Result<String, ApiError> {
     let url = check_url(raw).map_err(|e| ApiError::bad_request(format!("url: {e}")))?;
-    resolve_checked(allow, &url)
+    resolve_checked(resolver, allow, &url)
         .await
         .map_err(|e| ApiError::bad_request(format!("url: {e}")))?;
     Ok(raw.to_string())

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 
 use super::SqlStore;
 use super::util::get_scoped;
-use super::util::{Sql, args, finish_page, like_pattern, push_page, stmt};
+use super::util::{Sql, args, finish_page, fold, like_pattern, push_page, stmt};
 use crate::{FileRecord, FileStore, Page, PageRequest, Result};
 
 const COLUMNS: &str = "id, workspace_id, name, file_type, mime, size_bytes, sha256, page_count, \
@@ -31,13 +31,14 @@ fn from_row(r: &AnyRow) -> Result<FileRecord> {
 impl FileStore for SqlStore {
     async fn insert_file(&self, f: &FileRecord) -> Result<()> {
         stmt(
-            "INSERT INTO files (id, workspace_id, name, file_type, mime, size_bytes, sha256,
-                                page_count, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO files (id, workspace_id, name, name_fold, file_type, mime, size_bytes,
+                                sha256, page_count, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             args![
                 f.id.as_str(),
                 f.workspace_id.as_str(),
                 f.name.as_str(),
+                fold(&f.name),
                 f.file_type.clone(),
                 f.mime.as_str(),
                 f.size_bytes,
@@ -67,7 +68,7 @@ impl FileStore for SqlStore {
         ));
         sql.bind(ws);
         if let Some(n) = name_contains {
-            sql.push(" AND LOWER(name) LIKE ")
+            sql.push(" AND name_fold LIKE ")
                 .bind(like_pattern(n))
                 .push(" ESCAPE '\\'");
         }

@@ -127,7 +127,7 @@ pub(super) fn push_run_filters(
         }
     }
     if let Some(n) = file_name_contains {
-        sql.push(" AND LOWER(file_name) LIKE ")
+        sql.push(" AND file_name_fold LIKE ")
             .bind(like_pattern(n))
             .push(" ESCAPE '\\'");
     }

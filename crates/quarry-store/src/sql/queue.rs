@@ -279,4 +279,14 @@ impl JobQueue for SqlStore {
         .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
         .collect()
     }
+
+    async fn purge_finished_jobs(&self, older_than_ms: i64) -> Result<u64> {
+        let done = stmt(
+            "DELETE FROM jobs WHERE state IN ('done', 'dead') AND updated_at < $1",
+            args![older_than_ms],
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
 }

@@ -11,7 +11,7 @@ use super::SqlStore;
 use super::lifecycle::{insert_batch, insert_job, push_run_filters};
 use super::util::get_scoped;
 use super::util::{Sql, args, finish_page, json_opt, json_req, push_page, stmt};
-use super::util::{to_json, to_json_opt};
+use super::util::{fold, to_json, to_json_opt};
 use crate::{
     BatchRecord, BatchSummary, CancelOutcome, ExtractRunRecord, FileRecord, Page, PageRequest,
     Result, RunFilter, RunKind, RunStore, StoreError,
@@ -120,9 +120,10 @@ impl RunStore for SqlStore {
         for r in runs {
             stmt(
                 "INSERT INTO extract_runs (id, workspace_id, status, priority, extractor_id,
-                    extractor_version_id, file_id, file_name, file_url, batch_id, source, source_id,
-                    config, metadata, reviewed, edited, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, 0, $15, $16)",
+                    extractor_version_id, file_id, file_name, file_name_fold, file_url, batch_id,
+                    source, source_id, config, metadata, reviewed, edited, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                    0, 0, $16, $17)",
                 args![
                     r.id.as_str(),
                     r.workspace_id.as_str(),
@@ -132,6 +133,7 @@ impl RunStore for SqlStore {
                     r.extractor_version_id.clone(),
                     r.file_id.clone(),
                     r.file_name.clone(),
+                    r.file_name.as_deref().map(fold),
                     r.file_url.clone(),
                     r.batch_id.clone(),
                     r.source.as_str(),
@@ -195,9 +197,17 @@ impl RunStore for SqlStore {
 
     async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()> {
         stmt(
-            "UPDATE extract_runs SET file_id = $1, file_name = $2, updated_at = $3
-             WHERE workspace_id = $4 AND id = $5",
-            args![file.id.as_str(), file.name.as_str(), now_ms(), ws, run_id],
+            "UPDATE extract_runs SET file_id = $1, file_name = $2, file_name_fold = $3,
+                updated_at = $4
+             WHERE workspace_id = $5 AND id = $6",
+            args![
+                file.id.as_str(),
+                file.name.as_str(),
+                fold(&file.name),
+                now_ms(),
+                ws,
+                run_id
+            ],
         )
         .execute(&self.pool)
         .await?;

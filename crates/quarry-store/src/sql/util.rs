@@ -215,10 +215,18 @@ pub(crate) fn to_json_opt(v: Option<&Value>) -> Option<String> {
     v.map(Value::to_string)
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` substring pattern.
+/// Case-folds a name for the `*_fold` columns. Filters compare these columns
+/// with a pattern folded the same way ([`like_pattern`]) instead of using SQL
+/// `LOWER()`, which on SQLite folds ASCII only.
+pub(crate) fn fold(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` substring pattern,
+/// case-folded with [`fold`] to match the `*_fold` columns.
 pub(crate) fn like_pattern(needle: &str) -> String {
     let mut out = String::from("%");
-    for c in needle.to_lowercase().chars() {
+    for c in fold(needle).chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }

@@ -39,7 +39,7 @@ pub async fn workspaces_and_api_keys(store: Arc<dyn Store>) {
     );
 }
 
-fn file(ws: &str, name: &str, sha256: &str, created_at: i64) -> FileRecord {
+pub fn file(ws: &str, name: &str, sha256: &str, created_at: i64) -> FileRecord {
     FileRecord {
         id: new_id(FILE),
         workspace_id: ws.to_string(),

@@ -14,6 +14,7 @@ mod extractors;
 mod fixtures;
 mod harness;
 mod keys_files;
+mod names;
 mod parse_runs;
 mod queue;
 mod runs;
@@ -53,6 +54,7 @@ backend_tests!(
     queue::exhausted_cancelled_run_is_not_reported_failed,
     queue::concurrent_workers_claim_each_run_once,
     queue::queue_depth_counts_jobs_by_state,
+    queue::purge_deletes_only_old_finished_jobs,
     webhooks::run_events_commit_with_the_result,
     webhooks::batch_event_once_its_last_run_finishes,
     webhooks::extractor_changes_write_events,
@@ -62,4 +64,5 @@ backend_tests!(
     parse_runs::parse_runs_are_queued_processed_and_reported,
     parse_runs::parse_run_filters_paging_cancel_and_delete,
     parse_runs::parse_batch_settles_with_its_runs,
+    names::name_filters_fold_non_ascii,
 );

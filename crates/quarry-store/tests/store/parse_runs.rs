@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::fixtures::{OTHER_WS, WS, claim, failed, processed};
 use crate::webhooks::{endpoint, ev, events};
 
-fn parse_run(name: &str, created_at: i64, batch: Option<&str>) -> ParseRunRecord {
+pub fn parse_run(name: &str, created_at: i64, batch: Option<&str>) -> ParseRunRecord {
     ParseRunRecord {
         id: new_id(PARSE_RUN),
         workspace_id: WS.to_string(),

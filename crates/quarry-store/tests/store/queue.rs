@@ -325,3 +325,66 @@ pub async fn queue_depth_counts_jobs_by_state(store: Arc<dyn Store>) {
         expected.map(|(k, v)| (k.to_string(), v)).into()
     );
 }
+
+pub async fn purge_deletes_only_old_finished_jobs(store: Arc<dyn Store>) {
+    let store = &*store;
+    let ids = enqueue(store, &[10, 20, 30]).await;
+    let done_old = claim(store, "w").await.expect("claim");
+    assert_eq!(done_old.run_id, ids[0]);
+    store
+        .complete_run(&done_old, &processed(json!({})))
+        .await
+        .expect("complete");
+    let leased = claim(store, "w").await.expect("claim");
+    assert_eq!(leased.run_id, ids[1]);
+    // ids[2] stays queued. A job dies after one expired lease with max 1.
+    let dead = enqueue(store, &[5]).await.remove(0);
+    let lease = store
+        .claim_job("w", SHORT_LEASE_MS, 1)
+        .await
+        .expect("claim")
+        .expect("queued");
+    assert_eq!(lease.run_id, dead);
+    tokio::time::sleep(PAST_SHORT_LEASE).await;
+    assert_eq!(
+        store.fail_exhausted_jobs(1).await.expect("reap"),
+        vec![dead.clone()]
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let cutoff = quarry_model::time::now_ms();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let recent = enqueue(store, &[1]).await.remove(0);
+    let done_recent = claim(store, "w").await.expect("claim");
+    assert_eq!(done_recent.run_id, recent);
+    store
+        .complete_run(&done_recent, &processed(json!({})))
+        .await
+        .expect("complete");
+
+    assert_eq!(store.purge_finished_jobs(cutoff).await.expect("purge"), 2);
+    let expected = [("done", 1), ("leased", 1), ("queued", 1)];
+    assert_eq!(
+        depth(store).await,
+        expected.map(|(k, v)| (k.to_string(), v)).into()
+    );
+    assert_eq!(store.purge_finished_jobs(cutoff).await.expect("purge"), 0);
+    // Runs outlive their jobs, and the live lease still works.
+    assert_eq!(run_in_ws(store, &ids[0]).await.status, RunStatus::Processed);
+    assert_eq!(
+        store
+            .heartbeat(&leased, LONG_LEASE_MS)
+            .await
+            .expect("heartbeat"),
+        LeaseState::Held
+    );
+
+    // Even a cutoff in the future never touches queued or leased jobs.
+    let later = quarry_model::time::now_ms() + 3_600_000;
+    assert_eq!(store.purge_finished_jobs(later).await.expect("purge"), 1);
+    let expected = [("leased", 1), ("queued", 1)];
+    assert_eq!(
+        depth(store).await,
+        expected.map(|(k, v)| (k.to_string(), v)).into()
+    );
+}
