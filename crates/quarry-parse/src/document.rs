@@ -122,6 +122,32 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table whose cells hold `rows` (row-major), every cell boxed by
+    /// `bbox`: the fixture tests of table rendering share.
+    #[cfg(test)]
+    pub(crate) fn from_texts(rows: &[&[&str]], bbox: BBox) -> Table {
+        let cells = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(row, texts)| {
+                texts.iter().enumerate().map(move |(col, text)| Cell {
+                    row,
+                    col,
+                    text: (*text).into(),
+                    bbox,
+                    reference: None,
+                })
+            })
+            .collect();
+        Table {
+            rows: rows.len(),
+            cols: rows.iter().map(|r| r.len()).max().unwrap_or(0),
+            bbox,
+            cells,
+            name: None,
+        }
+    }
+
     /// The cell text at (`row`, `col`), if that cell exists.
     pub fn cell(&self, row: usize, col: usize) -> Option<&str> {
         self.cells

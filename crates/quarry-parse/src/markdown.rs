@@ -109,31 +109,14 @@ pub(crate) fn escape_leading(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{BBox, Block, Cell, FileKind};
+    use crate::{BBox, Block, FileKind};
 
     #[test]
     fn blocks_render_as_headings_paragraphs_lists_and_tables() {
         let mut page = Page::new(1, 612.0, 792.0);
         let b = BBox::default();
-        let cell = |row, col, text: &str| Cell {
-            row,
-            col,
-            text: text.into(),
-            bbox: b,
-            reference: None,
-        };
-        page.tables.push(Table {
-            rows: 2,
-            cols: 2,
-            bbox: b,
-            cells: vec![
-                cell(0, 0, "Item"),
-                cell(0, 1, "Price"),
-                cell(1, 0, "A|B"),
-                cell(1, 1, "3"),
-            ],
-            name: None,
-        });
+        page.tables
+            .push(Table::from_texts(&[&["Item", "Price"], &["A|B", "3"]], b));
         for (kind, text) in [
             (BlockKind::Heading { level: 2 }, "Title"),
             (BlockKind::Paragraph, "# not a heading"),

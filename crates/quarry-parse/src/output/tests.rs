@@ -2,7 +2,7 @@
 //! hand-built documents.
 
 use super::*;
-use crate::{BBox, Block, BlockKind, Cell, FileKind, Limits, Page, Table, parse};
+use crate::{BBox, Block, BlockKind, FileKind, Limits, Page, Table, parse};
 
 fn text_doc(text: &str) -> Document {
     parse(text.as_bytes(), "a.txt", &Limits::default()).expect("text parses")
@@ -23,25 +23,8 @@ fn structured_doc() -> Document {
         bottom: 20.0,
     };
     let mut page = Page::new(1, 612.0, 792.0);
-    let cell = |row, col, text: &str| Cell {
-        row,
-        col,
-        text: text.into(),
-        bbox: b,
-        reference: None,
-    };
-    page.tables.push(Table {
-        rows: 2,
-        cols: 2,
-        bbox: b,
-        cells: vec![
-            cell(0, 0, "Item"),
-            cell(0, 1, "Price"),
-            cell(1, 0, "Bolt"),
-            cell(1, 1, "3"),
-        ],
-        name: None,
-    });
+    page.tables
+        .push(Table::from_texts(&[&["Item", "Price"], &["Bolt", "3"]], b));
     for (kind, text) in [
         (BlockKind::Heading { level: 1 }, "Intro"),
         (BlockKind::Paragraph, "First section text."),
