@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use quarry_server::Config;
 
 pub use crate::cmd::bench::BenchCommand;
+pub use crate::cmd::extract::ExtractArgs;
 pub use crate::cmd::parse::ParseArgs;
 use quarry_server::keys::DEFAULT_WORKSPACE;
 use quarry_server::net::guard::AllowList;
@@ -45,6 +46,15 @@ pub enum Command {
     Keys(KeysCommand),
     /// Parse one file and print it as markdown, spatial text or JSON.
     Parse(ParseArgs),
+    /// Extract from many files (embedded, or on a server with --url) into
+    /// JSONL/CSV, with progress, per-file errors and resumable output.
+    Extract(ExtractArgs),
+    /// Print a shell completion script (e.g. `quarry completions bash >
+    /// /etc/bash_completion.d/quarry`).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
     /// Benchmarks: parse throughput and memory, extraction quality.
     #[command(subcommand)]
     Bench(BenchCommand),

@@ -1,6 +1,6 @@
 //! `quarry` — the single binary: `serve` (API + in-process workers),
 //! `worker` (workers only), `migrate`, `keys create`, and the offline
-//! `parse` and `bench` commands (no runtime, no store; see `cmd/`).
+//! `parse`, `extract` and `bench` commands (no runtime, no store; see `cmd/`).
 //! Every flag can also be set with a `QUARRY_*` environment variable.
 
 mod args;
@@ -24,6 +24,13 @@ fn main() -> anyhow::Result<()> {
     init_logging(cli.log_format);
     match &cli.command {
         Command::Parse(args) => cmd::parse::run(args),
+        Command::Extract(args) => cmd::extract::run(args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command, "quarry", &mut script);
+            cmd::write_stdout(&script)
+        }
         Command::Bench(command) => cmd::bench::run(command),
         _ => tokio::runtime::Runtime::new()
             .context("starting the async runtime")?
@@ -74,7 +81,12 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
             register_key(state.store.as_ref(), &key, &name, &workspace).await?;
             println!("{key}");
         }
-        Command::Parse(_) | Command::Bench(_) => unreachable!("handled without a runtime"),
+        Command::Parse(_)
+        | Command::Extract(_)
+        | Command::Completions { .. }
+        | Command::Bench(_) => {
+            unreachable!("handled without a runtime")
+        }
     }
     Ok(())
 }

@@ -82,3 +82,15 @@ fn a_corrupt_pdf_fails_naming_the_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("broken.pdf"), "{err}");
 }
+
+#[test]
+fn completions_cover_every_subcommand() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = quarry(&["completions", shell]);
+        assert!(out.status.success(), "{shell}: {out:?}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        for sub in ["serve", "worker", "extract", "parse", "bench"] {
+            assert!(script.contains(sub), "{shell} completion lacks {sub}");
+        }
+    }
+}

@@ -1,7 +1,20 @@
-//! One module per `quarry` subcommand that does not need the server:
-//! `parse` (print a file as markdown, spatial text or JSON) and `bench`
+//! One module per `quarry` subcommand that runs without a long-lived
+//! server: `parse` (print a file as markdown, spatial text or JSON),
+//! `extract` (batch extraction, embedded or against `--url`) and `bench`
 //! (throughput and quality against the tools users compare us with).
 
 pub mod bench;
+pub mod extract;
 pub mod parse;
 pub mod spatial;
+
+/// Writes `bytes` to stdout; a closed pipe (`quarry … | head`) is not an error.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to stdout"),
+    }
+}

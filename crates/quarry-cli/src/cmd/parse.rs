@@ -2,7 +2,6 @@
 //! markdown (default), as layout-preserving spatial text, or as the
 //! `Document` JSON. Errors name the file and the cause.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -49,10 +48,5 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<()> {
             Target::Spatial => spatial::render(&doc),
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{out}").and_then(|()| stdout.flush()) {
-        // `quarry parse big.pdf | head` is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing to stdout"),
-    }
+    crate::cmd::write_stdout(format!("{out}\n").as_bytes())
 }
