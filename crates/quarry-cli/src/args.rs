@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use quarry_parse::Limits;
 use quarry_server::Config;
 
 pub use crate::cmd::bench::BenchCommand;
@@ -125,6 +126,39 @@ pub struct ServeArgs {
     pub default_api_version: Option<String>,
     #[command(flatten)]
     pub outbound: OutboundArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Caps on what one document may cost to parse. A document over a cap ends
+/// its run `FAILED` with a message naming the cap.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Most pages (or sheets/slides) per document.
+    #[arg(long, env = "QUARRY_MAX_PAGES", default_value_t = Limits::default().max_pages)]
+    pub max_pages: usize,
+    /// Largest decompressed size of a DOCX/XLSX/PPTX/ODS, in MiB (zip-bomb guard).
+    #[arg(long, env = "QUARRY_MAX_DECOMPRESSED_MB", default_value_t = Limits::default().max_decompressed_bytes >> 20)]
+    pub max_decompressed_mb: u64,
+    /// Most table/spreadsheet cells per document.
+    #[arg(long, env = "QUARRY_MAX_CELLS", default_value_t = Limits::default().max_cells)]
+    pub max_cells: usize,
+    /// Largest image handed to OCR, in megapixels (read from the header).
+    #[arg(long, env = "QUARRY_MAX_IMAGE_MEGAPIXELS", default_value_t = Limits::default().max_image_pixels / 1_000_000)]
+    pub max_image_megapixels: u64,
+    /// OCR time cap per page or image, in seconds.
+    #[arg(long, env = "QUARRY_OCR_SECONDS_PER_PAGE", default_value_t = Limits::default().ocr_seconds_per_page)]
+    pub ocr_seconds_per_page: u64,
+}
+
+impl LimitArgs {
+    pub fn apply(&self, limits: &mut Limits) {
+        limits.max_pages = self.max_pages.max(1);
+        limits.max_decompressed_bytes = self.max_decompressed_mb.max(1) << 20;
+        limits.max_cells = self.max_cells.max(1);
+        limits.max_image_pixels = self.max_image_megapixels.max(1) * 1_000_000;
+        limits.ocr_seconds_per_page = self.ocr_seconds_per_page.max(1);
+    }
 }
 
 /// Outbound HTTP: `file.url` downloads and webhook deliveries.
@@ -185,6 +219,7 @@ impl ServeArgs {
         c.parse_limits.max_bytes = c.max_body_bytes;
         c.default_api_version = self.default_api_version.clone();
         self.outbound.apply(&mut c)?;
+        self.limits.apply(&mut c.parse_limits);
         Ok(c)
     }
 }
@@ -201,6 +236,8 @@ pub struct WorkerArgs {
     pub lease_secs: u64,
     #[command(flatten)]
     pub outbound: OutboundArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Serve /healthz, /readyz and /metrics on this address (no API).
     #[arg(long, env = "QUARRY_METRICS_BIND")]
     pub metrics_bind: Option<SocketAddr>,

@@ -53,6 +53,7 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
             config.workers = args.concurrency.max(1);
             config.lease = std::time::Duration::from_secs(args.lease_secs);
             args.outbound.apply(&mut config)?;
+            args.limits.apply(&mut config.parse_limits);
             let state = open(config).await?;
             let (tx, rx) = watch::channel(false);
             let mut handles = spawn_workers(&state, state.config.workers, rx.clone());

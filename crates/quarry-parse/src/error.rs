@@ -16,6 +16,8 @@ pub enum ParseError {
     TooLargeDecompressed { limit: u64 },
     #[error("document has more than {limit} table cells")]
     TooManyCells { limit: usize },
+    #[error("image is {width}x{height} pixels, above the {limit}-pixel limit")]
+    TooManyPixels { width: u64, height: u64, limit: u64 },
     #[error("file is corrupt: {0}")]
     Corrupt(String),
 }

@@ -45,6 +45,10 @@ pub struct Limits {
     pub max_cells: usize,
     /// Longest OCR of one page or image before it is killed, in seconds.
     pub ocr_seconds_per_page: u64,
+    /// Largest image (width × height, read from its header before any
+    /// decoding) handed to OCR: a 100k × 100k PNG is a few KB on disk and
+    /// tens of GB once decoded.
+    pub max_image_pixels: u64,
 }
 
 impl Default for Limits {
@@ -55,8 +59,25 @@ impl Default for Limits {
             max_decompressed_bytes: 256 * 1024 * 1024,
             max_cells: 1_000_000,
             ocr_seconds_per_page: 60,
+            max_image_pixels: 100_000_000,
         }
     }
+}
+
+/// Refuses images whose header declares more than `max_image_pixels`;
+/// headers that cannot be read are left to the OCR engine to reject.
+fn check_image_pixels<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], ParseError> {
+    if let Ok(size) = imagesize::blob_size(bytes) {
+        let pixels = (size.width as u64).saturating_mul(size.height as u64);
+        if pixels > limits.max_image_pixels {
+            return Err(ParseError::TooManyPixels {
+                width: size.width as u64,
+                height: size.height as u64,
+                limit: limits.max_image_pixels,
+            });
+        }
+    }
+    Ok(bytes)
 }
 
 /// Parses `bytes` (named `file_name`, used only as a type hint) into a [`Document`].
@@ -79,7 +100,7 @@ pub fn parse(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Document,
         FileKind::Image if ocr::ocr_available() => Document {
             kind,
             pages: ocr::ocr(
-                bytes,
+                check_image_pixels(bytes, limits)?,
                 1.0,
                 std::time::Duration::from_secs(limits.ocr_seconds_per_page),
             )?,

@@ -102,7 +102,8 @@ fn failure_reason(e: &ParseError) -> &'static str {
         ParseError::TooLarge { .. }
         | ParseError::TooManyPages { .. }
         | ParseError::TooLargeDecompressed { .. }
-        | ParseError::TooManyCells { .. } => parse_failure::FILE_SIZE_TOO_LARGE,
+        | ParseError::TooManyCells { .. }
+        | ParseError::TooManyPixels { .. } => parse_failure::FILE_SIZE_TOO_LARGE,
         ParseError::Unsupported(_) => parse_failure::FILE_TYPE_NOT_SUPPORTED,
         ParseError::PasswordProtected => parse_failure::PASSWORD_PROTECTED_FILE,
         ParseError::Corrupt(_) => parse_failure::CORRUPT_FILE,
