@@ -74,6 +74,21 @@ pub enum KeysCommand {
         #[arg(long, default_value = DEFAULT_WORKSPACE)]
         workspace: String,
     },
+    /// List keys (id, workspace, name, created, revoked); never the keys themselves.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Only this workspace's keys.
+        #[arg(long)]
+        workspace: Option<String>,
+    },
+    /// Revoke a key by id (`key_…`, from `keys list`); it stops working at once.
+    Revoke {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The key's id.
+        id: String,
+    },
 }
 
 /// Where state lives.

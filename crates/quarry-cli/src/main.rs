@@ -82,6 +82,32 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
             register_key(state.store.as_ref(), &key, &name, &workspace).await?;
             println!("{key}");
         }
+        Command::Keys(KeysCommand::List { store, workspace }) => {
+            let state = open(store.config()).await?;
+            let keys = state.store.list_api_keys(workspace.as_deref()).await?;
+            println!(
+                "{:<28} {:<20} {:<20} {:<24} revoked",
+                "id", "workspace", "name", "created"
+            );
+            for k in keys {
+                let when = |ms: i64| quarry_model::time::rfc3339(ms);
+                let revoked = k.revoked_at.map(when).unwrap_or_else(|| "-".into());
+                println!(
+                    "{:<28} {:<20} {:<20} {:<24} {revoked}",
+                    k.id,
+                    k.workspace_id,
+                    k.name,
+                    when(k.created_at)
+                );
+            }
+        }
+        Command::Keys(KeysCommand::Revoke { store, id }) => {
+            let state = open(store.config()).await?;
+            if !state.store.revoke_api_key(&id).await? {
+                anyhow::bail!("no live key with id {id} (see `quarry keys list`)");
+            }
+            println!("revoked {id}");
+        }
         Command::Parse(_)
         | Command::Extract(_)
         | Command::Completions { .. }

@@ -77,3 +77,49 @@ fn worker_serves_health_and_metrics_without_the_api() {
     let api = get(&addr, "/extract_runs");
     assert!(api.contains(" 404"), "the worker serves no API: {api}");
 }
+
+fn keys(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_quarry"))
+        .arg("keys")
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("QUARRY_DATABASE_URL")
+        .output()
+        .expect("run quarry keys")
+}
+
+#[test]
+fn keys_are_listed_without_secrets_and_revoked_by_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let created = keys(dir.path(), &["create", "--name", "ci-bot"]);
+    assert!(created.status.success(), "{created:?}");
+    let secret = String::from_utf8_lossy(&created.stdout).trim().to_string();
+    assert!(secret.starts_with("qry_"), "{secret}");
+
+    let listed = String::from_utf8_lossy(&keys(dir.path(), &["list"]).stdout).to_string();
+    let row = listed
+        .lines()
+        .find(|l| l.contains("ci-bot"))
+        .expect("key listed");
+    assert!(
+        !listed.contains(&secret),
+        "the key itself is never shown again"
+    );
+    assert!(row.trim_end().ends_with('-'), "live key: {row}");
+    let id = row.split_whitespace().next().expect("id").to_string();
+
+    let revoked = keys(dir.path(), &["revoke", &id]);
+    assert!(revoked.status.success(), "{revoked:?}");
+    let listed = String::from_utf8_lossy(&keys(dir.path(), &["list"]).stdout).to_string();
+    let row = listed
+        .lines()
+        .find(|l| l.contains("ci-bot"))
+        .expect("still listed");
+    assert!(
+        !row.trim_end().ends_with('-'),
+        "revocation time shown: {row}"
+    );
+    let again = keys(dir.path(), &["revoke", &id]);
+    assert!(!again.status.success(), "revoking twice is an error");
+}

@@ -36,6 +36,7 @@ pub async fn register_key(
         name: name.to_string(),
         key_hash: hash_key(key),
         created_at: now_ms(),
+        revoked_at: None,
     };
     store.insert_api_key(&record).await?;
     Ok(record)

@@ -64,6 +64,10 @@ pub trait KeyStore: Send + Sync + 'static {
     async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<()>;
     /// The live (not revoked) key with this hash.
     async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKeyRecord>>;
+    /// Every key (revoked ones too), oldest first; only `workspace`'s when given.
+    async fn list_api_keys(&self, workspace: Option<&str>) -> Result<Vec<ApiKeyRecord>>;
+    /// Revokes the key with this id; `false` when no live key has it.
+    async fn revoke_api_key(&self, id: &str) -> Result<bool>;
 }
 
 /// File metadata (bytes live in the [`BlobStore`]).

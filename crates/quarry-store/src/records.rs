@@ -12,6 +12,8 @@ pub struct ApiKeyRecord {
     /// Hex SHA-256 of the key; the key itself is never stored.
     pub key_hash: String,
     pub created_at: i64,
+    /// When the key was revoked; a revoked key authenticates nothing.
+    pub revoked_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

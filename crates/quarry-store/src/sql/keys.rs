@@ -41,21 +41,44 @@ impl KeyStore for SqlStore {
 
     async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKeyRecord>> {
         let row = stmt(
-            "SELECT id, workspace_id, name, key_hash, created_at FROM api_keys
+            "SELECT id, workspace_id, name, key_hash, created_at, revoked_at FROM api_keys
              WHERE key_hash = $1 AND revoked_at IS NULL",
             args![key_hash],
         )
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(ApiKeyRecord {
-                id: r.try_get("id")?,
-                workspace_id: r.try_get("workspace_id")?,
-                name: r.try_get("name")?,
-                key_hash: r.try_get("key_hash")?,
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .transpose()
+        row.map(|r| key_from_row(&r)).transpose()
     }
+
+    async fn list_api_keys(&self, workspace: Option<&str>) -> Result<Vec<ApiKeyRecord>> {
+        let rows = stmt(
+            "SELECT id, workspace_id, name, key_hash, created_at, revoked_at FROM api_keys
+             WHERE ($1 = '' OR workspace_id = $1) ORDER BY created_at, id",
+            args![workspace.unwrap_or("")],
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(key_from_row).collect()
+    }
+
+    async fn revoke_api_key(&self, id: &str) -> Result<bool> {
+        let done = stmt(
+            "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            args![now_ms(), id],
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+fn key_from_row(r: &sqlx::any::AnyRow) -> Result<ApiKeyRecord> {
+    Ok(ApiKeyRecord {
+        id: r.try_get("id")?,
+        workspace_id: r.try_get("workspace_id")?,
+        name: r.try_get("name")?,
+        key_hash: r.try_get("key_hash")?,
+        created_at: r.try_get("created_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+    })
 }

@@ -24,11 +24,12 @@ pub async fn workspaces_and_api_keys(store: Arc<dyn Store>) {
         name: "ci".to_string(),
         key_hash: sha256_hex(b"qk_live_secret"),
         created_at: BASE_MS,
+        revoked_at: None,
     };
     store.insert_api_key(&key).await.expect("insert key");
     assert_eq!(
         store.find_api_key(&key.key_hash).await.expect("find key"),
-        Some(key)
+        Some(key.clone())
     );
     assert_eq!(
         store
@@ -36,6 +37,54 @@ pub async fn workspaces_and_api_keys(store: Arc<dyn Store>) {
             .await
             .expect("find unknown key"),
         None
+    );
+
+    // Revocation: the key stops authenticating at once but stays listed.
+    let other = ApiKeyRecord {
+        id: new_id(API_KEY),
+        workspace_id: OTHER_WS.to_string(),
+        name: "other".to_string(),
+        key_hash: sha256_hex(b"qk_other_secret"),
+        created_at: BASE_MS + 1,
+        revoked_at: None,
+    };
+    store
+        .ensure_workspace(OTHER_WS, "Other")
+        .await
+        .expect("workspace");
+    store.insert_api_key(&other).await.expect("insert key");
+    let ids = |keys: Vec<ApiKeyRecord>| keys.into_iter().map(|k| k.id).collect::<Vec<_>>();
+    let all = ids(store.list_api_keys(None).await.expect("list"));
+    assert!(all.contains(&key.id) && all.contains(&other.id), "{all:?}");
+    assert_eq!(
+        ids(store.list_api_keys(Some(OTHER_WS)).await.expect("list")),
+        vec![other.id.clone()]
+    );
+    assert!(store.revoke_api_key(&key.id).await.expect("revoke"));
+    assert!(
+        !store.revoke_api_key(&key.id).await.expect("revoke twice"),
+        "already revoked"
+    );
+    assert!(
+        !store
+            .revoke_api_key("key_unknown")
+            .await
+            .expect("revoke unknown")
+    );
+    assert_eq!(store.find_api_key(&key.key_hash).await.expect("find"), None);
+    let listed = store.list_api_keys(Some(WS)).await.expect("list");
+    let revoked = listed
+        .iter()
+        .find(|k| k.id == key.id)
+        .expect("revoked key still listed");
+    assert!(revoked.revoked_at.is_some());
+    assert!(
+        store
+            .find_api_key(&other.key_hash)
+            .await
+            .expect("find")
+            .is_some(),
+        "other keys unaffected"
     );
 }
 
