@@ -73,10 +73,8 @@ impl Browser {
 
 /// The CSRF token a signed-in page embeds.
 fn csrf_of(html: &str) -> String {
-    let at = html
-        .find(r#"name="csrf-token" content=""#)
-        .expect("csrf meta")
-        + 31;
+    let marker = r#"name="csrf-token" content=""#;
+    let at = html.find(marker).expect("csrf meta") + marker.len();
     html[at..at + 64].to_string()
 }
 
@@ -84,7 +82,7 @@ async fn processed_run(s: &TestServer) -> Value {
     let run: Value = s
         .post(
             "/extract_runs",
-            json!({"file": {"text": INVOICE_TEXT, "name": "acme <b>invoice</b>.txt"},
+            json!({"file": {"text": INVOICE_TEXT, "name": "acme <b>invoice.txt"},
                    "config": {"schema": invoice_schema(),
                               "advancedOptions": {"citationsEnabled": true}}}),
         )
@@ -126,10 +124,10 @@ async fn sign_in_mints_a_session_and_sign_out_ends_it() {
     let (status, html) = browser.page(&s, &format!("/dashboard/runs/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        html.contains("acme &lt;b&gt;invoice&lt;/b&gt;.txt"),
+        html.contains("acme &lt;b&gt;invoice.txt"),
         "file names are escaped"
     );
-    assert!(!html.contains("<b>invoice</b>"));
+    assert!(!html.contains("<b>invoice"));
     assert!(html.contains("INV-2024-001"));
     let (status, list) = browser.page(&s, "/dashboard/runs?status=PROCESSED").await;
     assert_eq!(status, StatusCode::OK);
