@@ -19,6 +19,8 @@ browser_deps() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
   fi
+  node -e "process.exit(Number(process.versions.node.split('.')[0]) >= 20 ? 0 : 1)" ||
+    die "playwright-core needs Node.js 20 or newer; found $(node --version)"
   local want stamp="$dir/node_modules/.quarry-lock.sha256"
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then

@@ -295,3 +295,84 @@ async fn review_api_records_edits_against_the_engine_answer() {
     assert_eq!(undone["initialOutput"], engine);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn extractor_pages_show_versions_and_try_a_file() {
+    let s = TestServer::start(|_| {}).await;
+    let schema = json!({
+        "type": "object",
+        "properties": {"invoice_number": {"type": ["string", "null"]},
+                       "total": {"type": ["number", "null"]}},
+        "required": ["invoice_number", "total"],
+        "additionalProperties": false
+    });
+    let ex: Value = s
+        .post(
+            "/extractors",
+            json!({"name": "Sheet <invoices>", "config": {"schema": schema}}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = ex["id"].as_str().expect("id");
+    let published = s
+        .post(
+            &format!("/extractors/{id}/versions"),
+            json!({"releaseType": "major"}),
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::OK);
+
+    let mut browser = Browser::new();
+    browser.sign_in(&s, KEY).await;
+    let (status, list) = browser.page(&s, "/dashboard/extractors").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list.contains("Sheet &lt;invoices&gt;") && list.contains(id));
+    let (status, html) = browser
+        .page(&s, &format!("/dashboard/extractors/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("&quot;invoice_number&quot;"),
+        "the schema is shown"
+    );
+    assert!(
+        html.contains(">draft<") && html.contains(">1.0<"),
+        "both versions are listed"
+    );
+
+    // Try version 1.0 on an uploaded CSV: the new run's page draws its cells.
+    let csv = "Invoice Number,Total\nINV-9,12.50\n";
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf_of(&html))
+        .text("version", "1.0")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("sheet.csv"),
+        );
+    let tried = browser
+        .post(&s, &format!("/dashboard/extractors/{id}/try"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(tried.status(), StatusCode::SEE_OTHER);
+    let location = tried.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    let run_id = location.strip_prefix("/dashboard/runs/").expect("run page");
+    let run = s.wait_run(run_id).await;
+    assert_eq!(run["status"], "PROCESSED", "{run}");
+    assert_eq!(run["extractor"]["id"], id);
+    assert_eq!(run["extractorVersion"]["version"], "1.0");
+    let (status, page) = browser.page(&s, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(r#"class="page drawn" data-page="1""#),
+        "{page}"
+    );
+    assert!(page.contains(">INV-9</div>"), "cells are drawn");
+    s.stop().await;
+}
