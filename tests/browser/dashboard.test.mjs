@@ -179,3 +179,35 @@ test('array items can be added and removed, and invalid reviews are refused', as
   assert.deepEqual(ok.edits, {});
   await page.close();
 });
+
+test('low-confidence fields and citations that differ from the value stand out', async () => {
+  const run = await processedInvoice(server, 'marked-invoice.pdf');
+  const page = await browser.newPage();
+  await signIn(page, server, '/dashboard/runs');
+  // Serve the real run page with the engine's metadata altered the way an
+  // OCR'd scan would look: a low confidence, and a citation of other text.
+  await page.route(`${server.base}/dashboard/runs/${run.id}`, async (route) => {
+    const response = await route.fetch();
+    const html = await response.text();
+    const open = '<script type="application/json" id="run-data">';
+    const start = html.indexOf(open) + open.length;
+    const end = html.indexOf('</script>', start);
+    const data = JSON.parse(html.slice(start, end));
+    const meta = data.run.output.metadata;
+    meta.vendor_name.ocrConfidence = 0.42;
+    meta.invoice_number.citations[0].referenceText = 'Invoice Number: INV-9999';
+    const json = JSON.stringify(data).replace(/</g, '\\u003c');
+    await route.fulfill({ response, body: html.slice(0, start) + json + html.slice(end) });
+  });
+  await page.goto(`${server.base}/dashboard/runs/${run.id}`);
+  const field = (path) => page.locator(`.field[data-path="${path}"]`);
+  await field('vendor_name').waitFor();
+  assert.match(await field('vendor_name').getAttribute('class'), /\blow\b/);
+  assert.equal(await field('vendor_name').locator('.conf').textContent(), '42%');
+  assert.match(await field('invoice_number').getAttribute('class'), /\bmismatch\b/);
+  assert.match(await field('invoice_number').locator('.why').textContent(), /INV-9999/);
+  for (const path of ['total', 'currency']) {
+    assert.doesNotMatch(await field(path).getAttribute('class'), /\b(low|mismatch)\b/, path);
+  }
+  await page.close();
+});

@@ -66,13 +66,9 @@ pub async fn pages_html(
     let html = match kind {
         FileKind::Image => img(1, 0.0, 0.0),
         FileKind::Pdf if quarry_parse::pdfium_available() => {
-            let sizes =
-                tokio::task::spawn_blocking(move || quarry_parse::page_sizes(&bytes, &limits))
-                    .await
-                    .map_err(|e| ApiError::Internal(e.to_string()))?
-                    .map_err(|e| {
-                        ApiError::bad_request(format!("The document cannot be shown: {e}"))
-                    })?;
+            let sizes = blocking(move || quarry_parse::page_sizes(&bytes, &limits))
+                .await?
+                .map_err(unreadable)?;
             let mut out: String = sizes
                 .iter()
                 .take(MAX_PAGES_SHOWN)
@@ -83,17 +79,28 @@ pub async fn pages_html(
             out
         }
         _ => {
-            let doc =
-                tokio::task::spawn_blocking(move || quarry_parse::parse(&bytes, &name, &limits))
-                    .await
-                    .map_err(|e| ApiError::Internal(e.to_string()))?
-                    .map_err(|e| {
-                        ApiError::bad_request(format!("The document cannot be shown: {e}"))
-                    })?;
+            let doc = blocking(move || quarry_parse::parse(&bytes, &name, &limits))
+                .await?
+                .map_err(unreadable)?;
             drawn_pages(&doc)
         }
     };
     Ok(html)
+}
+
+/// Runs a pdfium or parse call on the blocking pool (they hold a global
+/// lock and may take a while), so page requests never stall the runtime.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// A document that cannot be read is a message on the page, not a 500.
+fn unreadable(e: quarry_parse::ParseError) -> ApiError {
+    ApiError::bad_request(format!("The document cannot be shown: {e}"))
 }
 
 fn more_pages(total: usize) -> String {
@@ -194,11 +201,10 @@ pub async fn page_image(
         FileKind::Image if n == 1 => (file.mime.clone(), bytes),
         FileKind::Pdf if n >= 1 => {
             let limits = state.config.parse_limits.clone();
-            let png = tokio::task::spawn_blocking(move || {
+            let png = blocking(move || {
                 quarry_parse::render_page_png(&bytes, n - 1, DISPLAY_DPI, &limits)
             })
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .await?
             .map_err(|_| no_page())?;
             ("image/png".to_string(), png)
         }
