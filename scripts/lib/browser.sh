@@ -13,7 +13,7 @@ browser_deps() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
   fi
-  /usr/bin/chromium --version
+  /usr/bin/chromium --version 2>/dev/null || true
   if ! command -v npm >/dev/null 2>&1; then
     command -v apt-get >/dev/null 2>&1 || die "npm not found; install nodejs and npm"
     apt-get update -qq

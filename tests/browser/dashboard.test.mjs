@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, launch, processedInvoice, signIn, startServer, waitDone } from './lib.mjs';
+import { INVOICE_SCHEMA, api, launch, processedInvoice, signIn, startServer, waitDone } from './lib.mjs';
 
 let server;
 let browser;
@@ -210,4 +210,30 @@ test('low-confidence fields and citations that differ from the value stand out',
     assert.doesNotMatch(await field(path).getAttribute('class'), /\b(low|mismatch)\b/, path);
   }
   await page.close();
+});
+
+test('the runs list updates unfinished runs live', async () => {
+  // No workers: the run stays PENDING until the API cancels it.
+  const idle = await startServer({ workers: 0 });
+  const page = await browser.newPage();
+  try {
+    const run = await api(idle, 'POST', '/extract_runs', {
+      file: { text: 'Invoice Number: INV-1\n' },
+      config: { schema: INVOICE_SCHEMA },
+    });
+    await signIn(page, idle);
+    const row = page.locator(`tr[data-run="${run.id}"]`);
+    assert.equal(await row.locator('.badge[data-status]').textContent(), 'PENDING');
+    assert.equal(await row.getAttribute('data-live'), '');
+    await api(idle, 'POST', `/extract_runs/${run.id}/cancel`);
+    await page.waitForFunction(
+      (id) => document.querySelector(`tr[data-run="${id}"] .badge`).textContent === 'CANCELLED',
+      run.id,
+      { timeout: 20_000 },
+    );
+    assert.equal(await row.getAttribute('data-live'), null, 'finished runs are no longer polled');
+  } finally {
+    await page.close();
+    await idle.stop();
+  }
 });
