@@ -186,7 +186,7 @@ pub async fn try_file(
         upload.ok_or_else(|| ApiError::bad_request("Choose a document to upload"))?;
     let caller = Caller {
         workspace_id: viewer.workspace_id.clone(),
-        key_id: String::new(),
+        key_id: viewer.key_id.clone(),
         key_name: viewer.key_name.clone(),
     };
     let file = store_file(&state, &caller.workspace_id, &name, &bytes).await?;

@@ -37,6 +37,8 @@ const SESSION_MS: i64 = 12 * 3600 * 1000;
 #[derive(Debug, Clone)]
 pub struct Viewer {
     pub workspace_id: String,
+    /// The API key the session was minted from.
+    pub key_id: String,
     pub key_name: String,
     /// The CSRF token pages embed and POSTs must echo.
     pub csrf: String,
@@ -120,6 +122,7 @@ impl FromRequestParts<AppState> for Viewer {
                     .map_err(|e| ApiError::from(e).into_response())?
                     .map(|key| Viewer {
                         workspace_id: key.workspace_id,
+                        key_id: key.id,
                         key_name: key.name,
                         csrf: csrf_of(token),
                         token_hash,
