@@ -28,7 +28,7 @@ pub use document::{BBox, Block, BlockKind, Cell, Document, Line, Page, Table, Wo
 pub use error::ParseError;
 pub use ocr::ocr_available;
 pub use output::{ParseOptions, parse_output};
-pub use pdf::{GrayImage, pdfium_available, render_page_gray};
+pub use pdf::{GrayImage, page_sizes, pdfium_available, render_page_gray, render_page_png};
 
 /// Explicit caps applied while parsing untrusted input.
 #[derive(Debug, Clone)]

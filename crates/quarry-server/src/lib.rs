@@ -5,12 +5,14 @@
 //! * [`worker`] — claim → process → complete loops over the store's queue;
 //! * [`webhooks`] — the dispatcher that delivers signed events from the outbox;
 //! * [`metrics`] — the Prometheus recorder and `GET /metrics`;
+//! * [`dashboard`] — the web dashboard (`/dashboard`) and human review;
 //! * [`serve`] — binds the listener and runs API and workers until shutdown.
 //!
 //! This crate knows HTTP and orchestration; parsing, extraction and storage
 //! live in their own crates and never see a request.
 
 pub mod config;
+pub mod dashboard;
 pub mod error;
 pub mod http;
 pub mod ingest;
@@ -18,6 +20,7 @@ pub mod keys;
 pub mod metrics;
 pub mod net;
 pub mod parse_config;
+pub mod review;
 pub mod routes;
 pub mod runs;
 pub mod serve;

@@ -26,10 +26,22 @@ pub async fn serve(
 /// Like [`serve`], on an already bound listener (tests bind port 0 first).
 pub async fn serve_on(
     listener: TcpListener,
-    state: AppState,
+    mut state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
+    // A public URL naming port 0 (the default for `--bind …:0`) would make
+    // every `dashboardUrl` unreachable; point it at the port actually bound.
+    if state
+        .config
+        .public_url
+        .trim_end_matches('/')
+        .ends_with(":0")
+    {
+        let mut config = (*state.config).clone();
+        config.public_url = format!("http://{addr}");
+        state.config = std::sync::Arc::new(config);
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut workers = spawn_workers(&state, state.config.workers, stop_rx.clone());
     workers.push(spawn_dispatcher(&state, stop_rx));

@@ -89,6 +89,12 @@ const ID_ROUTES: &[(&str, &str, &[&str], Option<&str>)] = &[
     ("GET", "/extract_runs/{id}", &["batch_run"], None),
     ("POST", "/extract_runs/{id}/cancel", &["pending_run"], None),
     ("POST", "/extract_runs/{id}/cancel", &["run"], None),
+    (
+        "POST",
+        "/quarry/extract_runs/{id}/review",
+        &["run"],
+        Some(r#"{"value": {"invoice_number": null, "invoice_date": null, "total_amount": null}}"#),
+    ),
     ("DELETE", "/extract_runs/{id}", &["pending_run"], None),
     ("DELETE", "/extract_runs/{id}", &["run"], None),
     ("DELETE", "/extract_runs/{id}", &["batch_run"], None),

@@ -68,6 +68,13 @@ pub trait KeyStore: Send + Sync + 'static {
     async fn list_api_keys(&self, workspace: Option<&str>) -> Result<Vec<ApiKeyRecord>>;
     /// Revokes the key with this id; `false` when no live key has it.
     async fn revoke_api_key(&self, id: &str) -> Result<bool>;
+    /// Stores a dashboard session (and drops expired ones).
+    async fn insert_session(&self, session: &DashboardSession) -> Result<()>;
+    /// The live key behind the session with this token hash, if the session
+    /// has not expired by `now_ms` and its key is not revoked.
+    async fn find_session(&self, token_hash: &str, now_ms: i64) -> Result<Option<ApiKeyRecord>>;
+    /// Ends a session (logout); unknown hashes are ignored.
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
 }
 
 /// File metadata (bytes live in the [`BlobStore`]).
@@ -149,6 +156,16 @@ pub trait RunStore: Send + Sync + 'static {
     /// Deletes a run, its job and its outputs. `false` when it did not exist.
     async fn delete_run(&self, ws: &str, id: &str) -> Result<bool>;
     async fn get_batch(&self, ws: &str, id: &str) -> Result<Option<BatchSummary>>;
+    /// Stores a human review of a `PROCESSED` run: `initial_output` keeps
+    /// the engine's answer (first review only), `output` and
+    /// `reviewed_output` become the reviewed one, and `reviewed` is set.
+    /// `None` when the run does not exist in `ws` or is not `PROCESSED`.
+    async fn review_run(
+        &self,
+        ws: &str,
+        id: &str,
+        review: &RunReview,
+    ) -> Result<Option<ExtractRunRecord>>;
     /// Points a run created from a URL at the file its worker fetched.
     async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()>;
 }

@@ -97,6 +97,29 @@ pub struct ExtractRunRecord {
     pub updated_at: i64,
 }
 
+/// A human review of a `PROCESSED` run, as the review API stores it. The
+/// engine's answer is kept as `initial_output` (set once, at the first
+/// review), so reviewing again diffs against the engine, not the last review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReview {
+    /// The reviewed `{value, metadata}`; becomes `output` and `reviewed_output`.
+    pub reviewed_output: Value,
+    /// `{ path: {originalValue?, editedValue?, notes?, page?, fieldType?} }`.
+    pub edits: Value,
+    /// Whether any value differs from the engine's answer.
+    pub edited: bool,
+}
+
+/// A dashboard sign-in session minted from an API key; only the SHA-256 of
+/// its cookie token is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardSession {
+    pub token_hash: String,
+    pub key_id: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 /// A parse run (`/parse_runs`): the same lifecycle as an extract run, with
 /// the parsed document (chunks and blocks) as its output.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,11 +5,12 @@
 
 mod fallback;
 mod pdfium;
+mod png;
 mod reading;
 
 use crate::{Document, Limits, ParseError};
 
-pub use pdfium::{GrayImage, pdfium_available, render_page_gray};
+pub use pdfium::{GrayImage, page_sizes, pdfium_available, render_page_gray, render_page_png};
 
 /// Parses a PDF with pdfium when available, else with the fallback.
 pub(crate) fn parse_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {

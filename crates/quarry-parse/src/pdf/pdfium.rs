@@ -61,6 +61,63 @@ pub fn render_page_gray(pdf: &[u8], index: usize, dpi: f64) -> Result<GrayImage,
     })
 }
 
+/// Renders page `index` (0-based) of `pdf` at `dpi` as a grayscale PNG, for
+/// showing documents (the dashboard). `limits` caps the input size and the
+/// page index like parsing does; the widest bitmap is capped as for OCR.
+pub fn render_page_png(
+    pdf: &[u8],
+    index: usize,
+    dpi: f64,
+    limits: &Limits,
+) -> Result<Vec<u8>, ParseError> {
+    if pdf.len() > limits.max_bytes {
+        return Err(ParseError::TooLarge {
+            size: pdf.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    if index >= limits.max_pages {
+        return Err(ParseError::TooManyPages {
+            pages: index + 1,
+            limit: limits.max_pages,
+        });
+    }
+    let image = render_page_gray(pdf, index, dpi.clamp(18.0, 600.0))?;
+    super::png::encode_gray(image.width, image.height, &image.pixels)
+        .ok_or_else(|| ParseError::Corrupt("the rendered page could not be encoded".into()))
+}
+
+/// Width and height in points of every page of `pdf`, in display
+/// orientation (what citations are measured in). Requires pdfium.
+pub fn page_sizes(pdf: &[u8], limits: &Limits) -> Result<Vec<(f64, f64)>, ParseError> {
+    if pdf.len() > limits.max_bytes {
+        return Err(ParseError::TooLarge {
+            size: pdf.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    let lock = pdfium().ok_or(ParseError::Unsupported(FileKind::Pdf))?;
+    let guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    catch_unwind(AssertUnwindSafe(|| {
+        let doc = guard
+            .load_pdf_from_byte_slice(pdf, None)
+            .map_err(load_error)?;
+        let count = doc.pages().len() as usize;
+        if count > limits.max_pages {
+            return Err(ParseError::TooManyPages {
+                pages: count,
+                limit: limits.max_pages,
+            });
+        }
+        Ok(doc
+            .pages()
+            .iter()
+            .map(|p| (p.width().value as f64, p.height().value as f64))
+            .collect())
+    }))
+    .unwrap_or_else(|_| Err(ParseError::Corrupt("the PDF could not be read".into())))
+}
+
 /// Renders `page` to grayscale; returns the image and points per pixel.
 fn render(page: &PdfPage<'_>, dpi: f64) -> Result<(GrayImage, f64), ParseError> {
     let width_pts = page.width().value as f64;

@@ -3,7 +3,7 @@
 //! metrics under the matched route template, and guarantees that
 //! every error response — from handlers, extractors, the body limit, method
 //! routing or the 404 fallback — is the documented JSON error body carrying
-//! that request id.
+//! that request id (except the dashboard's own HTML error pages).
 
 use std::time::Instant;
 
@@ -39,7 +39,7 @@ pub async fn envelope(mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let mut resp = next.run(req).instrument(span.clone()).await;
     let status = resp.status();
-    if status.is_client_error() || status.is_server_error() {
+    if (status.is_client_error() || status.is_server_error()) && !is_html(&resp) {
         resp = into_error_envelope(resp, &request_id).await;
     }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
@@ -55,6 +55,14 @@ pub async fn envelope(mut req: Request, next: Next) -> Response {
         )
     });
     resp
+}
+
+/// Dashboard pages render their own HTML error pages; those are kept.
+fn is_html(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 async fn into_error_envelope(resp: Response, request_id: &str) -> Response {

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::ingest::resolve_file_input;
+use crate::review::{ReviewRequest, review_run};
 use crate::routes::paging::PageQuery;
 use crate::runs::{
     check_batch_inputs, check_metadata, check_priority, check_source, new_run, resolve_spec,
@@ -28,7 +29,7 @@ use crate::views::RunViews;
 pub(crate) const SYNC_POLL: Duration = Duration::from_millis(50);
 
 /// Validates and stores one run with its job; returns the stored record.
-async fn submit(
+pub(crate) async fn submit(
     state: &AppState,
     caller: &Caller,
     req: CreateExtractRun,
@@ -103,17 +104,40 @@ pub async fn get(
     full_view(&state, &run).await
 }
 
-#[derive(Debug, Deserialize)]
+/// The filters and paging of `GET /extract_runs`; the dashboard's runs list
+/// reads the same query, so its filters match the API's.
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListQuery {
-    status: Option<RunStatus>,
-    extractor_id: Option<String>,
-    batch_id: Option<String>,
-    source_id: Option<String>,
-    source: Option<String>,
-    file_name_contains: Option<String>,
+    pub status: Option<RunStatus>,
+    pub extractor_id: Option<String>,
+    pub batch_id: Option<String>,
+    pub source_id: Option<String>,
+    pub source: Option<String>,
+    pub file_name_contains: Option<String>,
     #[serde(flatten)]
-    page: PageQuery,
+    pub page: PageQuery,
+}
+
+impl ListQuery {
+    /// Validates the query and lists one page of runs of workspace `ws`.
+    pub async fn fetch(
+        &self,
+        state: &AppState,
+        ws: &str,
+    ) -> Result<quarry_store::Page<ExtractRunRecord>, ApiError> {
+        check_source(self.source.as_deref())?;
+        let page = self.page.request()?;
+        let filter = RunFilter {
+            status: self.status,
+            extractor_id: self.extractor_id.clone(),
+            batch_id: self.batch_id.clone(),
+            source_id: self.source_id.clone(),
+            source: self.source.clone(),
+            file_name_contains: self.file_name_contains.clone(),
+        };
+        Ok(state.store.list_runs(ws, &filter, &page).await?)
+    }
 }
 
 pub async fn list(
@@ -121,26 +145,25 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<ListResponse<ExtractRun>>, ApiError> {
-    check_source(q.source.as_deref())?;
-    let page = q.page.request()?;
-    let filter = RunFilter {
-        status: q.status,
-        extractor_id: q.extractor_id,
-        batch_id: q.batch_id,
-        source_id: q.source_id,
-        source: q.source,
-        file_name_contains: q.file_name_contains,
-    };
-    let list = state
-        .store
-        .list_runs(&caller.workspace_id, &filter, &page)
-        .await?;
+    let list = q.fetch(&state, &caller.workspace_id).await?;
     let mut views = RunViews::new(&state);
     let mut data = Vec::with_capacity(list.items.len());
     for run in &list.items {
         data.push(views.view(run, false).await?);
     }
     Ok(Json(ListResponse::new(data, list.next_page_token)))
+}
+
+/// `POST /quarry/extract_runs/{id}/review` (Quarry-specific): stores a human
+/// review (see [`crate::review`]) and answers the run as `GET` renders it.
+pub async fn review(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ReviewRequest>,
+) -> Result<Json<ExtractRun>, ApiError> {
+    let run = review_run(&state, &caller.workspace_id, &id, req).await?;
+    full_view(&state, &run).await
 }
 
 pub async fn cancel(

@@ -16,18 +16,21 @@ use crate::routes::paging::PageQuery;
 use crate::state::AppState;
 use crate::views::file_view;
 
+/// A multipart decoding failure as an API error (413 when over the limit).
+pub(crate) fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge(e.body_text())
+    } else {
+        ApiError::bad_request(format!("Invalid multipart body: {}", e.body_text()))
+    }
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     mut form: Multipart,
 ) -> Result<Json<FileObject>, ApiError> {
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge(e.body_text())
-        } else {
-            ApiError::bad_request(format!("Invalid multipart body: {}", e.body_text()))
-        }
-    };
+    let bad = multipart_error;
     while let Some(field) = form.next_field().await.map_err(bad)? {
         if field.name() != Some("file") {
             continue;

@@ -90,12 +90,17 @@ pub fn router(state: AppState) -> Router {
                 .post(webhook_subscriptions::update)
                 .delete(webhook_subscriptions::delete),
         )
+        .route(
+            "/quarry/extract_runs/{id}/review",
+            post(extract_runs::review),
+        )
         .route("/quarry/events", get(events::list))
         .route("/quarry/events/replay", post(events::replay_range))
         .route("/quarry/events/{id}/deliveries", get(events::deliveries))
         .route("/quarry/events/{id}/replay", post(events::replay))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .merge(crate::dashboard::router())
         .layer(DefaultBodyLimit::max(limit))
         .layer(from_fn(envelope::envelope))
         .with_state(state)

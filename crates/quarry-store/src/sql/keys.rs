@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::SqlStore;
 use super::util::{args, stmt};
-use crate::{ApiKeyRecord, KeyStore, Result};
+use crate::{ApiKeyRecord, DashboardSession, KeyStore, Result};
 
 #[async_trait]
 impl KeyStore for SqlStore {
@@ -69,6 +69,52 @@ impl KeyStore for SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn insert_session(&self, s: &DashboardSession) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        stmt(
+            "DELETE FROM dashboard_sessions WHERE expires_at <= $1",
+            args![s.created_at],
+        )
+        .execute(&mut *tx)
+        .await?;
+        stmt(
+            "INSERT INTO dashboard_sessions (token_hash, key_id, created_at, expires_at)
+             VALUES ($1, $2, $3, $4)",
+            args![
+                s.token_hash.as_str(),
+                s.key_id.as_str(),
+                s.created_at,
+                s.expires_at
+            ],
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_session(&self, token_hash: &str, now: i64) -> Result<Option<ApiKeyRecord>> {
+        let row = stmt(
+            "SELECT k.id, k.workspace_id, k.name, k.key_hash, k.created_at, k.revoked_at
+             FROM dashboard_sessions s JOIN api_keys k ON k.id = s.key_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND k.revoked_at IS NULL",
+            args![token_hash, now],
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(key_from_row).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        stmt(
+            "DELETE FROM dashboard_sessions WHERE token_hash = $1",
+            args![token_hash],
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }
 

@@ -14,7 +14,7 @@ use super::util::{Sql, args, finish_page, json_opt, json_req, push_page, stmt};
 use super::util::{fold, to_json, to_json_opt};
 use crate::{
     BatchRecord, BatchSummary, CancelOutcome, ExtractRunRecord, FileRecord, Page, PageRequest,
-    Result, RunFilter, RunKind, RunStore, StoreError,
+    Result, RunFilter, RunKind, RunReview, RunStore, StoreError,
 };
 
 const COLUMNS: &str = "id, workspace_id, status, priority, extractor_id, extractor_version_id, \
@@ -193,6 +193,38 @@ impl RunStore for SqlStore {
 
     async fn delete_run(&self, ws: &str, id: &str) -> Result<bool> {
         self.delete_kind(RunKind::Extract, ws, id).await
+    }
+
+    async fn review_run(
+        &self,
+        ws: &str,
+        id: &str,
+        review: &RunReview,
+    ) -> Result<Option<ExtractRunRecord>> {
+        let reviewed = to_json(&review.reviewed_output);
+        let done = stmt(
+            "UPDATE extract_runs SET initial_output = COALESCE(initial_output, output),
+                output = $1, reviewed_output = $2, edits = $3, reviewed = 1, edited = $4,
+                updated_at = $5
+             WHERE workspace_id = $6 AND id = $7 AND status = $8",
+            args![
+                reviewed.clone(),
+                reviewed,
+                to_json(&review.edits),
+                review.edited,
+                now_ms(),
+                ws,
+                id,
+                RunStatus::Processed.as_str()
+            ],
+        )
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if done == 0 {
+            return Ok(None);
+        }
+        self.get_run(ws, id).await
     }
 
     async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()> {

@@ -17,6 +17,7 @@ mod keys_files;
 mod names;
 mod parse_runs;
 mod queue;
+mod review;
 mod runs;
 mod webhooks;
 
@@ -65,4 +66,6 @@ backend_tests!(
     parse_runs::parse_run_filters_paging_cancel_and_delete,
     parse_runs::parse_batch_settles_with_its_runs,
     names::name_filters_fold_non_ascii,
+    review::review_keeps_the_engine_answer,
+    review::sessions_expire_and_log_out,
 );
