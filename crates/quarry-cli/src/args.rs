@@ -4,8 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use quarry_parse::Limits;
+use quarry_parse::{ChildLimits, Isolation, Limits};
 use quarry_server::Config;
 
 pub use crate::cmd::bench::BenchCommand;
@@ -13,6 +14,9 @@ pub use crate::cmd::extract::ExtractArgs;
 pub use crate::cmd::parse::ParseArgs;
 use quarry_server::keys::DEFAULT_WORKSPACE;
 use quarry_server::net::guard::AllowList;
+
+/// The hidden subcommand the parse child runs.
+pub const PARSE_CHILD_COMMAND: &str = "__parse-child";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +54,13 @@ pub enum Command {
     /// Extract from many files (embedded, or on a server with --url) into
     /// JSONL/CSV, with progress, per-file errors and resumable output.
     Extract(ExtractArgs),
+    /// Internal: parse one document from stdin under rlimits (the child of
+    /// `--parse-isolation child`).
+    #[command(name = PARSE_CHILD_COMMAND, hide = true)]
+    ParseChild {
+        /// The parent's request (file name, limits), as JSON.
+        request: String,
+    },
     /// Print a shell completion script (e.g. `quarry completions bash >
     /// /etc/bash_completion.d/quarry`).
     Completions {
@@ -164,10 +175,44 @@ pub struct LimitArgs {
     /// OCR time cap per page or image, in seconds.
     #[arg(long, env = "QUARRY_OCR_SECONDS_PER_PAGE", default_value_t = Limits::default().ocr_seconds_per_page)]
     pub ocr_seconds_per_page: u64,
+    /// Where documents are parsed: `child` (a child process under hard
+    /// memory/CPU/time limits, so a parser crash costs one run) or
+    /// `in-process` (faster, no isolation).
+    #[arg(long, env = "QUARRY_PARSE_ISOLATION", value_enum, default_value_t = IsolationMode::Child)]
+    pub parse_isolation: IsolationMode,
+    /// Address-space cap of the parse child, in MiB.
+    #[arg(long, env = "QUARRY_PARSE_MEMORY_MB", default_value_t = 2048)]
+    pub parse_memory_mb: u64,
+    /// CPU-time cap of the parse child, in seconds.
+    #[arg(long, env = "QUARRY_PARSE_CPU_SECS", default_value_t = 120)]
+    pub parse_cpu_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IsolationMode {
+    Child,
+    InProcess,
 }
 
 impl LimitArgs {
-    pub fn apply(&self, limits: &mut Limits) {
+    /// Sets the caps; the parse child is this very binary (`__parse-child`),
+    /// killed after `wall` (the run's time cap).
+    pub fn apply(&self, limits: &mut Limits, wall: Duration) -> anyhow::Result<()> {
+        limits.isolation = match self.parse_isolation {
+            IsolationMode::InProcess => Isolation::InProcess,
+            IsolationMode::Child => Isolation::Child(ChildLimits {
+                program: std::env::current_exe().context("locating the quarry binary")?,
+                args: vec![PARSE_CHILD_COMMAND.to_string()],
+                memory_bytes: self.parse_memory_mb.max(64) << 20,
+                cpu_seconds: self.parse_cpu_secs.max(1),
+                wall_seconds: wall.as_secs().max(1),
+            }),
+        };
+        self.apply_caps(limits);
+        Ok(())
+    }
+
+    fn apply_caps(&self, limits: &mut Limits) {
         limits.max_pages = self.max_pages.max(1);
         limits.max_decompressed_bytes = self.max_decompressed_mb.max(1) << 20;
         limits.max_cells = self.max_cells.max(1);
@@ -234,7 +279,7 @@ impl ServeArgs {
         c.parse_limits.max_bytes = c.max_body_bytes;
         c.default_api_version = self.default_api_version.clone();
         self.outbound.apply(&mut c)?;
-        self.limits.apply(&mut c.parse_limits);
+        self.limits.apply(&mut c.parse_limits, c.run_timeout)?;
         Ok(c)
     }
 }

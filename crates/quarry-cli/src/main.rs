@@ -25,6 +25,9 @@ fn main() -> anyhow::Result<()> {
     match &cli.command {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Extract(args) => cmd::extract::run(args),
+        Command::ParseChild { request } => {
+            std::process::exit(quarry_parse::isolate::child_main(request))
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             let mut script = Vec::new();
@@ -53,7 +56,8 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
             config.workers = args.concurrency.max(1);
             config.lease = std::time::Duration::from_secs(args.lease_secs);
             args.outbound.apply(&mut config)?;
-            args.limits.apply(&mut config.parse_limits);
+            args.limits
+                .apply(&mut config.parse_limits, config.run_timeout)?;
             let state = open(config).await?;
             let (tx, rx) = watch::channel(false);
             let mut handles = spawn_workers(&state, state.config.workers, rx.clone());
@@ -110,6 +114,7 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
         }
         Command::Parse(_)
         | Command::Extract(_)
+        | Command::ParseChild { .. }
         | Command::Completions { .. }
         | Command::Bench(_) => {
             unreachable!("handled without a runtime")

@@ -2,7 +2,9 @@ use crate::FileKind;
 
 /// Why a document could not be parsed. Each variant maps to a documented
 /// parse `failureReason` at the API edge.
-#[derive(Debug, thiserror::Error)]
+/// Serializable so a parse in a child process (see `isolate`) can hand
+/// its typed error back to the parent.
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ParseError {
     #[error("file is {size} bytes, above the {limit}-byte limit")]
     TooLarge { size: usize, limit: usize },
@@ -20,4 +22,10 @@ pub enum ParseError {
     TooManyPixels { width: u64, height: u64, limit: u64 },
     #[error("file is corrupt: {0}")]
     Corrupt(String),
+    /// A resource cap of the isolated parser (memory, CPU, wall time).
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// The isolated parser died without a result.
+    #[error("the parser crashed on this file: {0}")]
+    Crashed(String),
 }

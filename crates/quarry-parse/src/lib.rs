@@ -16,6 +16,7 @@ mod document;
 mod error;
 mod flow;
 mod html;
+pub mod isolate;
 mod markdown;
 mod ocr;
 mod office;
@@ -26,12 +27,13 @@ mod text;
 pub use detect::{FileKind, detect_kind};
 pub use document::{BBox, Block, BlockKind, Cell, Document, Line, Page, Table, Word};
 pub use error::ParseError;
+pub use isolate::{ChildLimits, Isolation};
 pub use ocr::ocr_available;
 pub use output::{ParseOptions, parse_output};
 pub use pdf::{GrayImage, page_sizes, pdfium_available, render_page_gray, render_page_png};
 
 /// Explicit caps applied while parsing untrusted input.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Largest input accepted, in bytes.
     pub max_bytes: usize,
@@ -49,6 +51,9 @@ pub struct Limits {
     /// decoding) handed to OCR: a 100k × 100k PNG is a few KB on disk and
     /// tens of GB once decoded.
     pub max_image_pixels: u64,
+    /// Where parsing runs: in this process, or in a child under hard
+    /// memory/CPU/wall limits (see [`isolate`]).
+    pub isolation: Isolation,
 }
 
 impl Default for Limits {
@@ -60,6 +65,7 @@ impl Default for Limits {
             max_cells: 1_000_000,
             ocr_seconds_per_page: 60,
             max_image_pixels: 100_000_000,
+            isolation: Isolation::InProcess,
         }
     }
 }
@@ -87,6 +93,9 @@ pub fn parse(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Document,
             size: bytes.len(),
             limit: limits.max_bytes,
         });
+    }
+    if let Isolation::Child(child) = &limits.isolation {
+        return isolate::parse_in_child(bytes, file_name, limits, child);
     }
     let kind = detect_kind(bytes, file_name);
     let doc = match kind {

@@ -106,7 +106,8 @@ fn failure_reason(e: &ParseError) -> &'static str {
         | ParseError::TooManyPixels { .. } => parse_failure::FILE_SIZE_TOO_LARGE,
         ParseError::Unsupported(_) => parse_failure::FILE_TYPE_NOT_SUPPORTED,
         ParseError::PasswordProtected => parse_failure::PASSWORD_PROTECTED_FILE,
-        ParseError::Corrupt(_) => parse_failure::CORRUPT_FILE,
+        ParseError::LimitExceeded(_) => parse_failure::FILE_SIZE_TOO_LARGE,
+        ParseError::Corrupt(_) | ParseError::Crashed(_) => parse_failure::CORRUPT_FILE,
     }
 }
 

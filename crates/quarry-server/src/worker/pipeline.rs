@@ -105,7 +105,7 @@ pub fn process(input: &Input<'_>) -> RunResult {
 
 fn parse_failure_reason(e: &ParseError) -> &'static str {
     match e {
-        ParseError::Corrupt(_) => failure::PARSING_ERROR,
+        ParseError::Corrupt(_) | ParseError::Crashed(_) => failure::PARSING_ERROR,
         _ => failure::FAILED_TO_PROCESS_FILE,
     }
 }
