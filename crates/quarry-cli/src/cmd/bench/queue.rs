@@ -6,7 +6,7 @@
 //!   runs/s is runs over the time from starting the workers until the
 //!   queue is empty. Each N gets a fresh database.
 //! - **Latency**: `--stored` finished runs are written straight into a fresh
-//!   database; then `GET /extract_runs` (first page of 100, and filtered by
+//!   database and analysed; then `GET /extract_runs` (first page of 100, and filtered by
 //!   status) and `GET /extract_runs/{id}` are timed over HTTP, one request
 //!   at a time, and reported as percentiles.
 //!
@@ -45,7 +45,7 @@ pub struct QueueBenchArgs {
     /// Worker process counts to measure.
     #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
     pub workers: Vec<usize>,
-    /// Runs processed per worker count.
+    /// Runs processed per worker count (0 skips the throughput table).
     #[arg(long, default_value_t = 1_000)]
     pub runs: usize,
     /// Runs stored for the list/get latency measurement (0 skips it).
@@ -61,8 +61,15 @@ pub fn run(args: &QueueBenchArgs) -> anyhow::Result<()> {
     // reqwest is built without a bundled TLS provider.
     let _ = rustls::crypto::ring::default_provider().install_default();
     tokio::runtime::Runtime::new()?.block_on(async {
-        println!("\n| workers (processes) | runs | seconds | runs/s |\n|---|---|---|---|");
-        for &n in &args.workers {
+        let counts = if args.runs > 0 {
+            &args.workers[..]
+        } else {
+            &[]
+        };
+        if !counts.is_empty() {
+            println!("\n| workers (processes) | runs | seconds | runs/s |\n|---|---|---|---|");
+        }
+        for &n in counts {
             let db = BenchDb::create(&args.database_url).await?;
             let result = throughput(&db.url, n, args.runs).await;
             db.drop().await;
@@ -260,6 +267,10 @@ async fn latency(database_url: &str, stored: usize, samples: usize) -> anyhow::R
         api.state.store.create_runs(&runs, None).await?;
         ids.extend(runs.into_iter().map(|r| r.id));
     }
+    // Measure the steady state, not the minutes before autovacuum first
+    // analyses a freshly filled table (plans without statistics differ).
+    let mut conn = PgConnection::connect(database_url).await?;
+    conn.execute("ANALYZE").await?;
     let http = reqwest::Client::new();
     println!(
         "\n{stored} runs stored; {samples} sequential requests per row over HTTP on 127.0.0.1\n"
