@@ -82,7 +82,7 @@ async fn runs_survive_killed_workers_and_api_nodes() {
         s.await.expect("submitter");
     }
     let db_url = cluster.lock().await.database_url.clone();
-    wait_until(&db_url, started, |done| done >= RUNS * 9 / 10).await;
+    wait_until(&db_url, started, |done, _| done >= RUNS * 9 / 10).await;
     stop_chaos.store(true, Ordering::SeqCst);
     let kills = chaos.await.expect("chaos task");
     {
@@ -96,7 +96,11 @@ async fn runs_survive_killed_workers_and_api_nodes() {
     let subs = subs.lock().await;
     let total = subs.acknowledged.len();
     assert_eq!(total, RUNS, "every submission was eventually acknowledged");
-    wait_until(&db_url, started, |done| done >= total).await;
+    // Every stored run, including any from unanswered attempts, settles.
+    wait_until(&db_url, started, |done, stored| {
+        done >= total && done == stored
+    })
+    .await;
 
     let cluster = cluster.lock().await;
     let mut db = cluster.db().await;
@@ -211,14 +215,16 @@ async fn chaos(cluster: Arc<Mutex<Cluster>>, stop: Arc<AtomicBool>) -> Kills {
     kills
 }
 
-/// Waits until `enough(terminal runs)` holds, within the test deadline.
-async fn wait_until(db_url: &str, started: Instant, enough: impl Fn(usize) -> bool) {
+/// Waits until `enough(terminal runs, stored runs)` holds, within the test
+/// deadline.
+async fn wait_until(db_url: &str, started: Instant, enough: impl Fn(usize, usize) -> bool) {
     use sqlx::Connection;
     let mut db = sqlx::PgConnection::connect(db_url).await.expect("connect");
     loop {
         let counts = status_counts(&mut db).await;
         let terminal = counts.get("PROCESSED").unwrap_or(&0) + counts.get("FAILED").unwrap_or(&0);
-        if enough(terminal as usize) {
+        let stored: i64 = counts.values().sum();
+        if enough(terminal as usize, stored as usize) {
             return;
         }
         assert!(
