@@ -34,6 +34,27 @@ impl SqlStore {
     }
 }
 
+/// Sets the leased run's status to `to` if it is one of `from` (a SQL list
+/// of literals); returns how many rows changed (0 or 1).
+async fn move_run(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    lease: &Lease,
+    from: &str,
+    to: &str,
+    now: i64,
+) -> Result<u64> {
+    let mut update = Sql::new(&format!(
+        "UPDATE {} SET status = '{to}', updated_at = ",
+        RunKind::of(&lease.kind).table()
+    ));
+    update
+        .bind(now)
+        .push(" WHERE id = ")
+        .bind(lease.run_id.as_str())
+        .push(&format!(" AND status IN ({from})"));
+    Ok(update.query().execute(&mut **tx).await?.rows_affected())
+}
+
 #[async_trait]
 impl JobQueue for SqlStore {
     async fn claim_job(
@@ -65,17 +86,8 @@ impl JobQueue for SqlStore {
                 token,
                 attempt: row.try_get("attempts")?,
             };
-            let mut start = Sql::new(&format!(
-                "UPDATE {} SET status = 'PROCESSING', updated_at = ",
-                RunKind::of(&lease.kind).table()
-            ));
-            start
-                .bind(now)
-                .push(" WHERE id = ")
-                .bind(lease.run_id.as_str())
-                .push(" AND status IN ('PENDING', 'PROCESSING')");
-            let started = start.query().execute(&mut *tx).await?;
-            if started.rows_affected() == 1 {
+            let from = "'PENDING', 'PROCESSING'";
+            if move_run(&mut tx, &lease, from, "PROCESSING", now).await? == 1 {
                 tx.commit().await?;
                 return Ok(Some(lease));
             }
@@ -207,16 +219,7 @@ impl JobQueue for SqlStore {
             tx.rollback().await?;
             return Ok(false);
         }
-        let mut pending = Sql::new(&format!(
-            "UPDATE {} SET status = 'PENDING', updated_at = ",
-            RunKind::of(&lease.kind).table()
-        ));
-        pending
-            .bind(now)
-            .push(" WHERE id = ")
-            .bind(lease.run_id.as_str())
-            .push(" AND status = 'PROCESSING'");
-        pending.query().execute(&mut *tx).await?;
+        move_run(&mut tx, lease, "'PROCESSING'", "PENDING", now).await?;
         tx.commit().await?;
         Ok(true)
     }
