@@ -18,6 +18,8 @@ use quarry_server::net::guard::AllowList;
 /// The hidden subcommand the parse child runs.
 pub const PARSE_CHILD_COMMAND: &str = "__parse-child";
 
+use crate::scale_args::{RateLimitArgs, S3Args};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "quarry",
@@ -40,7 +42,7 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the HTTP API, with in-process workers unless --workers 0.
+    /// Serve the HTTP API, with in-process workers unless --no-workers.
     Serve(ServeArgs),
     /// Run workers only (no HTTP), against a shared database.
     Worker(WorkerArgs),
@@ -111,12 +113,15 @@ pub struct StoreArgs {
     /// Database URL (`postgres://…` or `sqlite://…`); default: SQLite in --data-dir.
     #[arg(long, env = "QUARRY_DATABASE_URL")]
     pub database_url: Option<String>,
+    #[command(flatten)]
+    pub s3: S3Args,
 }
 
 impl StoreArgs {
     pub fn config(&self) -> Config {
         let mut c = Config::new(self.data_dir.clone());
         c.database_url = self.database_url.clone();
+        c.s3 = self.s3.config();
         c
     }
 }
@@ -134,9 +139,12 @@ pub struct ServeArgs {
     /// In-process workers (0 = API only).
     #[arg(long, env = "QUARRY_WORKERS", default_value_t = 2)]
     pub workers: usize,
-    /// Seconds a claimed job stays leased between heartbeats.
-    #[arg(long, env = "QUARRY_LEASE_SECS", default_value_t = 30)]
-    pub lease_secs: u64,
+    /// API only, no in-process workers (overrides --workers): for API nodes
+    /// in front of separate `quarry worker` processes.
+    #[arg(long, env = "QUARRY_NO_WORKERS")]
+    pub no_workers: bool,
+    #[command(flatten)]
+    pub queue: QueueArgs,
     /// Wall-time cap for processing one run, in seconds.
     #[arg(long, env = "QUARRY_RUN_TIMEOUT_SECS", default_value_t = 120)]
     pub run_timeout_secs: u64,
@@ -154,6 +162,8 @@ pub struct ServeArgs {
     pub outbound: OutboundArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub rate_limits: RateLimitArgs,
 }
 
 /// Caps on what one document may cost to parse. A document over a cap ends
@@ -221,6 +231,31 @@ impl LimitArgs {
     }
 }
 
+/// How workers hold and give up jobs (serve's in-process workers and
+/// `quarry worker` alike).
+#[derive(Debug, Clone, Args)]
+pub struct QueueArgs {
+    /// Seconds a claimed job stays leased between heartbeats.
+    #[arg(long, env = "QUARRY_LEASE_SECS", default_value_t = 30)]
+    pub lease_secs: u64,
+    /// Claims of one run before it fails with INTERNAL_ERROR (its workers
+    /// kept dying or losing the lease).
+    #[arg(long, env = "QUARRY_MAX_ATTEMPTS", default_value_t = 3)]
+    pub max_attempts: i64,
+    /// On SIGTERM/Ctrl-C, seconds a worker may keep working on its run
+    /// before giving it back to the queue.
+    #[arg(long, env = "QUARRY_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
+}
+
+impl QueueArgs {
+    pub fn apply(&self, c: &mut Config) {
+        c.lease = Duration::from_secs(self.lease_secs.max(1));
+        c.max_attempts = self.max_attempts.max(1);
+        c.shutdown_grace = Duration::from_secs(self.shutdown_grace_secs);
+    }
+}
+
 /// Outbound HTTP: `file.url` downloads and webhook deliveries.
 #[derive(Debug, Clone, Args)]
 pub struct OutboundArgs {
@@ -271,8 +306,8 @@ impl ServeArgs {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.bind));
-        c.workers = self.workers;
-        c.lease = Duration::from_secs(self.lease_secs.max(1));
+        c.workers = if self.no_workers { 0 } else { self.workers };
+        self.queue.apply(&mut c);
         c.run_timeout = Duration::from_secs(self.run_timeout_secs.max(1));
         c.sync_timeout = Duration::from_secs(self.sync_timeout_secs);
         c.max_body_bytes = self.max_body_mb.max(1) * 1024 * 1024;
@@ -280,6 +315,7 @@ impl ServeArgs {
         c.default_api_version = self.default_api_version.clone();
         self.outbound.apply(&mut c)?;
         self.limits.apply(&mut c.parse_limits, c.run_timeout)?;
+        self.rate_limits.apply(&mut c);
         Ok(c)
     }
 }
@@ -291,9 +327,8 @@ pub struct WorkerArgs {
     /// Concurrent runs in this process.
     #[arg(long, env = "QUARRY_WORKER_CONCURRENCY", default_value_t = 2)]
     pub concurrency: usize,
-    /// Seconds a claimed job stays leased between heartbeats.
-    #[arg(long, env = "QUARRY_LEASE_SECS", default_value_t = 30)]
-    pub lease_secs: u64,
+    #[command(flatten)]
+    pub queue: QueueArgs,
     #[command(flatten)]
     pub outbound: OutboundArgs,
     #[command(flatten)]

@@ -5,6 +5,7 @@
 
 mod args;
 mod cmd;
+mod scale_args;
 
 use std::io::IsTerminal;
 
@@ -35,9 +36,14 @@ fn main() -> anyhow::Result<()> {
             cmd::write_stdout(&script)
         }
         Command::Bench(command) => cmd::bench::run(command),
-        _ => tokio::runtime::Runtime::new()
-            .context("starting the async runtime")?
-            .block_on(run_server_command(cli.command)),
+        _ => {
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            let result = runtime.block_on(run_server_command(cli.command));
+            // A run released at shutdown may still occupy a blocking thread;
+            // its result is no longer wanted, so do not wait for it.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+            result
+        }
     }
 }
 
@@ -54,7 +60,7 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
         Command::Worker(args) => {
             let mut config = args.store.config();
             config.workers = args.concurrency.max(1);
-            config.lease = std::time::Duration::from_secs(args.lease_secs);
+            args.queue.apply(&mut config);
             args.outbound.apply(&mut config)?;
             args.limits
                 .apply(&mut config.parse_limits, config.run_timeout)?;

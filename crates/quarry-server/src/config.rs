@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::http::rate_limit::RateLimit;
 use crate::net::guard::AllowList;
 use crate::net::resolve::{self, Resolve};
 
@@ -18,6 +19,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `postgres://…` or `sqlite://…`; `None` means `<data_dir>/quarry.db`.
     pub database_url: Option<String>,
+    /// Document bytes in an S3-compatible bucket instead of
+    /// `<data_dir>/blobs`; required when nodes share no disk.
+    pub s3: Option<quarry_store::S3Config>,
     /// Base of links the API hands out (`dashboardUrl`).
     pub public_url: String,
     /// In-process workers; 0 runs the API only.
@@ -26,6 +30,9 @@ pub struct Config {
     pub lease: Duration,
     /// How many times a job may be claimed before its run fails.
     pub max_attempts: i64,
+    /// How long a stopping worker may keep working on its run before it
+    /// releases the job to the queue.
+    pub shutdown_grace: Duration,
     /// Wall-time cap for processing one run.
     pub run_timeout: Duration,
     /// How long `POST /extract` waits for the run to finish.
@@ -35,6 +42,11 @@ pub struct Config {
     /// Used when a request has no `x-extend-api-version` header; `None`
     /// answers such requests with 400.
     pub default_api_version: Option<String>,
+    /// Requests per second per workspace (this node's share); `None` is
+    /// unlimited.
+    pub workspace_rate_limit: Option<RateLimit>,
+    /// Requests per second per API key; `None` is unlimited.
+    pub key_rate_limit: Option<RateLimit>,
     /// Caps applied when parsing documents.
     pub parse_limits: quarry_parse::Limits,
     /// Networks/hosts that `file.url` downloads may reach although they are
@@ -62,14 +74,18 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir,
             database_url: None,
+            s3: None,
             public_url: "http://127.0.0.1:8080".into(),
             workers: 2,
             lease: Duration::from_secs(30),
             max_attempts: 3,
+            shutdown_grace: Duration::from_secs(30),
             run_timeout: Duration::from_secs(120),
             sync_timeout: Duration::from_secs(300),
             max_body_bytes: 50 * 1024 * 1024,
             default_api_version: None,
+            workspace_rate_limit: None,
+            key_rate_limit: None,
             parse_limits: quarry_parse::Limits::default(),
             url_allow: AllowList::default(),
             resolver: resolve::system(),

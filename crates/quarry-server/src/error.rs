@@ -3,7 +3,7 @@
 //! INTERNAL_ERROR` (retryable) with details logged, never leaked.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use quarry_model::error::{ErrorBody, code};
 use quarry_store::StoreError;
@@ -20,6 +20,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// Over a rate limit; retry after the given wait.
+    #[error("Rate limit exceeded; retry in {} ms", .0.as_millis().max(1))]
+    RateLimited(std::time::Duration),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -41,6 +44,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -90,6 +94,18 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        (status, Json(error_body(status, message))).into_response()
+        let mut resp = (status, Json(error_body(status, message))).into_response();
+        if let ApiError::RateLimited(wait) = self {
+            // Whole seconds, rounded up, for clients that only read
+            // Retry-After; the SDKs prefer the exact Retry-After-Ms.
+            let ms = wait.as_millis().max(1);
+            let headers = resp.headers_mut();
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(ms.div_ceil(1000) as u64),
+            );
+            headers.insert("retry-after-ms", HeaderValue::from(ms as u64));
+        }
+        resp
     }
 }

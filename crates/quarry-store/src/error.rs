@@ -9,6 +9,10 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     #[error("blob store I/O error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("object storage error: {0}")]
+    ObjectStore(#[from] object_store::Error),
+    #[error("invalid object storage configuration: {0}")]
+    BlobConfig(String),
     #[error("invalid page token")]
     InvalidPageToken,
     #[error("unsupported database URL `{0}` (use sqlite:// or postgres://)")]

@@ -27,7 +27,7 @@ mod webhooks;
 use async_trait::async_trait;
 use quarry_model::enums::ReleaseType;
 
-pub use blob::{BlobStore, FsBlobStore, sha256_hex};
+pub use blob::{BlobStore, FsBlobStore, S3BlobStore, S3Config, sha256_hex};
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use records::*;
@@ -198,9 +198,10 @@ pub trait ParseRunStore: Send + Sync + 'static {
 /// The leased job queue.
 #[async_trait]
 pub trait JobQueue: Send + Sync + 'static {
-    /// Claims the next runnable job (lowest priority number, then oldest),
-    /// including jobs whose lease expired with fewer than `max_attempts`
-    /// claims, and marks its run `PROCESSING`.
+    /// Claims the next runnable job and marks its run `PROCESSING`: first a
+    /// job whose lease expired with fewer than `max_attempts` claims, else
+    /// the queued job of the workspace with the fewest jobs in flight (then
+    /// the one served longest ago), lowest priority number, then oldest.
     async fn claim_job(
         &self,
         worker: &str,
@@ -211,6 +212,10 @@ pub trait JobQueue: Send + Sync + 'static {
     async fn heartbeat(&self, lease: &Lease, lease_ms: i64) -> Result<LeaseState>;
     /// Writes the terminal result if `lease` is still held; see [`Completion`].
     async fn complete_run(&self, lease: &Lease, result: &RunResult) -> Result<Completion>;
+    /// Gives a held job back to the queue without counting the attempt
+    /// (graceful shutdown); its run is `PENDING` again. `false` when the
+    /// lease was no longer held.
+    async fn release_job(&self, lease: &Lease) -> Result<bool>;
     /// Fails runs whose jobs exhausted `max_attempts` leases. Returns their ids.
     async fn fail_exhausted_jobs(&self, max_attempts: i64) -> Result<Vec<String>>;
     /// Counts of queue jobs by state, for readiness and metrics.

@@ -84,6 +84,9 @@ pub async fn authenticate(
             )));
         }
     }
+    if let Err(wait) = state.rate_limiter.check(&key.workspace_id, &key.id) {
+        return Err(ApiError::RateLimited(wait));
+    }
     req.extensions_mut().insert(Caller {
         workspace_id: key.workspace_id,
         key_id: key.id,

@@ -2,6 +2,10 @@
 //! the lease meanwhile, and write the terminal result only while the lease is
 //! held. A cancelled run or a lost lease stops the wait at the next heartbeat;
 //! a panic or a timeout in processing ends the run `FAILED`, never the worker.
+//! On shutdown a worker finishes the run in hand if it can within
+//! `Config::shutdown_grace`, and otherwise gives the job back to the queue
+//! (not counted as an attempt) so another worker starts it at once instead
+//! of waiting for the lease to expire.
 
 mod parse;
 mod pipeline;
@@ -27,7 +31,7 @@ const IDLE_POLL: Duration = Duration::from_millis(250);
 const REAP_EVERY: Duration = Duration::from_secs(5);
 
 /// Starts `n` workers and the reaper; they stop when `shutdown` turns true,
-/// after finishing the run in hand.
+/// after finishing (or, past the grace period, releasing) the run in hand.
 pub fn spawn_workers(
     state: &AppState,
     n: usize,
@@ -57,7 +61,7 @@ async fn worker_loop(state: AppState, id: String, mut shutdown: watch::Receiver<
             .claim_job(&id, lease_ms, state.config.max_attempts)
             .await
         {
-            Ok(Some(lease)) => run_job(&state, lease).await,
+            Ok(Some(lease)) => run_job(&state, lease, shutdown.clone()).await,
             Ok(None) => {
                 tokio::select! {
                     _ = wake => {}
@@ -95,8 +99,9 @@ async fn reaper(state: AppState, mut shutdown: watch::Receiver<bool>) {
 }
 
 /// Processes one leased run to a terminal state (or abandons it when the
-/// run was cancelled or the lease lost).
-pub async fn run_job(state: &AppState, lease: Lease) {
+/// run was cancelled or the lease lost, or releases it when shutdown's
+/// grace period ends first).
+pub async fn run_job(state: &AppState, lease: Lease, shutdown: watch::Receiver<bool>) {
     let span = tracing::info_span!("run", id = %lease.run_id, attempt = lease.attempt);
     let _guard = span.enter();
     let started = std::time::Instant::now();
@@ -106,6 +111,14 @@ pub async fn run_job(state: &AppState, lease: Lease) {
             LeaseState::Cancelled => Some(failed(failure::ABORTED, "The run was cancelled")),
             _ => None,
         },
+        () = grace_expired(state, shutdown) => {
+            match state.store.release_job(&lease).await {
+                Ok(true) => tracing::info!("shutting down; run released to the queue"),
+                Ok(false) => tracing::info!("shutting down; the lease was already gone"),
+                Err(e) => tracing::warn!(error = %e, "releasing the run failed; its lease will expire"),
+            }
+            return;
+        }
     };
     let Some(result) = result else {
         tracing::warn!("lease lost; another worker owns the run now");
@@ -142,6 +155,15 @@ fn pages_of(result: &RunResult) -> Option<u64> {
         .and_then(|m| m["pageCount"].as_u64());
     from_metrics
         .or_else(|| result.usage.as_ref()?["breakdown"][0]["charges"][0]["quantity"].as_u64())
+}
+
+/// Resolves `shutdown_grace` after shutdown starts (never without one).
+async fn grace_expired(state: &AppState, mut shutdown: watch::Receiver<bool>) {
+    if shutdown.wait_for(|stop| *stop).await.is_err() {
+        // The sender is gone without a shutdown: nothing will ever stop us.
+        std::future::pending::<()>().await;
+    }
+    tokio::time::sleep(state.config.shutdown_grace).await;
 }
 
 /// Heartbeats until the lease is no longer held; returns why.

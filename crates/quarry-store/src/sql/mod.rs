@@ -3,10 +3,11 @@
 //! Both backends run the same SQL through `sqlx`'s `Any` driver: numbered
 //! `$N` placeholders, `RETURNING`, row-value comparisons for keyset paging,
 //! JSON kept as text and times as BIGINT milliseconds. The one statement that
-//! differs is the job claim (see `queue.rs`). SQLite uses a single connection:
+//! differs is the job claim (see `claim.rs`). SQLite uses a single connection:
 //! it serialises writers anyway, and one connection avoids `SQLITE_BUSY`
 //! upgrade failures under concurrent workers.
 
+mod claim;
 mod deliveries;
 mod extractors;
 mod files;

@@ -1,10 +1,8 @@
 //! The leased job queue.
 //!
 //! A job row is `queued`, `leased` (with a random `lease_token` and an expiry),
-//! `done` or `dead`. Claiming picks the lowest priority number, then the
-//! oldest job, among queued jobs and leased jobs whose lease expired. On
-//! Postgres the pick uses `FOR UPDATE SKIP LOCKED`, so concurrent workers
-//! never block on or double-claim a row; SQLite has a single writer.
+//! `done` or `dead`. Which job a claim picks (expired leases first, then
+//! fair between workspaces, then priority and age) is `claim.rs`.
 //! Heartbeats and completion match on the lease token: after another worker
 //! re-claims an expired job, the old holder's writes match no row. A terminal
 //! result writes its webhook events (see `outbox.rs`) in the same transaction.
@@ -15,29 +13,13 @@ use quarry_model::ids::new_id;
 use quarry_model::time::now_ms;
 use sqlx::Row;
 
+use super::SqlStore;
+use super::claim::{ClaimArgs, lease_next};
 use super::lifecycle::returning;
 use super::outbox::run_finished;
 use super::runs::status_of;
 use super::util::{Sql, args, stmt, to_json_opt};
-use super::{Dialect, SqlStore};
 use crate::{Completion, JobQueue, Lease, LeaseState, Result, RunKind, RunResult};
-
-const CLAIM_POSTGRES: &str = "UPDATE jobs SET state = 'leased', lease_token = $1, lease_owner = $2,
-        lease_expires_at = $3, attempts = attempts + 1, updated_at = $4
-    WHERE seq = (
-        SELECT seq FROM jobs
-        WHERE state = 'queued' OR (state = 'leased' AND lease_expires_at < $4 AND attempts < $5)
-        ORDER BY priority, seq LIMIT 1
-        FOR UPDATE SKIP LOCKED)
-    RETURNING seq, kind, run_id, workspace_id, attempts";
-
-const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'leased', lease_token = $1, lease_owner = $2,
-        lease_expires_at = $3, attempts = attempts + 1, updated_at = $4
-    WHERE seq = (
-        SELECT seq FROM jobs
-        WHERE state = 'queued' OR (state = 'leased' AND lease_expires_at < $4 AND attempts < $5)
-        ORDER BY priority, seq LIMIT 1)
-    RETURNING seq, kind, run_id, workspace_id, attempts";
 
 impl SqlStore {
     /// Status of a run by id, `None` once the run is deleted.
@@ -52,6 +34,27 @@ impl SqlStore {
     }
 }
 
+/// Sets the leased run's status to `to` if it is one of `from` (a SQL list
+/// of literals); returns how many rows changed (0 or 1).
+async fn move_run(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    lease: &Lease,
+    from: &str,
+    to: &str,
+    now: i64,
+) -> Result<u64> {
+    let mut update = Sql::new(&format!(
+        "UPDATE {} SET status = '{to}', updated_at = ",
+        RunKind::of(&lease.kind).table()
+    ));
+    update
+        .bind(now)
+        .push(" WHERE id = ")
+        .bind(lease.run_id.as_str())
+        .push(&format!(" AND status IN ({from})"));
+    Ok(update.query().execute(&mut **tx).await?.rows_affected())
+}
+
 #[async_trait]
 impl JobQueue for SqlStore {
     async fn claim_job(
@@ -60,21 +63,18 @@ impl JobQueue for SqlStore {
         lease_ms: i64,
         max_attempts: i64,
     ) -> Result<Option<Lease>> {
-        let claim = match self.dialect {
-            Dialect::Postgres => CLAIM_POSTGRES,
-            Dialect::Sqlite => CLAIM_SQLITE,
-        };
         loop {
             let now = now_ms();
             let token = new_id("lease_");
             let mut tx = self.pool.begin().await?;
-            let Some(row) = stmt(
-                claim,
-                args![token.as_str(), worker, now + lease_ms, now, max_attempts],
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-            else {
+            let claim = ClaimArgs {
+                token: &token,
+                worker,
+                expires_at: now + lease_ms,
+                now,
+                max_attempts,
+            };
+            let Some(row) = lease_next(&mut tx, self.dialect, &claim).await? else {
                 tx.commit().await?;
                 return Ok(None);
             };
@@ -86,17 +86,8 @@ impl JobQueue for SqlStore {
                 token,
                 attempt: row.try_get("attempts")?,
             };
-            let mut start = Sql::new(&format!(
-                "UPDATE {} SET status = 'PROCESSING', updated_at = ",
-                RunKind::of(&lease.kind).table()
-            ));
-            start
-                .bind(now)
-                .push(" WHERE id = ")
-                .bind(lease.run_id.as_str())
-                .push(" AND status IN ('PENDING', 'PROCESSING')");
-            let started = start.query().execute(&mut *tx).await?;
-            if started.rows_affected() == 1 {
+            let from = "'PENDING', 'PROCESSING'";
+            if move_run(&mut tx, &lease, from, "PROCESSING", now).await? == 1 {
                 tx.commit().await?;
                 return Ok(Some(lease));
             }
@@ -211,6 +202,26 @@ impl JobQueue for SqlStore {
         } else {
             Completion::Discarded
         })
+    }
+
+    async fn release_job(&self, lease: &Lease) -> Result<bool> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let released = stmt(
+            "UPDATE jobs SET state = 'queued', lease_token = NULL, lease_owner = NULL,
+                lease_expires_at = NULL, attempts = attempts - 1, updated_at = $1
+             WHERE seq = $2 AND lease_token = $3 AND state = 'leased'",
+            args![now, lease.job_seq, lease.token.as_str()],
+        )
+        .execute(&mut *tx)
+        .await?;
+        if released.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        move_run(&mut tx, lease, "'PROCESSING'", "PENDING", now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn fail_exhausted_jobs(&self, max_attempts: i64) -> Result<Vec<String>> {

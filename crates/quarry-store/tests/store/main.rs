@@ -11,6 +11,7 @@
 
 mod deliveries;
 mod extractors;
+mod fairness;
 mod fixtures;
 mod harness;
 mod keys_files;
@@ -56,6 +57,9 @@ backend_tests!(
     queue::concurrent_workers_claim_each_run_once,
     queue::queue_depth_counts_jobs_by_state,
     queue::purge_deletes_only_old_finished_jobs,
+    queue::released_job_is_queued_again_without_an_attempt,
+    fairness::small_tenant_is_not_starved_by_a_batch,
+    fairness::priority_orders_work_within_a_workspace,
     webhooks::run_events_commit_with_the_result,
     webhooks::batch_event_once_its_last_run_finishes,
     webhooks::extractor_changes_write_events,

@@ -388,3 +388,35 @@ pub async fn purge_deletes_only_old_finished_jobs(store: Arc<dyn Store>) {
         expected.map(|(k, v)| (k.to_string(), v)).into()
     );
 }
+
+/// Graceful shutdown gives a job back: it is queued again, its run is
+/// PENDING, the attempt is not counted, and the old lease can no longer
+/// complete it.
+pub async fn released_job_is_queued_again_without_an_attempt(store: Arc<dyn Store>) {
+    let store = &*store;
+    let id = enqueue(store, &[10]).await.remove(0);
+    let first = claim(store, "stopping").await.expect("queued");
+    assert!(store.release_job(&first).await.expect("release"));
+    assert!(!store.release_job(&first).await.expect("release twice"));
+    assert_eq!(run_in_ws(store, &id).await.status, RunStatus::Pending);
+    assert_eq!(
+        depth(store).await,
+        BTreeMap::from([("queued".to_string(), 1)])
+    );
+    let second = claim(store, "other").await.expect("claimable at once");
+    assert_eq!((second.run_id.as_str(), second.attempt), (id.as_str(), 1));
+    assert_eq!(
+        store
+            .complete_run(&first, &processed(json!({"late": true})))
+            .await
+            .expect("complete"),
+        Completion::LeaseLost
+    );
+    assert_eq!(
+        store
+            .complete_run(&second, &processed(json!({})))
+            .await
+            .expect("complete"),
+        Completion::Stored
+    );
+}

@@ -6,6 +6,8 @@
 //!   `tesseract` CLI, and peak RSS by page count.
 //! - `bench quality`: table cells, office markdown and OCR word recall
 //!   against the corpus ground truth.
+//! - `bench queue`: runs/s with 1, 2, 4 worker processes on PostgreSQL and
+//!   list/get latency with 100k runs stored.
 //!
 //! Nothing here asserts timings; `scripts/bench` runs it and
 //! docs/benchmarks.md records the results.
@@ -16,6 +18,7 @@ mod metrics;
 mod ocr;
 mod python;
 mod quality;
+mod queue;
 mod report;
 mod rss;
 mod throughput;
@@ -30,6 +33,8 @@ pub enum BenchCommand {
     Parse(ParseBenchArgs),
     /// Table, office-markdown and OCR accuracy against the corpus ground truth.
     Quality(QualityArgs),
+    /// Runs/s by worker count on PostgreSQL; list/get latency with many runs stored.
+    Queue(queue::QueueBenchArgs),
     /// Internal: parse one file and print the process's peak RSS.
     #[command(hide = true)]
     PeakRss { file: PathBuf },
@@ -78,6 +83,7 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Parse(args) => parse_bench(args),
         BenchCommand::Quality(args) => quality::run(args),
+        BenchCommand::Queue(args) => queue::run(args),
         BenchCommand::PeakRss { file } => rss::probe(file),
     }
 }
