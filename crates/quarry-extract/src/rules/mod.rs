@@ -12,6 +12,7 @@
 mod matcher;
 mod metadata;
 mod run;
+mod synonyms;
 mod table;
 
 use quarry_parse::Document;

@@ -4,12 +4,15 @@
 //! - `bench parse`: text-layer PDF → words+boxes throughput against PyMuPDF
 //!   and pdfplumber (run by a baseline venv's python), OCR against the
 //!   `tesseract` CLI, and peak RSS by page count.
+//! - `bench accuracy`: an extraction engine's field precision/recall/F1 and
+//!   document exact match on a corpus dataset, plus its time per page.
 //! - `bench quality`: table cells, office markdown and OCR word recall
 //!   against the corpus ground truth.
 //!
 //! Nothing here asserts timings; `scripts/bench` runs it and
 //! docs/benchmarks.md records the results.
 
+mod accuracy;
 mod corpus;
 mod generate;
 mod metrics;
@@ -18,6 +21,7 @@ mod python;
 mod quality;
 mod report;
 mod rss;
+mod score;
 mod throughput;
 
 use std::path::PathBuf;
@@ -30,6 +34,9 @@ pub enum BenchCommand {
     Parse(ParseBenchArgs),
     /// Table, office-markdown and OCR accuracy against the corpus ground truth.
     Quality(QualityArgs),
+    /// Field precision/recall/F1 and document exact match of an extraction
+    /// engine on a corpus dataset (parse → extract → validate, no server).
+    Accuracy(accuracy::AccuracyArgs),
     /// Internal: parse one file and print the process's peak RSS.
     #[command(hide = true)]
     PeakRss { file: PathBuf },
@@ -78,6 +85,7 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Parse(args) => parse_bench(args),
         BenchCommand::Quality(args) => quality::run(args),
+        BenchCommand::Accuracy(args) => accuracy::run(args),
         BenchCommand::PeakRss { file } => rss::probe(file),
     }
 }
