@@ -123,7 +123,7 @@ pub(crate) const CONCEPTS: &[Concept] = &[
     },
     Concept {
         names: "unit price|price|rate|price per unit|net unit price|unit cost",
-        labels: "unit price|price|rate|unit cost|price per unit|each|einzelpreis|preis|e preis|\
+        labels: "unit price|price|rate|unit cost|price per unit|each|einzelpreis|preis|e preis|nettopreis|netto preis|preis einheit|\
             stückpreis|einheitspreis|preis je einheit|ep|netto einzelpreis|\
             einzelpreis netto|preis netto|prix unitaire|pu|prix|prix unitaire ht|pu ht|\
             precio unitario|precio|precio unidad|prijs|stukprijs|eenheidsprijs|\

@@ -145,7 +145,8 @@ pub(crate) fn parse_currency(text: &str) -> Option<Value> {
     Some(json!({"amount": amount, "iso_4217_currency_code": currency_code(text)}))
 }
 
-fn currency_code(text: &str) -> Option<&'static str> {
+/// The ISO 4217 code written in `text` or implied by its currency symbol.
+pub(crate) fn currency_code(text: &str) -> Option<&'static str> {
     let written = text
         .split(|c: char| !c.is_ascii_alphabetic())
         .find_map(|w| CURRENCY_CODES.iter().find(|code| **code == w));
