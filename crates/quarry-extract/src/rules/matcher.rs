@@ -43,6 +43,8 @@ pub(crate) struct FieldNames {
     pub description: Vec<String>,
     /// Printed labels of the field's concept in several languages.
     pub synonyms: Vec<Vec<String>>,
+    /// Ids of the [`super::synonyms::Concept`]s the field is named after.
+    pub concepts: Vec<&'static str>,
 }
 
 impl FieldNames {
@@ -61,11 +63,12 @@ impl FieldNames {
             .and_then(Value::as_str)
             .map(words)
             .unwrap_or_default();
-        let synonyms = super::synonyms::labels_for(&variants);
+        let (synonyms, concepts) = super::synonyms::labels_for(&variants);
         Self {
             variants,
             description,
             synonyms,
+            concepts,
         }
     }
 
@@ -85,7 +88,32 @@ impl FieldNames {
             variants,
             description: Vec::new(),
             synonyms: Vec::new(),
+            concepts: Vec::new(),
         }
+    }
+
+    /// Whether the field is named after the concept `id`.
+    pub(crate) fn is(&self, id: &str) -> bool {
+        self.concepts.contains(&id)
+    }
+
+    /// Whether the field is the end of a range (`period_end`, `valid_to`).
+    pub(crate) fn is_range_end(&self) -> bool {
+        self.variants.iter().flatten().any(|w| {
+            matches!(
+                w.as_str(),
+                "end"
+                    | "to"
+                    | "until"
+                    | "through"
+                    | "last"
+                    | "ending"
+                    | "bis"
+                    | "fin"
+                    | "hasta"
+                    | "tot"
+            )
+        })
     }
 
     /// The best tier at which `label` (already normalized) names this field; 0 when it does not.

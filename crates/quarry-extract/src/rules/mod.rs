@@ -11,6 +11,7 @@
 
 mod matcher;
 mod metadata;
+mod position;
 mod run;
 mod synonyms;
 mod table;

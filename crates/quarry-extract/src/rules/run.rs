@@ -12,7 +12,7 @@ use super::matcher::{FieldNames, PARTIAL, words};
 use super::metadata::Evidence;
 use crate::layout::{Delim, Layout, LineId, Span};
 use crate::pairs::{Pair, PairKind, find_pairs};
-use crate::values::{Kind, empty_value, parse_leaf};
+use crate::values::{Kind, all_dates, currency_code, empty_value, normalize_iban, parse_leaf_in};
 
 /// A qualified child name beats an unqualified one found outside the parent's section.
 const OUTSIDE_SECTION: f64 = 0.85;
@@ -59,6 +59,8 @@ struct Filled {
     span: Span,
     /// Sub-paths (`[0]`, `.amount`) with their own spans.
     parts: Vec<(String, Span)>,
+    /// The candidate holds a date range, so it may fill a start and an end field.
+    shareable: bool,
 }
 
 pub(super) struct Run<'a> {
@@ -156,6 +158,9 @@ impl<'a> Run<'a> {
         }
         let claimed: HashSet<LineId> = sections.values().flatten().copied().collect();
         self.leaves(&fields, scope, &claimed, ctx, path, &mut values);
+        if path.is_empty() {
+            self.positional(&fields, &mut values);
+        }
 
         for field in fields.iter().filter(|f| f.kind == Kind::Object) {
             let (child_scope, in_section) = match sections.remove(field.key) {
@@ -207,7 +212,7 @@ impl<'a> Run<'a> {
             let readable = scored.into_iter().filter_map(|(score, pi, value)| {
                 let filled = match list_items {
                     Some(items) => self.fill_list(items, value),
-                    None => self.fill_leaf(field.node, value),
+                    None => self.fill_leaf(field, value),
                 };
                 filled.map(|f| (score, pi, fi, f))
             });
@@ -220,7 +225,7 @@ impl<'a> Run<'a> {
                 continue;
             }
             done[fi] = true;
-            self.used[pi] = true;
+            self.used[pi] = !filled.shareable;
             let field_path = join(path, fields[fi].key);
             for (suffix, span) in filled.parts {
                 self.record(format!("{field_path}{suffix}"), score, span);
@@ -230,8 +235,25 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn fill_leaf(&self, node: &Value, span: &Span) -> Option<Filled> {
-        let value = parse_leaf(node, &self.layout.text(span))?;
+    fn fill_leaf(&self, field: &Field, span: &Span) -> Option<Filled> {
+        let node = field.node;
+        let text = self.layout.text(span);
+        let dates = match field.kind {
+            Kind::Date => all_dates(&text, self.layout.date_order),
+            _ => Vec::new(),
+        };
+        let value = match dates.last() {
+            Some(last) if dates.len() > 1 && field.names.is_range_end() => {
+                Value::String(last.clone())
+            }
+            _ if field.kind == Kind::String && field.names.is("iban") => {
+                Value::String(normalize_iban(&text)?)
+            }
+            _ if field.kind == Kind::String && field.names.is("currency") => {
+                Value::String(currency_code(&text)?.to_string())
+            }
+            _ => parse_leaf_in(node, &text, self.layout.date_order)?,
+        };
         let parts = match Kind::of(node) {
             Kind::Currency => value
                 .as_object()
@@ -246,6 +268,7 @@ impl<'a> Run<'a> {
             value,
             span: span.clone(),
             parts,
+            shareable: dates.len() > 1,
         })
     }
 
@@ -268,7 +291,8 @@ impl<'a> Run<'a> {
                 toks: start..i,
             };
             start = i + 1;
-            if let Some(v) = parse_leaf(items, &self.layout.text(&piece)) {
+            if let Some(v) = parse_leaf_in(items, &self.layout.text(&piece), self.layout.date_order)
+            {
                 parts.push((format!("[{}]", values.len()), piece));
                 values.push(v);
             }
@@ -277,6 +301,7 @@ impl<'a> Run<'a> {
             value: Value::Array(values),
             span: span.clone(),
             parts,
+            shareable: false,
         })
     }
 

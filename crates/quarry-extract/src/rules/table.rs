@@ -10,7 +10,7 @@ use super::matcher::{FieldNames, PARTIAL, words};
 use super::run::{Run, Scope, join};
 use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
-use crate::values::{Kind, currency_code, empty_value, looks_numeric, parse_leaf};
+use crate::values::{Kind, currency_code, empty_value, looks_numeric, parse_leaf_in};
 
 /// A header cell: its horizontal extent and the property it names, if any.
 struct Column {
@@ -111,8 +111,13 @@ impl Run<'_> {
             return items;
         };
         for index in header.line.line + 1..page.lines.len() {
-            let id = LineId { page: header.line.page, line: index };
-            let Some(line) = self.layout.line(id) else { break };
+            let id = LineId {
+                page: header.line.page,
+                line: index,
+            };
+            let Some(line) = self.layout.line(id) else {
+                break;
+            };
             if !scope.contains(id) || self.table_lines.contains(&id) {
                 break;
             }
@@ -120,12 +125,24 @@ impl Run<'_> {
                 continue;
             }
             let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
-            if gap_cells.iter().any(|c| label_colon(line, c.clone()).is_some()) {
+            if gap_cells
+                .iter()
+                .any(|c| label_colon(line, c.clone()).is_some())
+            {
                 break;
             }
             let cells = self.cells(id, header.delim);
             let Some(first) = cells.first() else { break };
             if is_totals(&self.layout.text(first)) || self.spans_columns(header, &cells) {
+                break;
+            }
+            // Delimited tables (pipes, commas) have one line per row and end at a blank line.
+            let delimited = header.delim != Delim::Gap;
+            let previous = LineId {
+                page: id.page,
+                line: index - 1,
+            };
+            if delimited && self.layout.next_in_block(previous) != Some(id) {
                 break;
             }
             let height = (line.bbox.bottom - line.bbox.top).max(1.0);
@@ -135,7 +152,7 @@ impl Run<'_> {
                     items.push(vec![id]);
                     open = true;
                 }
-                RowKind::Text if open && near => {
+                RowKind::Text if open && near && !delimited => {
                     if let Some(item) = items.last_mut() {
                         item.push(id);
                     }
@@ -182,7 +199,13 @@ impl Run<'_> {
                 .map(Kind::of);
             match kind {
                 Some(kind) => {
-                    if parse_leaf(&props_node(props, header, column), &text).is_some() {
+                    if parse_leaf_in(
+                        &props_node(props, header, column),
+                        &text,
+                        self.layout.date_order,
+                    )
+                    .is_some()
+                    {
                         filled += 1;
                     }
                     if kind == Kind::String {
@@ -269,7 +292,7 @@ impl Run<'_> {
             if Kind::of(node) == Kind::String {
                 text.push_str(&more);
             }
-            let Some(value) = parse_leaf(node, &text) else {
+            let Some(value) = parse_leaf_in(node, &text, self.layout.date_order) else {
                 continue;
             };
             let cell_path = join(path, key);
@@ -353,7 +376,8 @@ fn merge_units(run: &Run<'_>, cells: Vec<Span>) -> Vec<Span> {
     for cell in cells {
         let text = run.layout.text(&cell);
         let bare = text.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ' '));
-        let is_unit = !bare.is_empty() && bare.chars().count() <= 3 && currency_code(bare).is_some();
+        let is_unit =
+            !bare.is_empty() && bare.chars().count() <= 3 && currency_code(bare).is_some();
         match out.last_mut() {
             Some(prev) if is_unit && prev.line == cell.line => prev.toks.end = cell.toks.end,
             _ => out.push(cell),
@@ -376,10 +400,31 @@ fn is_totals(first_cell: &str) -> bool {
     w.iter().any(|w| {
         matches!(
             w.as_str(),
-            "total" | "subtotal" | "totaal" | "subtotaal" | "zwischensumme" | "gesamtbetrag"
-                | "gesamtsumme" | "rechnungsbetrag" | "endbetrag" | "nettobetrag"
+            "total"
+                | "subtotal"
+                | "totaal"
+                | "subtotaal"
+                | "zwischensumme"
+                | "gesamtbetrag"
+                | "gesamtsumme"
+                | "rechnungsbetrag"
+                | "endbetrag"
+                | "nettobetrag"
+        )
+    }) || w.first().is_some_and(|f| {
+        matches!(
+            f.as_str(),
+            "tax"
+                | "vat"
+                | "gst"
+                | "sum"
+                | "summe"
+                | "gesamt"
+                | "mwst"
+                | "ust"
+                | "tva"
+                | "iva"
+                | "btw"
         )
     })
-        || w.first()
-            .is_some_and(|f| matches!(f.as_str(), "tax" | "vat" | "gst" | "sum" | "summe" | "gesamt" | "mwst" | "ust" | "tva" | "iva" | "btw"))
 }
