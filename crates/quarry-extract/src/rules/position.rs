@@ -29,6 +29,20 @@ const NOT_ADDRESS: &[&str] = &[
     "cashier", "date", "hours", "www", "http", "vat", "ust", "tva", "iban", "order", "table",
     "rechnung", "facture", "factura", "factuur", "bill", "cash", "member",
 ];
+/// Words of a "total" line that make it a count or a partial sum.
+const NOT_TOTAL: &[&str] = &[
+    "qty",
+    "quantity",
+    "items",
+    "item",
+    "excl",
+    "exclusive",
+    "excluding",
+    "saving",
+    "savings",
+    "discount",
+    "points",
+];
 /// Lines that title a document instead of naming its issuer.
 const TITLES: &[&str] = &[
     "invoice",
@@ -74,10 +88,10 @@ impl Run<'_> {
     pub(super) fn positional(&mut self, fields: &[Field], values: &mut Map<String, Value>) {
         let mut company: Option<Vec<LineId>> = None;
         for field in fields {
+            let names = &field.names;
             if !values.get(field.key).is_some_and(Value::is_null) {
                 continue;
             }
-            let names = &field.names;
             let found = if names.is("seller_name") && field.kind == Kind::String {
                 company = company.or_else(|| self.letterhead());
                 company.as_ref().and_then(|lines| self.joined(lines))
@@ -213,12 +227,14 @@ impl Run<'_> {
                 continue;
             };
             let lower = line.text.to_lowercase();
-            let says_total = lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+            let says_total = words.iter().any(|w| {
                 matches!(
-                    w,
+                    *w,
                     "total" | "jumlah" | "gesamt" | "gesamtbetrag" | "totaal" | "due"
                 )
-            }) && !lower.contains("sub");
+            }) && !words.iter().any(|w| NOT_TOTAL.contains(w))
+                && !lower.contains("sub");
             if !says_total {
                 continue;
             }

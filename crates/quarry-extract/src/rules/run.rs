@@ -214,7 +214,11 @@ impl<'a> Run<'a> {
                     Some(items) => self.fill_list(items, value),
                     None => self.fill_leaf(field, value),
                 };
-                filled.map(|f| (score, pi, fi, f))
+                let label = &self.pairs[pi].1;
+                filled.map(|f| {
+                    let fit = type_fit(field, label, &self.layout.text(value));
+                    (score * fit, pi, fi, f)
+                })
             });
             candidates.extend(readable.take(MAX_ALTERNATIVES));
         }
@@ -361,6 +365,40 @@ fn field_score(field: &Field, label: &[String], ctx: &Ctx) -> f64 {
         Some(qualified) => own.max(qualified.score(label)),
         None => own,
     }
+}
+
+/// Words that make a label a count (`Total Qty`), not an amount.
+const COUNT_WORDS: &[&str] = &["qty", "quantity", "item", "count", "pcs", "menge", "anzahl"];
+/// A count-labelled candidate for an amount field keeps this share of its score.
+const COUNT_LABEL: f64 = 0.6;
+/// An amount field read from a whole number keeps this share of its score.
+const NO_CENTS: f64 = 0.9;
+
+/// How well a candidate fits the field's type beyond parsing: amounts are
+/// not counts, and are usually printed with cents.
+fn type_fit(field: &Field, label: &[String], value: &str) -> f64 {
+    if !matches!(field.kind, Kind::Number | Kind::Currency) {
+        return 1.0;
+    }
+    let names = field.names.variants.iter().flatten();
+    let is_count_field = names.clone().any(|w| COUNT_WORDS.contains(&w.as_str()));
+    if is_count_field {
+        return 1.0;
+    }
+    let mut fit = 1.0;
+    if label.iter().any(|w| COUNT_WORDS.contains(&w.as_str())) {
+        fit *= COUNT_LABEL;
+    }
+    let has_cents = value
+        .chars()
+        .rev()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take(3)
+        .any(|c| c == '.' || c == ',');
+    if !has_cents {
+        fit *= NO_CENTS;
+    }
+    fit
 }
 
 /// How much a candidate's shape is trusted relative to `Label: value`.
