@@ -21,6 +21,8 @@ pub(crate) enum PairKind {
     LabelLine,
     /// A short line without a colon; the value is the next line.
     Heading,
+    /// `Rechnung Nr. 123` inside running text.
+    Inline,
 }
 
 /// One label with the value it introduces.
@@ -56,12 +58,14 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
         let cells = line.cells(0..line.toks.len(), Delim::Gap);
         if cells.iter().any(|c| label_colon(line, c.clone()).is_some()) {
             colon_pairs(layout, id, line, &cells, &mut pairs);
-        } else if cells.len() == 2 && is_label(line, cells[0].clone()) {
+        } else if cells.len() >= 2 && is_label(line, cells[0].clone()) {
+            // `Label   value` (the value may itself hold wide gaps).
+            let last = cells[cells.len() - 1].end;
             pairs.push(pair(
                 layout,
                 id,
                 cells[0].clone(),
-                Some(cells[1].clone()),
+                Some(cells[1].start..last),
                 PairKind::Spaced,
             ));
         } else if cells.len() == 1 && line.toks.len() <= 5 && is_label(line, cells[0].clone()) {
@@ -73,8 +77,71 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
                 pairs.push(pair(layout, id, cells[0].clone(), None, PairKind::Heading));
             }
         }
+        inline_pairs(layout, id, line, &cells, &mut pairs);
     }
     pairs
+}
+
+/// Prepositions that introduce the date after a number (`Nr. 471102 vom 15.11.2024`).
+const DATE_PREPOSITIONS: &[&str] = &[
+    "vom", "von", "du", "del", "de", "dated", "from", "of", "van", "d",
+];
+
+/// `… Nr. 471102 vom 15.11.2024` inside a longer cell: the words up to
+/// `Nr.`/`No.`/`#`/`N°` label the value after them, and a date introduced by
+/// `vom`/`du`/`dated` after that value is the same document's date.
+fn inline_pairs(
+    layout: &Layout,
+    id: LineId,
+    line: &LineView,
+    cells: &[std::ops::Range<usize>],
+    out: &mut Vec<Pair>,
+) {
+    for cell in cells {
+        for i in cell.clone() {
+            let Some(tok) = line.toks.get(i) else { break };
+            if i == cell.start || crate::rules::words(&tok.text) != ["number"] {
+                continue;
+            }
+            let value_start = i + 1;
+            let mut end = value_start;
+            while end < cell.end {
+                let word = line.toks[end].text.to_lowercase();
+                if end > value_start && DATE_PREPOSITIONS.contains(&word.as_str()) {
+                    break;
+                }
+                end += 1;
+            }
+            let has_digit = line.toks[value_start..end]
+                .iter()
+                .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
+            if end == value_start || !has_digit || !is_label(line, cell.start..i + 1) {
+                continue;
+            }
+            out.push(pair(
+                layout,
+                id,
+                cell.start..i + 1,
+                Some(value_start..end),
+                PairKind::Inline,
+            ));
+            if end + 1 < cell.end {
+                let label_words = layout.text(&Span {
+                    line: id,
+                    toks: cell.start..i,
+                });
+                let mut date = pair(
+                    layout,
+                    id,
+                    cell.start..i,
+                    Some(end + 1..cell.end),
+                    PairKind::Inline,
+                );
+                date.label_text = format!("{label_words} date");
+                out.push(date);
+            }
+        }
+    }
 }
 
 fn colon_pairs(

@@ -158,8 +158,22 @@ fn tier(name: &[String], label: &[String]) -> f64 {
     }
 }
 
+/// Shortest synonym word that may end a compound (`Handels|rechnung`).
+const MIN_COMPOUND_TAIL: usize = 5;
+
 fn synonym_tier(synonym: &[String], label: &[String]) -> f64 {
-    let contained = synonym.iter().all(|w| label.contains(w));
+    // Numbers in a label (`Rechnung (380) Nr.`) are codes, not words.
+    let label: Vec<&String> = label
+        .iter()
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let compound = synonym.len() >= 2;
+    let contained = synonym.iter().all(|s| {
+        label.iter().any(|w| {
+            *w == s
+                || (compound && s.chars().count() >= MIN_COMPOUND_TAIL && w.ends_with(s.as_str()))
+        })
+    });
     if contained && label.len() == synonym.len() {
         SYNONYM
     } else if contained && label.len() <= synonym.len() + SYNONYM_SLACK {

@@ -240,6 +240,7 @@ impl<'a> Run<'a> {
     }
 
     fn fill_leaf(&self, field: &Field, span: &Span) -> Option<Filled> {
+        let span = &self.amount_cell(field, span);
         let node = field.node;
         let text = self.layout.text(span);
         let dates = match field.kind {
@@ -274,6 +275,28 @@ impl<'a> Run<'a> {
             parts,
             shareable: dates.len() > 1,
         })
+    }
+
+    /// For amounts, the rightmost column of a value that spans several
+    /// (`Total   3   42.40`: a count, then the amount).
+    fn amount_cell(&self, field: &Field, span: &Span) -> Span {
+        if !matches!(field.kind, Kind::Number | Kind::Currency) {
+            return span.clone();
+        }
+        let Some(line) = self.layout.line(span.line) else {
+            return span.clone();
+        };
+        line.cells(span.toks.clone(), Delim::Gap)
+            .into_iter()
+            .rev()
+            .map(|toks| Span {
+                line: span.line,
+                toks,
+            })
+            .find(|cell| {
+                parse_leaf_in(field.node, &self.layout.text(cell), self.layout.date_order).is_some()
+            })
+            .unwrap_or_else(|| span.clone())
     }
 
     /// A comma- or semicolon-separated list of primitives.
@@ -406,7 +429,7 @@ fn kind_factor(kind: PairKind) -> f64 {
     match kind {
         PairKind::Colon | PairKind::LabelLine => 1.0,
         PairKind::Spaced => 0.95,
-        PairKind::Heading => 0.9,
+        PairKind::Heading | PairKind::Inline => 0.9,
     }
 }
 
