@@ -115,7 +115,9 @@ fn inline_pairs(
             let has_digit = line.toks[value_start..end]
                 .iter()
                 .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
-            if end == value_start || !has_digit || !is_label(line, cell.start..i + 1) {
+            let after_colon = line.toks.get(value_start).is_some_and(|t| t.text == ":");
+            if end == value_start || after_colon || !has_digit || !is_label(line, cell.start..i + 1)
+            {
                 continue;
             }
             out.push(pair(
@@ -262,6 +264,28 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn numbers_inside_running_text_have_their_own_labels() {
+        let found = pairs("Handelsrechnung (380) Nr. 471102 vom 15.11.2024");
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "Handelsrechnung (380) Nr.".into(),
+                    Some("471102".into()),
+                    PairKind::Inline
+                ),
+                (
+                    "Handelsrechnung (380) date".into(),
+                    Some("15.11.2024".into()),
+                    PairKind::Inline
+                ),
+            ]
+        );
+        let no_value = pairs("We ship No. of items in stock today");
+        assert!(no_value.iter().all(|p| p.2 != PairKind::Inline));
     }
 
     #[test]
