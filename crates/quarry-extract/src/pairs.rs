@@ -97,51 +97,69 @@ fn inline_pairs(
     cells: &[std::ops::Range<usize>],
     out: &mut Vec<Pair>,
 ) {
-    for cell in cells {
-        for i in cell.clone() {
-            let Some(tok) = line.toks.get(i) else { break };
-            if i == cell.start || crate::rules::words(&tok.text) != ["number"] {
-                continue;
+    let cell_of = |i: usize| cells.iter().position(|c| c.contains(&i));
+    for (i, tok) in line.toks.iter().enumerate() {
+        if crate::rules::words(&tok.text) != ["number"] {
+            continue;
+        }
+        let (Some(ci), Some(vi)) = (cell_of(i), cell_of(i + 1)) else {
+            continue;
+        };
+        // The label runs from its cell's start, or the cell before when `Nr.` opens a cell.
+        let label_start = match cells[ci].start {
+            s if s < i => s,
+            _ if ci > 0 => cells[ci - 1].start,
+            _ => continue,
+        };
+        let value_start = i + 1;
+        let value_cell = &cells[vi];
+        let mut end = value_start;
+        while end < value_cell.end {
+            let word = line.toks[end].text.to_lowercase();
+            if end > value_start && DATE_PREPOSITIONS.contains(&word.as_str()) {
+                break;
             }
-            let value_start = i + 1;
-            let mut end = value_start;
-            while end < cell.end {
-                let word = line.toks[end].text.to_lowercase();
-                if end > value_start && DATE_PREPOSITIONS.contains(&word.as_str()) {
-                    break;
-                }
-                end += 1;
-            }
-            let has_digit = line.toks[value_start..end]
-                .iter()
-                .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
-            let after_colon = line.toks.get(value_start).is_some_and(|t| t.text == ":");
-            if end == value_start || after_colon || !has_digit || !is_label(line, cell.start..i + 1)
-            {
-                continue;
-            }
-            out.push(pair(
+            end += 1;
+        }
+        let has_digit = line.toks[value_start..end]
+            .iter()
+            .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
+        let after_colon = line.toks.get(value_start).is_some_and(|t| t.text == ":");
+        if !has_digit || after_colon || !is_label(line, label_start..i + 1) {
+            continue;
+        }
+        out.push(pair(
+            layout,
+            id,
+            label_start..i + 1,
+            Some(value_start..end),
+            PairKind::Inline,
+        ));
+        // `vom 15.11.2024`, in the same cell or the next one.
+        let date_cell = if end < value_cell.end {
+            Some(end..value_cell.end)
+        } else {
+            cells.get(vi + 1).cloned()
+        };
+        let Some(date_cell) = date_cell else { continue };
+        let opens_with_preposition = line
+            .toks
+            .get(date_cell.start)
+            .is_some_and(|t| DATE_PREPOSITIONS.contains(&t.text.to_lowercase().as_str()));
+        if opens_with_preposition && date_cell.start + 1 < date_cell.end {
+            let words = layout.text(&Span {
+                line: id,
+                toks: label_start..i,
+            });
+            let mut date = pair(
                 layout,
                 id,
-                cell.start..i + 1,
-                Some(value_start..end),
+                label_start..i,
+                Some(date_cell.start + 1..date_cell.end),
                 PairKind::Inline,
-            ));
-            if end + 1 < cell.end {
-                let label_words = layout.text(&Span {
-                    line: id,
-                    toks: cell.start..i,
-                });
-                let mut date = pair(
-                    layout,
-                    id,
-                    cell.start..i,
-                    Some(end + 1..cell.end),
-                    PairKind::Inline,
-                );
-                date.label_text = format!("{label_words} date");
-                out.push(date);
-            }
+            );
+            date.label_text = format!("{words} date");
+            out.push(date);
         }
     }
 }
