@@ -45,7 +45,9 @@ impl Pair {
 /// All candidates of the document, in reading order.
 pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
     let mut pairs: Vec<Pair> = Vec::new();
+    let mut heading: Option<String> = None;
     for id in layout.line_ids() {
+        let before = pairs.len();
         let Some(line) = layout.line(id) else {
             continue;
         };
@@ -78,8 +80,39 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
             }
         }
         inline_pairs(layout, id, line, &cells, &mut pairs);
+        qualify_generic_labels(&mut pairs[before..], &mut heading);
     }
     pairs
+}
+
+/// Label words that say what kind of value follows but not whose it is.
+const GENERIC_LABELS: &[&str] = &[
+    "name",
+    "number",
+    "id",
+    "address",
+    "anschrift",
+    "adresse",
+    "nom",
+    "nombre",
+    "naam",
+    "adres",
+    "firma",
+];
+
+/// `Name:` under a `Verkäufer` heading is the seller's name: generic labels
+/// take the words of the last heading line above them.
+fn qualify_generic_labels(new: &mut [Pair], heading: &mut Option<String>) {
+    for p in new {
+        let words = crate::rules::words(&p.label_text);
+        let generic =
+            !words.is_empty() && words.iter().all(|w| GENERIC_LABELS.contains(&w.as_str()));
+        if p.kind == PairKind::Heading && p.value.is_none() && !generic {
+            *heading = Some(p.label_text.clone());
+        } else if generic && let Some(h) = heading {
+            p.label_text = format!("{h} {}", p.label_text);
+        }
+    }
 }
 
 /// Prepositions that introduce the date after a number (`Nr. 471102 vom 15.11.2024`).

@@ -129,7 +129,7 @@ impl FieldNames {
         let by_synonym = self
             .synonyms
             .iter()
-            .map(|s| synonym_tier(s, label))
+            .map(|s| synonym_tier(s, label, self))
             .fold(0.0, f64::max);
         let described =
             !self.description.is_empty() && label.iter().all(|w| self.description.contains(w));
@@ -161,7 +161,9 @@ fn tier(name: &[String], label: &[String]) -> f64 {
 /// Shortest synonym word that may end a compound (`Handels|rechnung`).
 const MIN_COMPOUND_TAIL: usize = 5;
 
-fn synonym_tier(synonym: &[String], label: &[String]) -> f64 {
+/// A label that is a synonym plus words of the field's own names or other
+/// one-word synonyms (`Verkäufer Name` for `seller_name`) counts as the synonym.
+fn synonym_tier(synonym: &[String], label: &[String], field: &FieldNames) -> f64 {
     // Numbers in a label (`Rechnung (380) Nr.`) are codes, not words.
     let label: Vec<&String> = label
         .iter()
@@ -174,7 +176,13 @@ fn synonym_tier(synonym: &[String], label: &[String]) -> f64 {
                 || (compound && s.chars().count() >= MIN_COMPOUND_TAIL && w.ends_with(s.as_str()))
         })
     });
-    if contained && label.len() == synonym.len() {
+    let extra_from_own_name = || {
+        label.iter().filter(|w| !synonym.contains(w)).all(|w| {
+            field.variants.iter().any(|v| v.contains(w))
+                || field.synonyms.iter().any(|v| v.len() == 1 && v.contains(w))
+        })
+    };
+    if contained && (label.len() == synonym.len() || extra_from_own_name()) {
         SYNONYM
     } else if contained && label.len() <= synonym.len() + SYNONYM_SLACK {
         SYNONYM_IN_LABEL
