@@ -54,10 +54,11 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
         let taken_as_value = pairs
             .last()
             .is_some_and(|p| p.is_heading() && p.value.as_ref().is_some_and(|v| v.line == id));
-        if taken_as_value {
+        let cells = line.cells(0..line.toks.len(), Delim::Gap);
+        // A heading's value line is still read for its own pairs when it has columns.
+        if taken_as_value && cells.len() < 2 {
             continue;
         }
-        let cells = line.cells(0..line.toks.len(), Delim::Gap);
         if cells.iter().any(|c| label_colon(line, c.clone()).is_some()) {
             colon_pairs(layout, id, line, &cells, &mut pairs);
         } else if cells.len() >= 2 && is_label(line, cells[0].clone()) {
@@ -225,6 +226,26 @@ fn colon_pairs(
             .get(i + 1)
             .filter(|c| label_colon(line, (*c).clone()).is_none())
         {
+            // `Bill to:   Invoice no.   SI-7`: two columns of labels side by side.
+            let then = cells.get(i + 2).filter(|t| has_digit(line, t));
+            if let Some(then) =
+                then.filter(|_| !has_digit(line, next) && is_label(line, next.clone()))
+            {
+                let p = pair(layout, id, label, None, PairKind::LabelLine);
+                out.push(match value_below_in_column(layout, id, line, &cell) {
+                    Some(below) => p.with_value(below),
+                    None => p,
+                });
+                out.push(pair(
+                    layout,
+                    id,
+                    next.clone(),
+                    Some(then.clone()),
+                    PairKind::Spaced,
+                ));
+                i += 3;
+                continue;
+            }
             out.push(pair(layout, id, label, Some(next.clone()), PairKind::Colon));
             i += 2;
         } else if cells.len() == 1 {
@@ -289,6 +310,46 @@ fn is_label(line: &LineView, range: std::ops::Range<usize>) -> bool {
 }
 
 /// The whole next line as a value, unless it is a label line itself or a blank line intervenes.
+fn has_digit(line: &LineView, cell: &std::ops::Range<usize>) -> bool {
+    line.toks
+        .get(cell.clone())
+        .unwrap_or(&[])
+        .iter()
+        .any(|t| t.text.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// The cell of the next line (a blank line may intervene) that starts under
+/// the label: the value of a label in a multi-column header.
+fn value_below_in_column(
+    layout: &Layout,
+    id: LineId,
+    line: &LineView,
+    label: &std::ops::Range<usize>,
+) -> Option<Span> {
+    let left = line.toks.get(label.start)?.bbox.left;
+    let height = (line.bbox.bottom - line.bbox.top).max(1.0);
+    let next_id = LineId {
+        page: id.page,
+        line: id.line + 1,
+    };
+    let next = layout.line(next_id)?;
+    if next.bbox.top - line.bbox.bottom > 2.5 * height {
+        return None;
+    }
+    next.cells(0..next.toks.len(), Delim::Gap)
+        .into_iter()
+        .find(|c| {
+            next.toks
+                .get(c.start)
+                .is_some_and(|t| (t.bbox.left - left).abs() <= 2.0 * height)
+        })
+        .filter(|c| label_colon(next, c.clone()).is_none())
+        .map(|toks| Span {
+            line: next_id,
+            toks,
+        })
+}
+
 fn value_below(layout: &Layout, id: LineId) -> Option<Span> {
     let next = layout.next_in_block(id)?;
     let line = layout.line(next)?;

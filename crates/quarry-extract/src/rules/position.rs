@@ -314,7 +314,11 @@ fn is_name_like(text: &str) -> bool {
     let contact = words
         .iter()
         .any(|w| NOT_ADDRESS.contains(&w.trim_end_matches([':', '.'])));
-    upper * 2 >= letters.len() && !title && !contact && !is_registration(text)
+    // Mixed case counts when a legal form says it is a company (`Acme Tools Ltd`).
+    let company = words
+        .iter()
+        .any(|w| LEGAL_FORMS.contains(&w.trim_end_matches('.')) && *w != "&" && *w != "co");
+    (upper * 2 >= letters.len() || company) && !title && !contact && !is_registration(text)
 }
 
 /// `(126926-H)`, `JM0352019-K`, `Co. No. 113825-W`: a company registration line.
@@ -348,6 +352,7 @@ mod tests {
         assert!(is_name_like("SOON HUAT MACHINERY ENTERPRISE"));
         assert!(is_name_like("AEON CO. (M) BHD (126926-H)"));
         assert!(!is_name_like("tan chay yee"));
+        assert!(is_name_like("Silverline Werkzeuge Ltd"));
         assert!(!is_name_like("TAX INVOICE"));
         assert!(!is_name_like("TEL: 03-3271 9872"));
         assert!(!is_name_like("(001451637-M)"));

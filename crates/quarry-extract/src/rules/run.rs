@@ -203,7 +203,12 @@ impl<'a> Run<'a> {
                 if self.used[pi] || blocked(pair.label.line) || blocked(value.line) {
                     continue;
                 }
-                let score = field_score(field, label, ctx) * kind_factor(pair.kind);
+                let raw = field_score(field, label, ctx);
+                // A bare heading must name the field, not just appear in its description.
+                if pair.kind == PairKind::Heading && raw < PARTIAL {
+                    continue;
+                }
+                let score = raw * kind_factor(pair.kind);
                 if score > 0.0 {
                     scored.push((score, pi, value));
                 }
