@@ -124,13 +124,6 @@ impl Run<'_> {
             if line.text.chars().all(|c| "-|=+:_ ".contains(c)) {
                 continue;
             }
-            let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
-            if gap_cells
-                .iter()
-                .any(|c| label_colon(line, c.clone()).is_some())
-            {
-                break;
-            }
             let cells = self.cells(id, header.delim);
             let Some(first) = cells.first() else { break };
             if is_totals(&self.layout.text(first)) || self.spans_columns(header, &cells) {
@@ -147,7 +140,19 @@ impl Run<'_> {
             }
             let height = (line.bbox.bottom - line.bbox.top).max(1.0);
             let near = line.bbox.top - last_bottom < CONTINUATION_GAP * height;
-            match self.classify(header, &cells, props) {
+            let kind = self.classify(header, &cells, props);
+            let continues = kind == RowKind::Text && open && near && !delimited;
+            // A `Label: value` line ends the table, unless it is wrapped text
+            // of the item above (`Remittance information: …`).
+            let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
+            if !continues
+                && gap_cells
+                    .iter()
+                    .any(|c| label_colon(line, c.clone()).is_some())
+            {
+                break;
+            }
+            match kind {
                 RowKind::Item => {
                     items.push(vec![id]);
                     open = true;
