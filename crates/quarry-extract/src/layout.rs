@@ -12,6 +12,8 @@ use std::ops::Range;
 
 use quarry_parse::{BBox, Document};
 
+use crate::values::{DateOrder, infer_order};
+
 /// Characters that become tokens of their own.
 const PUNCT: [char; 4] = [':', ',', ';', '|'];
 
@@ -81,6 +83,8 @@ pub(crate) enum Delim {
 pub(crate) struct Layout {
     pub pages: Vec<PageView>,
     pub blocks: Vec<BlockView>,
+    /// How this document writes ambiguous numeric dates (from its own dates and currency).
+    pub date_order: DateOrder,
 }
 
 impl Layout {
@@ -126,7 +130,16 @@ impl Layout {
                 lines,
             });
         }
-        Self { pages, blocks }
+        let date_order = infer_order(
+            pages
+                .iter()
+                .flat_map(|p| p.lines.iter().map(|l| l.text.as_str())),
+        );
+        Self {
+            pages,
+            blocks,
+            date_order,
+        }
     }
 
     pub(crate) fn line(&self, id: LineId) -> Option<&LineView> {

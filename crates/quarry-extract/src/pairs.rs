@@ -21,6 +21,8 @@ pub(crate) enum PairKind {
     LabelLine,
     /// A short line without a colon; the value is the next line.
     Heading,
+    /// `Rechnung Nr. 123` inside running text.
+    Inline,
 }
 
 /// One label with the value it introduces.
@@ -43,25 +45,30 @@ impl Pair {
 /// All candidates of the document, in reading order.
 pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
     let mut pairs: Vec<Pair> = Vec::new();
+    let mut heading: Option<String> = None;
     for id in layout.line_ids() {
+        let before = pairs.len();
         let Some(line) = layout.line(id) else {
             continue;
         };
         let taken_as_value = pairs
             .last()
             .is_some_and(|p| p.is_heading() && p.value.as_ref().is_some_and(|v| v.line == id));
-        if taken_as_value {
+        let cells = line.cells(0..line.toks.len(), Delim::Gap);
+        // A heading's value line is still read for its own pairs when it has columns.
+        if taken_as_value && cells.len() < 2 {
             continue;
         }
-        let cells = line.cells(0..line.toks.len(), Delim::Gap);
         if cells.iter().any(|c| label_colon(line, c.clone()).is_some()) {
             colon_pairs(layout, id, line, &cells, &mut pairs);
-        } else if cells.len() == 2 && is_label(line, cells[0].clone()) {
+        } else if cells.len() >= 2 && is_label(line, cells[0].clone()) {
+            // `Label   value` (the value may itself hold wide gaps).
+            let last = cells[cells.len() - 1].end;
             pairs.push(pair(
                 layout,
                 id,
                 cells[0].clone(),
-                Some(cells[1].clone()),
+                Some(cells[1].start..last),
                 PairKind::Spaced,
             ));
         } else if cells.len() == 1 && line.toks.len() <= 5 && is_label(line, cells[0].clone()) {
@@ -73,8 +80,122 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
                 pairs.push(pair(layout, id, cells[0].clone(), None, PairKind::Heading));
             }
         }
+        inline_pairs(layout, id, line, &cells, &mut pairs);
+        qualify_generic_labels(&mut pairs[before..], &mut heading);
     }
     pairs
+}
+
+/// Label words that say what kind of value follows but not whose it is.
+const GENERIC_LABELS: &[&str] = &[
+    "name",
+    "number",
+    "id",
+    "address",
+    "anschrift",
+    "adresse",
+    "nom",
+    "nombre",
+    "naam",
+    "adres",
+    "firma",
+];
+
+/// `Name:` under a `Verkäufer` heading is the seller's name: generic labels
+/// take the words of the last heading line above them.
+fn qualify_generic_labels(new: &mut [Pair], heading: &mut Option<String>) {
+    for p in new {
+        let words = crate::rules::words(&p.label_text);
+        let generic =
+            !words.is_empty() && words.iter().all(|w| GENERIC_LABELS.contains(&w.as_str()));
+        if p.kind == PairKind::Heading && p.value.is_none() && !generic {
+            *heading = Some(p.label_text.clone());
+        } else if generic && let Some(h) = heading {
+            p.label_text = format!("{h} {}", p.label_text);
+        }
+    }
+}
+
+/// Prepositions that introduce the date after a number (`Nr. 471102 vom 15.11.2024`).
+const DATE_PREPOSITIONS: &[&str] = &[
+    "vom", "von", "du", "del", "de", "dated", "from", "of", "van", "d",
+];
+
+/// `… Nr. 471102 vom 15.11.2024` inside a longer cell: the words up to
+/// `Nr.`/`No.`/`#`/`N°` label the value after them, and a date introduced by
+/// `vom`/`du`/`dated` after that value is the same document's date.
+fn inline_pairs(
+    layout: &Layout,
+    id: LineId,
+    line: &LineView,
+    cells: &[std::ops::Range<usize>],
+    out: &mut Vec<Pair>,
+) {
+    let cell_of = |i: usize| cells.iter().position(|c| c.contains(&i));
+    for (i, tok) in line.toks.iter().enumerate() {
+        if crate::rules::words(&tok.text) != ["number"] {
+            continue;
+        }
+        let (Some(ci), Some(vi)) = (cell_of(i), cell_of(i + 1)) else {
+            continue;
+        };
+        // The label runs from its cell's start, or the cell before when `Nr.` opens a cell.
+        let label_start = match cells[ci].start {
+            s if s < i => s,
+            _ if ci > 0 => cells[ci - 1].start,
+            _ => continue,
+        };
+        let value_start = i + 1;
+        let value_cell = &cells[vi];
+        let mut end = value_start;
+        while end < value_cell.end {
+            let word = line.toks[end].text.to_lowercase();
+            if end > value_start && DATE_PREPOSITIONS.contains(&word.as_str()) {
+                break;
+            }
+            end += 1;
+        }
+        let has_digit = line.toks[value_start..end]
+            .iter()
+            .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
+        let after_colon = line.toks.get(value_start).is_some_and(|t| t.text == ":");
+        if !has_digit || after_colon || !is_label(line, label_start..i + 1) {
+            continue;
+        }
+        out.push(pair(
+            layout,
+            id,
+            label_start..i + 1,
+            Some(value_start..end),
+            PairKind::Inline,
+        ));
+        // `vom 15.11.2024`, in the same cell or the next one.
+        let date_cell = if end < value_cell.end {
+            Some(end..value_cell.end)
+        } else {
+            cells.get(vi + 1).cloned()
+        };
+        let Some(date_cell) = date_cell else { continue };
+        let opens_with_preposition = line
+            .toks
+            .get(date_cell.start)
+            .is_some_and(|t| DATE_PREPOSITIONS.contains(&t.text.to_lowercase().as_str()));
+        if opens_with_preposition && date_cell.start + 1 < date_cell.end {
+            let words = layout.text(&Span {
+                line: id,
+                toks: label_start..i,
+            });
+            let mut date = pair(
+                layout,
+                id,
+                label_start..i,
+                Some(date_cell.start + 1..date_cell.end),
+                PairKind::Inline,
+            );
+            date.label_text = format!("{words} date");
+            out.push(date);
+        }
+    }
 }
 
 fn colon_pairs(
@@ -105,6 +226,26 @@ fn colon_pairs(
             .get(i + 1)
             .filter(|c| label_colon(line, (*c).clone()).is_none())
         {
+            // `Bill to:   Invoice no.   SI-7`: two columns of labels side by side.
+            let then = cells.get(i + 2).filter(|t| has_digit(line, t));
+            if let Some(then) =
+                then.filter(|_| !has_digit(line, next) && is_label(line, next.clone()))
+            {
+                let p = pair(layout, id, label, None, PairKind::LabelLine);
+                out.push(match value_below_in_column(layout, id, line, &cell) {
+                    Some(below) => p.with_value(below),
+                    None => p,
+                });
+                out.push(pair(
+                    layout,
+                    id,
+                    next.clone(),
+                    Some(then.clone()),
+                    PairKind::Spaced,
+                ));
+                i += 3;
+                continue;
+            }
             out.push(pair(layout, id, label, Some(next.clone()), PairKind::Colon));
             i += 2;
         } else if cells.len() == 1 {
@@ -169,6 +310,46 @@ fn is_label(line: &LineView, range: std::ops::Range<usize>) -> bool {
 }
 
 /// The whole next line as a value, unless it is a label line itself or a blank line intervenes.
+fn has_digit(line: &LineView, cell: &std::ops::Range<usize>) -> bool {
+    line.toks
+        .get(cell.clone())
+        .unwrap_or(&[])
+        .iter()
+        .any(|t| t.text.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// The cell of the next line (a blank line may intervene) that starts under
+/// the label: the value of a label in a multi-column header.
+fn value_below_in_column(
+    layout: &Layout,
+    id: LineId,
+    line: &LineView,
+    label: &std::ops::Range<usize>,
+) -> Option<Span> {
+    let left = line.toks.get(label.start)?.bbox.left;
+    let height = (line.bbox.bottom - line.bbox.top).max(1.0);
+    let next_id = LineId {
+        page: id.page,
+        line: id.line + 1,
+    };
+    let next = layout.line(next_id)?;
+    if next.bbox.top - line.bbox.bottom > 2.5 * height {
+        return None;
+    }
+    next.cells(0..next.toks.len(), Delim::Gap)
+        .into_iter()
+        .find(|c| {
+            next.toks
+                .get(c.start)
+                .is_some_and(|t| (t.bbox.left - left).abs() <= 2.0 * height)
+        })
+        .filter(|c| label_colon(next, c.clone()).is_none())
+        .map(|toks| Span {
+            line: next_id,
+            toks,
+        })
+}
+
 fn value_below(layout: &Layout, id: LineId) -> Option<Span> {
     let next = layout.next_in_block(id)?;
     let line = layout.line(next)?;
@@ -195,6 +376,28 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn numbers_inside_running_text_have_their_own_labels() {
+        let found = pairs("Handelsrechnung (380) Nr. 471102 vom 15.11.2024");
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "Handelsrechnung (380) Nr.".into(),
+                    Some("471102".into()),
+                    PairKind::Inline
+                ),
+                (
+                    "Handelsrechnung (380) date".into(),
+                    Some("15.11.2024".into()),
+                    PairKind::Inline
+                ),
+            ]
+        );
+        let no_value = pairs("We ship No. of items in stock today");
+        assert!(no_value.iter().all(|p| p.2 != PairKind::Inline));
     }
 
     #[test]

@@ -26,6 +26,25 @@ fn inferred_schema_is_valid_and_typed_from_values() {
         !props.contains_key("description"),
         "table headers are not labels"
     );
+    let columns = &props["items"]["items"]["properties"];
+    assert_eq!(
+        columns["unit_price"],
+        json!({"type": ["number", "null"], "extend:name": "Unit Price"})
+    );
+    assert_eq!(columns["description"]["type"], json!(["string", "null"]));
+}
+
+#[test]
+fn inferred_table_is_extracted_row_by_row() {
+    let doc = common::doc(common::INVOICE);
+    let out = RulesEngine
+        .extract(&doc, &ExtractRequest::default())
+        .expect("extracts");
+    assert_eq!(
+        out.value["items"][1],
+        json!({"description": "Gadget B", "quantity": 1, "unit_price": 1000, "amount": 1000})
+    );
+    assert_eq!(out.value["items"].as_array().map(Vec::len), Some(3));
 }
 
 #[test]

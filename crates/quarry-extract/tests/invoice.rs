@@ -37,7 +37,7 @@ fn invoice_fields_of_every_type_are_extracted() {
             "invoice_number": "INV-2024-0042",
             "invoice_date": "2024-03-05",
             "due_date": "2024-04-05",
-            "ship_date": "2024-03-07",
+            "ship_date": "2024-03-17",
             "po_number": "4500123",
             "status": "paid",
             "is_paid": true,

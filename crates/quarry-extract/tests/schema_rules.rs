@@ -324,3 +324,49 @@ fn property_count_and_size_are_capped() {
     );
     assert_rejected(big, "schema", "maximum is 262144 bytes");
 }
+
+/// The accepted side of every rule above: each shape a rule polices has a
+/// valid form that passes.
+#[test]
+fn every_rule_has_an_accepted_form() {
+    let currency = json!({"type": "object", "extend:type": "currency", "properties": {
+        "amount": {"type": ["number", "null"]},
+        "iso_4217_currency_code": {"type": ["string", "null"]}
+    }, "required": ["amount", "iso_4217_currency_code"], "additionalProperties": false});
+    let nested = json!({"type": "object", "properties": {"city": {"type": ["string", "null"]}},
+        "required": ["city"], "additionalProperties": true});
+    let accepted = [
+        ("enum", json!({"enum": ["a", "b", null]})),
+        (
+            "typed_enum",
+            json!({"type": ["string", "null"], "enum": ["a", null], "extend:descriptions": ["first"]}),
+        ),
+        (
+            "date",
+            json!({"type": ["string", "null"], "extend:type": "date"}),
+        ),
+        ("currency", currency),
+        ("object", nested),
+        (
+            "objects",
+            json!({"type": "array", "items": {"type": "object", "properties": {"q": {"type": ["integer", "null"]}}}}),
+        ),
+        (
+            "numbers",
+            json!({"type": "array", "items": {"type": "number"}}),
+        ),
+        (
+            "flag",
+            json!({"type": ["boolean", "null"], "description": "d", "title": "t"}),
+        ),
+        (
+            "with-dash_and_1",
+            json!({"type": ["number", "null"], "minimum": 0}),
+        ),
+    ];
+    for (key, node) in accepted {
+        let schema = json!({"type": "object", "properties": {key: node}, "required": [key],
+            "additionalProperties": false});
+        assert_eq!(validate_schema(&schema), Ok(()), "{key}");
+    }
+}

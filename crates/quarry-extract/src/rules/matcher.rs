@@ -19,6 +19,18 @@ pub(crate) const ALL_WORDS: f64 = 0.8;
 pub(crate) const PARTIAL: f64 = 0.6;
 /// Every label word occurs in the field's description.
 pub(crate) const DESCRIBED: f64 = 0.55;
+/// The label is one of the field's printed synonyms ([`super::synonyms`]).
+pub(crate) const SYNONYM: f64 = 0.9;
+/// The label holds a synonym plus a word or two (`Gesamtbetrag brutto`).
+pub(crate) const SYNONYM_IN_LABEL: f64 = 0.7;
+/// Extra label words tolerated around a synonym.
+const SYNONYM_SLACK: usize = 2;
+
+/// Words that name no field on their own: a label sharing only these with a
+/// field name (`Nummer` for `invoice_number`) is not a partial match.
+const GENERIC: &[&str] = &[
+    "number", "name", "id", "code", "date", "amount", "no", "type",
+];
 
 const STOPWORDS: &[&str] = &[
     "the", "of", "a", "an", "and", "for", "in", "on", "to", "at", "by", "is", "or",
@@ -29,6 +41,10 @@ const STOPWORDS: &[&str] = &[
 pub(crate) struct FieldNames {
     pub variants: Vec<Vec<String>>,
     pub description: Vec<String>,
+    /// Printed labels of the field's concept in several languages.
+    pub synonyms: Vec<Vec<String>>,
+    /// Ids of the [`super::synonyms::Concept`]s the field is named after.
+    pub concepts: Vec<&'static str>,
 }
 
 impl FieldNames {
@@ -47,9 +63,12 @@ impl FieldNames {
             .and_then(Value::as_str)
             .map(words)
             .unwrap_or_default();
+        let (synonyms, concepts) = super::synonyms::labels_for(&variants);
         Self {
             variants,
             description,
+            synonyms,
+            concepts,
         }
     }
 
@@ -68,7 +87,33 @@ impl FieldNames {
         Self {
             variants,
             description: Vec::new(),
+            synonyms: Vec::new(),
+            concepts: Vec::new(),
         }
+    }
+
+    /// Whether the field is named after the concept `id`.
+    pub(crate) fn is(&self, id: &str) -> bool {
+        self.concepts.contains(&id)
+    }
+
+    /// Whether the field is the end of a range (`period_end`, `valid_to`).
+    pub(crate) fn is_range_end(&self) -> bool {
+        self.variants.iter().flatten().any(|w| {
+            matches!(
+                w.as_str(),
+                "end"
+                    | "to"
+                    | "until"
+                    | "through"
+                    | "last"
+                    | "ending"
+                    | "bis"
+                    | "fin"
+                    | "hasta"
+                    | "tot"
+            )
+        })
     }
 
     /// The best tier at which `label` (already normalized) names this field; 0 when it does not.
@@ -81,13 +126,15 @@ impl FieldNames {
             .iter()
             .map(|n| tier(n, label))
             .fold(0.0, f64::max);
+        let by_synonym = self
+            .synonyms
+            .iter()
+            .map(|s| synonym_tier(s, label, self))
+            .fold(0.0, f64::max);
         let described =
             !self.description.is_empty() && label.iter().all(|w| self.description.contains(w));
-        if described {
-            by_name.max(DESCRIBED)
-        } else {
-            by_name
-        }
+        let by_description = if described { DESCRIBED } else { 0.0 };
+        by_name.max(by_synonym).max(by_description)
     }
 }
 
@@ -99,8 +146,46 @@ fn tier(name: &[String], label: &[String]) -> f64 {
         EXACT
     } else if name_in_label || (label_in_name && label.len() >= 2) {
         ALL_WORDS
-    } else if shared > 0 && shared * 2 >= name.len().max(label.len()) {
+    } else if shared > 0
+        && shared * 2 >= name.len().max(label.len())
+        && name
+            .iter()
+            .any(|w| label.contains(w) && !GENERIC.contains(&w.as_str()))
+    {
         PARTIAL
+    } else {
+        0.0
+    }
+}
+
+/// Shortest synonym word that may end a compound (`Handels|rechnung`).
+const MIN_COMPOUND_TAIL: usize = 5;
+
+/// A label that is a synonym plus words of the field's own names or other
+/// one-word synonyms (`Verkäufer Name` for `seller_name`) counts as the synonym.
+fn synonym_tier(synonym: &[String], label: &[String], field: &FieldNames) -> f64 {
+    // Numbers in a label (`Rechnung (380) Nr.`) are codes, not words.
+    let label: Vec<&String> = label
+        .iter()
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let compound = synonym.len() >= 2;
+    let contained = synonym.iter().all(|s| {
+        label.iter().any(|w| {
+            *w == s
+                || (compound && s.chars().count() >= MIN_COMPOUND_TAIL && w.ends_with(s.as_str()))
+        })
+    });
+    let extra_from_own_name = || {
+        label.iter().filter(|w| !synonym.contains(w)).all(|w| {
+            field.variants.iter().any(|v| v.contains(w))
+                || field.synonyms.iter().any(|v| v.len() == 1 && v.contains(w))
+        })
+    };
+    if contained && (label.len() == synonym.len() || extra_from_own_name()) {
+        SYNONYM
+    } else if contained && label.len() <= synonym.len() + SYNONYM_SLACK {
+        SYNONYM_IN_LABEL
     } else {
         0.0
     }
@@ -113,6 +198,7 @@ fn tier(name: &[String], label: &[String]) -> f64 {
 pub(crate) fn words(text: &str) -> Vec<String> {
     let mut raw: Vec<String> = Vec::new();
     let mut current = String::new();
+    let mut current_start: Option<char> = None;
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if c == '#' {
@@ -121,18 +207,25 @@ pub(crate) fn words(text: &str) -> Vec<String> {
         } else if c.is_alphanumeric() {
             let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
             let next = chars.get(i + 1).copied();
+            // A short capitalised piece is an abbreviation (`MwSt`, `USt`,
+            // `IdNr`), not the first word of a camelCase key.
+            let abbreviation = current.chars().count() <= 2
+                && current_start.is_some_and(|s: char| s.is_uppercase());
             let boundary = match prev {
                 Some(p) if p.is_alphanumeric() => {
-                    (p.is_lowercase() && c.is_uppercase())
+                    let camel = (p.is_lowercase() && c.is_uppercase())
                         || (p.is_uppercase()
                             && c.is_uppercase()
-                            && next.is_some_and(char::is_lowercase))
-                        || (p.is_ascii_digit() != c.is_ascii_digit())
+                            && next.is_some_and(char::is_lowercase));
+                    (camel && !abbreviation) || (p.is_ascii_digit() != c.is_ascii_digit())
                 }
                 _ => false,
             };
             if boundary {
                 flush(&mut current, &mut raw);
+            }
+            if current.is_empty() {
+                current_start = Some(c);
             }
             current.extend(c.to_lowercase());
         } else {
@@ -161,7 +254,9 @@ fn flush(current: &mut String, out: &mut Vec<String>) {
 
 fn canonical(word: &str) -> String {
     let expanded = match word {
-        "no" | "nr" | "num" | "nbr" => "number",
+        "no" | "nr" | "num" | "nbr" | "n" | "nº" | "nummer" | "numéro" | "numero" | "número" => {
+            "number"
+        }
         "qty" => "quantity",
         "amt" => "amount",
         "desc" => "description",
@@ -191,20 +286,34 @@ mod tests {
         assert_eq!(words("line_items"), ["line", "item"]);
         assert_eq!(words("ISOCode"), ["iso", "code"]);
         assert_eq!(words("Date of Issue"), ["date", "issue"]);
+        assert_eq!(words("MwSt."), ["mwst"]);
+        assert_eq!(words("USt-IdNr."), ["ust", "idnr"]);
+        assert_eq!(words("poNumber"), ["po", "number"]);
     }
 
     #[test]
     fn tiers_rank_exact_over_all_words_over_partial() {
-        let names = FieldNames::of(
-            "total_amount",
-            &json!({"description": "grand total charged"}),
-        );
-        assert_eq!(names.score(&words("Total Amount:")), EXACT);
-        assert_eq!(names.score(&words("Invoice Total Amount")), ALL_WORDS);
-        assert_eq!(names.score(&words("Total")), PARTIAL);
-        assert_eq!(names.score(&words("Grand total")), PARTIAL);
+        let names = FieldNames::of("shipping_cost", &json!({"description": "freight charged"}));
+        assert_eq!(names.score(&words("Shipping Cost:")), EXACT);
+        assert_eq!(names.score(&words("Total Shipping Cost")), ALL_WORDS);
+        assert_eq!(names.score(&words("Shipping")), PARTIAL);
+        assert_eq!(names.score(&words("Shipping fee")), PARTIAL);
         assert_eq!(names.score(&words("Charged")), DESCRIBED);
         assert_eq!(names.score(&words("Vendor")), 0.0);
+    }
+
+    #[test]
+    fn synonyms_rank_below_own_names_and_generic_words_do_not_match() {
+        let names = FieldNames::of("total_amount", &json!({}));
+        assert_eq!(names.score(&words("Total Amount")), EXACT);
+        assert_eq!(names.score(&words("Gesamtbetrag")), SYNONYM);
+        assert_eq!(
+            names.score(&words("Gesamtbetrag inkl. MwSt")),
+            SYNONYM_IN_LABEL
+        );
+        let invoice = FieldNames::of("invoice_number", &json!({}));
+        assert_eq!(invoice.score(&words("Nummer")), 0.0);
+        assert_eq!(invoice.score(&words("Customer number")), 0.0);
     }
 
     #[test]

@@ -1,17 +1,24 @@
 //! The `rules` engine: an honest, offline, deterministic extractor that
 //! fills a schema from what the document literally says.
 //!
-//! It reads label/value lines (`Invoice No: INV-7`, `Total Due   1,234.56`,
-//! a label with its value on the line below), simple tables whose header row
-//! names the item properties, and comma-separated lists; it types values
-//! by the schema (numbers in either separator convention, ISO dates,
-//! currencies, enums, booleans) and reports where each value came from. It
-//! does not interpret `extractionRules` and never invents a value: fields it
-//! cannot find are `null` (arrays `[]`), with `null` confidence.
+//! It reads label/value candidates (`Invoice No: INV-7`, `Total Due   1,234.56`,
+//! a label with its value below, `Rechnung Nr. 4711 vom 05.03.2024`), names
+//! fields by their key, `extend:name`, title, description and a multilingual
+//! label table ([`synonyms`]), reads arrays of objects from tables whose header
+//! names the item properties (rows across blank lines and pages, wrapped
+//! cells, totals left out), and falls back to position for what no label
+//! names (letterhead, address, first date, largest total). Values are typed
+//! by the schema (numbers in either separator convention, dates in the
+//! document's own order, currencies, enums, booleans, IBANs) and every value
+//! records where it came from. It does not interpret `extractionRules` and
+//! never invents a value: fields it cannot find are `null` (arrays `[]`),
+//! with `null` confidence.
 
 mod matcher;
 mod metadata;
+mod position;
 mod run;
+mod synonyms;
 mod table;
 
 use quarry_parse::Document;

@@ -12,7 +12,7 @@ use super::matcher::{FieldNames, PARTIAL, words};
 use super::metadata::Evidence;
 use crate::layout::{Delim, Layout, LineId, Span};
 use crate::pairs::{Pair, PairKind, find_pairs};
-use crate::values::{Kind, empty_value, parse_leaf};
+use crate::values::{Kind, all_dates, currency_code, empty_value, normalize_iban, parse_leaf_in};
 
 /// A qualified child name beats an unqualified one found outside the parent's section.
 const OUTSIDE_SECTION: f64 = 0.85;
@@ -59,6 +59,8 @@ struct Filled {
     span: Span,
     /// Sub-paths (`[0]`, `.amount`) with their own spans.
     parts: Vec<(String, Span)>,
+    /// The candidate holds a date range, so it may fill a start and an end field.
+    shareable: bool,
 }
 
 pub(super) struct Run<'a> {
@@ -156,6 +158,9 @@ impl<'a> Run<'a> {
         }
         let claimed: HashSet<LineId> = sections.values().flatten().copied().collect();
         self.leaves(&fields, scope, &claimed, ctx, path, &mut values);
+        if path.is_empty() {
+            self.positional(&fields, &mut values);
+        }
 
         for field in fields.iter().filter(|f| f.kind == Kind::Object) {
             let (child_scope, in_section) = match sections.remove(field.key) {
@@ -198,7 +203,12 @@ impl<'a> Run<'a> {
                 if self.used[pi] || blocked(pair.label.line) || blocked(value.line) {
                     continue;
                 }
-                let score = field_score(field, label, ctx) * kind_factor(pair.kind);
+                let raw = field_score(field, label, ctx);
+                // A bare heading must name the field, not just appear in its description.
+                if pair.kind == PairKind::Heading && raw < PARTIAL {
+                    continue;
+                }
+                let score = raw * kind_factor(pair.kind);
                 if score > 0.0 {
                     scored.push((score, pi, value));
                 }
@@ -207,9 +217,13 @@ impl<'a> Run<'a> {
             let readable = scored.into_iter().filter_map(|(score, pi, value)| {
                 let filled = match list_items {
                     Some(items) => self.fill_list(items, value),
-                    None => self.fill_leaf(field.node, value),
+                    None => self.fill_leaf(field, value),
                 };
-                filled.map(|f| (score, pi, fi, f))
+                let label = &self.pairs[pi].1;
+                filled.map(|f| {
+                    let fit = type_fit(field, label, &self.layout.text(value));
+                    (score * fit, pi, fi, f)
+                })
             });
             candidates.extend(readable.take(MAX_ALTERNATIVES));
         }
@@ -220,7 +234,7 @@ impl<'a> Run<'a> {
                 continue;
             }
             done[fi] = true;
-            self.used[pi] = true;
+            self.used[pi] = !filled.shareable;
             let field_path = join(path, fields[fi].key);
             for (suffix, span) in filled.parts {
                 self.record(format!("{field_path}{suffix}"), score, span);
@@ -230,8 +244,26 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn fill_leaf(&self, node: &Value, span: &Span) -> Option<Filled> {
-        let value = parse_leaf(node, &self.layout.text(span))?;
+    fn fill_leaf(&self, field: &Field, span: &Span) -> Option<Filled> {
+        let span = &self.amount_cell(field, span);
+        let node = field.node;
+        let text = self.layout.text(span);
+        let dates = match field.kind {
+            Kind::Date => all_dates(&text, self.layout.date_order),
+            _ => Vec::new(),
+        };
+        let value = match dates.last() {
+            Some(last) if dates.len() > 1 && field.names.is_range_end() => {
+                Value::String(last.clone())
+            }
+            _ if field.kind == Kind::String && field.names.is("iban") => {
+                Value::String(normalize_iban(&text)?)
+            }
+            _ if field.kind == Kind::String && field.names.is("currency") => {
+                Value::String(currency_code(&text)?.to_string())
+            }
+            _ => parse_leaf_in(node, &text, self.layout.date_order)?,
+        };
         let parts = match Kind::of(node) {
             Kind::Currency => value
                 .as_object()
@@ -246,7 +278,30 @@ impl<'a> Run<'a> {
             value,
             span: span.clone(),
             parts,
+            shareable: dates.len() > 1,
         })
+    }
+
+    /// For amounts, the rightmost column of a value that spans several
+    /// (`Total   3   42.40`: a count, then the amount).
+    fn amount_cell(&self, field: &Field, span: &Span) -> Span {
+        if !matches!(field.kind, Kind::Number | Kind::Currency) {
+            return span.clone();
+        }
+        let Some(line) = self.layout.line(span.line) else {
+            return span.clone();
+        };
+        line.cells(span.toks.clone(), Delim::Gap)
+            .into_iter()
+            .rev()
+            .map(|toks| Span {
+                line: span.line,
+                toks,
+            })
+            .find(|cell| {
+                parse_leaf_in(field.node, &self.layout.text(cell), self.layout.date_order).is_some()
+            })
+            .unwrap_or_else(|| span.clone())
     }
 
     /// A comma- or semicolon-separated list of primitives.
@@ -268,7 +323,8 @@ impl<'a> Run<'a> {
                 toks: start..i,
             };
             start = i + 1;
-            if let Some(v) = parse_leaf(items, &self.layout.text(&piece)) {
+            if let Some(v) = parse_leaf_in(items, &self.layout.text(&piece), self.layout.date_order)
+            {
                 parts.push((format!("[{}]", values.len()), piece));
                 values.push(v);
             }
@@ -277,6 +333,7 @@ impl<'a> Run<'a> {
             value: Value::Array(values),
             span: span.clone(),
             parts,
+            shareable: false,
         })
     }
 
@@ -338,12 +395,46 @@ fn field_score(field: &Field, label: &[String], ctx: &Ctx) -> f64 {
     }
 }
 
+/// Words that make a label a count (`Total Qty`), not an amount.
+const COUNT_WORDS: &[&str] = &["qty", "quantity", "item", "count", "pcs", "menge", "anzahl"];
+/// A count-labelled candidate for an amount field keeps this share of its score.
+const COUNT_LABEL: f64 = 0.6;
+/// An amount field read from a whole number keeps this share of its score.
+const NO_CENTS: f64 = 0.9;
+
+/// How well a candidate fits the field's type beyond parsing: amounts are
+/// not counts, and are usually printed with cents.
+fn type_fit(field: &Field, label: &[String], value: &str) -> f64 {
+    if !matches!(field.kind, Kind::Number | Kind::Currency) {
+        return 1.0;
+    }
+    let names = field.names.variants.iter().flatten();
+    let is_count_field = names.clone().any(|w| COUNT_WORDS.contains(&w.as_str()));
+    if is_count_field {
+        return 1.0;
+    }
+    let mut fit = 1.0;
+    if label.iter().any(|w| COUNT_WORDS.contains(&w.as_str())) {
+        fit *= COUNT_LABEL;
+    }
+    let has_cents = value
+        .chars()
+        .rev()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take(3)
+        .any(|c| c == '.' || c == ',');
+    if !has_cents {
+        fit *= NO_CENTS;
+    }
+    fit
+}
+
 /// How much a candidate's shape is trusted relative to `Label: value`.
 fn kind_factor(kind: PairKind) -> f64 {
     match kind {
         PairKind::Colon | PairKind::LabelLine => 1.0,
         PairKind::Spaced => 0.95,
-        PairKind::Heading => 0.9,
+        PairKind::Heading | PairKind::Inline => 0.9,
     }
 }
 

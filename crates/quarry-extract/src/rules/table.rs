@@ -10,7 +10,7 @@ use super::matcher::{FieldNames, PARTIAL, words};
 use super::run::{Run, Scope, join};
 use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
-use crate::values::{Kind, empty_value, parse_leaf};
+use crate::values::{Kind, currency_code, empty_value, looks_numeric, parse_leaf_in};
 
 /// A header cell: its horizontal extent and the property it names, if any.
 struct Column {
@@ -51,10 +51,10 @@ impl Run<'_> {
                 continue;
             }
             self.table_lines.insert(header.line);
-            for row in self.rows(&header, scope) {
-                self.table_lines.insert(row);
+            for lines in self.rows(&header, scope, props) {
+                self.table_lines.extend(lines.iter().copied());
                 let item_path = format!("{path}[{}]", out.len());
-                if let Some(item) = self.row_value(&header, row, props, &item_path) {
+                if let Some(item) = self.row_value(&header, &lines, props, &item_path) {
                     out.push(item);
                 }
             }
@@ -82,7 +82,7 @@ impl Run<'_> {
             .into_iter()
             .filter(|(_, present)| *present)
             .find_map(|(delim, _)| {
-                let cells = self.cells(id, delim);
+                let cells = merge_units(self, self.cells(id, delim));
                 let columns = match_columns(self, &cells, names);
                 let matched = columns.iter().filter(|c| c.prop.is_some()).count();
                 (cells.len() >= 2 && matched >= needed && matched * 2 >= cells.len()).then_some(
@@ -96,57 +96,174 @@ impl Run<'_> {
             })
     }
 
-    /// Row lines under `header`, in order.
-    fn rows(&self, header: &Header, scope: &Scope) -> Vec<LineId> {
-        let mut rows = Vec::new();
-        let mut current = header.line;
-        while let Some(next) = self.layout.next_in_block(current) {
-            current = next;
-            let Some(line) = self.layout.line(next) else {
+    /// The items under `header`, in order: each is its row line plus the
+    /// lines that continue its text cells (wrapped descriptions). Rows run
+    /// across blank lines; the table ends at a totals row, a `Label: value`
+    /// line, a line spanning several columns (a paragraph or a footer) or the
+    /// end of the page (a header repeated on the next page starts a table of
+    /// its own). Lines that are neither an item nor a continuation (a
+    /// balance brought forward, an article number under its item) are skipped.
+    fn rows(&self, header: &Header, scope: &Scope, props: &Map<String, Value>) -> Vec<Vec<LineId>> {
+        let mut items: Vec<Vec<LineId>> = Vec::new();
+        let mut open = false;
+        let mut last_bottom = self.layout.line(header.line).map_or(0.0, |l| l.bbox.bottom);
+        let Some(page) = self.layout.page(header.line.page) else {
+            return items;
+        };
+        for index in header.line.line + 1..page.lines.len() {
+            let id = LineId {
+                page: header.line.page,
+                line: index,
+            };
+            let Some(line) = self.layout.line(id) else {
                 break;
             };
-            if !scope.contains(next) || self.table_lines.contains(&next) {
+            if !scope.contains(id) || self.table_lines.contains(&id) {
                 break;
             }
             if line.text.chars().all(|c| "-|=+:_ ".contains(c)) {
                 continue;
             }
-            let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
-            if gap_cells
-                .iter()
-                .any(|c| label_colon(line, c.clone()).is_some())
-            {
-                break;
-            }
-            let cells = self.cells(next, header.delim);
+            let cells = self.cells(id, header.delim);
             let Some(first) = cells.first() else { break };
-            if is_totals(&self.layout.text(first))
-                || (header.delim == Delim::Gap && cells.len() == 1 && header.columns.len() > 2)
+            if is_totals(&self.layout.text(first)) || self.spans_columns(header, &cells) {
+                break;
+            }
+            // Delimited tables (pipes, commas) have one line per row and end at a blank line.
+            let delimited = header.delim != Delim::Gap;
+            let previous = LineId {
+                page: id.page,
+                line: index - 1,
+            };
+            if delimited && self.layout.next_in_block(previous) != Some(id) {
+                break;
+            }
+            let height = (line.bbox.bottom - line.bbox.top).max(1.0);
+            let near = line.bbox.top - last_bottom < CONTINUATION_GAP * height;
+            let kind = self.classify(header, &cells, props);
+            let continues = kind == RowKind::Text && open && near && !delimited;
+            // A `Label: value` line ends the table, unless it is wrapped text
+            // of the item above (`Remittance information: …`).
+            let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
+            if !continues
+                && gap_cells
+                    .iter()
+                    .any(|c| label_colon(line, c.clone()).is_some())
             {
                 break;
             }
-            rows.push(next);
+            match kind {
+                RowKind::Item => {
+                    items.push(vec![id]);
+                    open = true;
+                }
+                RowKind::Text if open && near && !delimited => {
+                    if let Some(item) = items.last_mut() {
+                        item.push(id);
+                    }
+                }
+                RowKind::Text | RowKind::Other => open = false,
+            }
+            last_bottom = line.bbox.bottom;
         }
-        rows
+        items
+    }
+
+    /// Whether one cell of a gap-cut row covers the centres of two or more columns.
+    fn spans_columns(&self, header: &Header, cells: &[Span]) -> bool {
+        header.delim == Delim::Gap
+            && header.columns.len() > 2
+            && cells.iter().any(|cell| {
+                self.layout.bbox(cell).is_some_and(|b| {
+                    header
+                        .columns
+                        .iter()
+                        .filter(|c| {
+                            let centre = (c.left + c.right) / 2.0;
+                            b.left <= centre && centre <= b.right
+                        })
+                        .count()
+                        >= 2
+                })
+            })
+    }
+
+    /// An item row fills at least two of the mapped columns (all of them
+    /// when fewer are mapped); a text row only has text under text columns.
+    fn classify(&self, header: &Header, cells: &[Span], props: &Map<String, Value>) -> RowKind {
+        let mapped = header.columns.iter().filter(|c| c.prop.is_some()).count();
+        let mut filled = 0;
+        let mut text_only = true;
+        let mut any_text = false;
+        for (column, cell) in self.assign(header, cells) {
+            let text = self.layout.text(&cell);
+            let kind = header.columns[column]
+                .prop
+                .as_ref()
+                .and_then(|(key, _)| props.get(key))
+                .map(Kind::of);
+            match kind {
+                Some(kind) => {
+                    if parse_leaf_in(
+                        &props_node(props, header, column),
+                        &text,
+                        self.layout.date_order,
+                    )
+                    .is_some()
+                    {
+                        filled += 1;
+                    }
+                    if kind == Kind::String {
+                        any_text = true;
+                    } else {
+                        text_only = false;
+                    }
+                }
+                None => text_only &= !looks_numeric(&text),
+            }
+        }
+        if filled >= mapped.min(2) && filled > 0 && !(text_only && mapped > 1 && filled < 2) {
+            if text_only && filled < 2 {
+                RowKind::Text
+            } else {
+                RowKind::Item
+            }
+        } else if text_only && any_text {
+            RowKind::Text
+        } else {
+            RowKind::Other
+        }
+    }
+
+    /// Each cell of a row with the index of the column it belongs to.
+    fn assign(&self, header: &Header, cells: &[Span]) -> Vec<(usize, Span)> {
+        cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, cell)| {
+                let column = match header.delim {
+                    Delim::Gap => self
+                        .layout
+                        .bbox(cell)
+                        .map(|b| column_at(&header.columns, (b.left + b.right) / 2.0))?,
+                    Delim::Pipe | Delim::Comma => i,
+                };
+                (column < header.columns.len()).then(|| (column, cell.clone()))
+            })
+            .collect()
     }
 
     fn row_value(
         &mut self,
         header: &Header,
-        row: LineId,
+        lines: &[LineId],
         props: &Map<String, Value>,
         path: &str,
     ) -> Option<Value> {
+        let (&row, continuation) = lines.split_first()?;
         let mut by_column: Vec<Option<Span>> = vec![None; header.columns.len()];
-        for (i, cell) in self.cells(row, header.delim).into_iter().enumerate() {
-            let column = match header.delim {
-                Delim::Gap => self
-                    .layout
-                    .bbox(&cell)
-                    .map(|b| column_at(&header.columns, (b.left + b.right) / 2.0)),
-                Delim::Pipe | Delim::Comma => Some(i),
-            };
-            let Some(slot) = column.and_then(|c| by_column.get_mut(c)) else {
+        for (column, cell) in self.assign(header, &self.cells(row, header.delim)) {
+            let Some(slot) = by_column.get_mut(column) else {
                 continue;
             };
             *slot = Some(match slot.take() {
@@ -157,17 +274,30 @@ impl Run<'_> {
                 None => cell,
             });
         }
+        let mut extra: Vec<String> = vec![String::new(); header.columns.len()];
+        for &line in continuation {
+            for (column, cell) in self.assign(header, &self.cells(line, header.delim)) {
+                if let Some(text) = extra.get_mut(column) {
+                    text.push(' ');
+                    text.push_str(&self.layout.text(&cell));
+                }
+            }
+        }
         let mut item: Map<String, Value> = props
             .iter()
             .map(|(k, v)| (k.clone(), empty_value(v)))
             .collect();
         let mut found = false;
-        for (column, span) in header.columns.iter().zip(by_column) {
+        for ((column, span), more) in header.columns.iter().zip(by_column).zip(extra) {
             let (Some((key, score)), Some(span)) = (&column.prop, span) else {
                 continue;
             };
             let Some(node) = props.get(key) else { continue };
-            let Some(value) = parse_leaf(node, &self.layout.text(&span)) else {
+            let mut text = self.layout.text(&span);
+            if Kind::of(node) == Kind::String {
+                text.push_str(&more);
+            }
+            let Some(value) = parse_leaf_in(node, &text, self.layout.date_order) else {
                 continue;
             };
             let cell_path = join(path, key);
@@ -184,6 +314,30 @@ impl Run<'_> {
         }
         found.then_some(Value::Object(item))
     }
+}
+
+/// How far below the previous line (in line heights) a wrapped cell may continue.
+const CONTINUATION_GAP: f64 = 2.5;
+
+/// What a line under a table header is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowKind {
+    /// A new item.
+    Item,
+    /// Only text under text columns: may continue the item above.
+    Text,
+    /// Anything else (skipped).
+    Other,
+}
+
+/// The schema node of the property `column` is mapped to (or a string node).
+fn props_node(props: &Map<String, Value>, header: &Header, column: usize) -> Value {
+    header.columns[column]
+        .prop
+        .as_ref()
+        .and_then(|(key, _)| props.get(key))
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 /// Pairs header cells with the properties they name, best match first.
@@ -220,6 +374,23 @@ fn match_columns(run: &Run<'_>, cells: &[Span], names: &[(String, FieldNames)]) 
     columns
 }
 
+/// Header cells that only name a unit (`EUR`, `(€)`) belong to the column
+/// on their left: `Amount  EUR` is one column.
+fn merge_units(run: &Run<'_>, cells: Vec<Span>) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let text = run.layout.text(&cell);
+        let bare = text.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ' '));
+        let is_unit =
+            !bare.is_empty() && bare.chars().count() <= 3 && currency_code(bare).is_some();
+        match out.last_mut() {
+            Some(prev) if is_unit && prev.line == cell.line => prev.toks.end = cell.toks.end,
+            _ => out.push(cell),
+        }
+    }
+    out
+}
+
 /// The column whose span (extended halfway to its neighbours) holds `x`.
 fn column_at(columns: &[Column], x: f64) -> usize {
     columns
@@ -231,7 +402,34 @@ fn column_at(columns: &[Column], x: f64) -> usize {
 /// Rows that summarize the table rather than list an item.
 fn is_totals(first_cell: &str) -> bool {
     let w = words(first_cell);
-    w.iter().any(|w| matches!(w.as_str(), "total" | "subtotal"))
-        || w.first()
-            .is_some_and(|f| matches!(f.as_str(), "tax" | "vat" | "gst" | "balance" | "sum"))
+    w.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "total"
+                | "subtotal"
+                | "totaal"
+                | "subtotaal"
+                | "zwischensumme"
+                | "gesamtbetrag"
+                | "gesamtsumme"
+                | "rechnungsbetrag"
+                | "endbetrag"
+                | "nettobetrag"
+        )
+    }) || w.first().is_some_and(|f| {
+        matches!(
+            f.as_str(),
+            "tax"
+                | "vat"
+                | "gst"
+                | "sum"
+                | "summe"
+                | "gesamt"
+                | "mwst"
+                | "ust"
+                | "tva"
+                | "iva"
+                | "btw"
+        )
+    })
 }

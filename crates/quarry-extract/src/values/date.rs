@@ -19,12 +19,88 @@ enum Piece {
     Word(String),
 }
 
-/// The first date in `text` as `yyyy-mm-dd`.
+/// How an ambiguous all-numeric date (`03/05/2024`) is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum DateOrder {
+    /// `mm/dd/yyyy`, as in the US.
+    #[default]
+    MonthFirst,
+    /// `dd/mm/yyyy`, as in most of the world.
+    DayFirst,
+}
+
+/// The first date in `text` as `yyyy-mm-dd`, reading `03/05/2024` month first.
 pub(crate) fn parse_date(text: &str) -> Option<String> {
+    parse_date_in(text, DateOrder::MonthFirst)
+}
+
+/// The first date in `text` as `yyyy-mm-dd`, reading ambiguous numeric dates in `order`.
+pub(crate) fn parse_date_in(text: &str, order: DateOrder) -> Option<String> {
+    all_dates(text, order).into_iter().next()
+}
+
+/// Every date in `text`, in order (for ranges such as `01 Apr - 30 Jun 2024`).
+pub(crate) fn all_dates(text: &str, order: DateOrder) -> Vec<String> {
     let pieces = pieces(text);
-    (0..pieces.len())
-        .find_map(|i| numeric(&pieces[i..]).or_else(|| named(&pieces[i..])))
-        .map(|d| d.format("%Y-%m-%d").to_string())
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        match numeric(&pieces[i..], order).or_else(|| named(&pieces[i..])) {
+            Some(d) => {
+                out.push(d.format("%Y-%m-%d").to_string());
+                i += 3;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// The order a document uses, from its own dates: an unambiguous one
+/// (`25/03/2024` or `03/25/2024`) decides; otherwise a currency hints at the
+/// locale (`$` alone: month first); otherwise day first, as most of the world writes.
+pub(crate) fn infer_order<'a>(lines: impl Iterator<Item = &'a str>) -> DateOrder {
+    let mut dollar = false;
+    let mut other_currency = false;
+    for line in lines {
+        let p = pieces(line);
+        for w in p.windows(3) {
+            if let [
+                Piece::Num {
+                    value: a,
+                    digits: 1 | 2,
+                    sep_after: Some(s1),
+                },
+                Piece::Num {
+                    value: b,
+                    digits: 1 | 2,
+                    sep_after: Some(s2),
+                },
+                Piece::Num { digits: 2 | 4, .. },
+            ] = w
+                && s1 == s2
+                && *s1 != '.'
+            {
+                if *a > 12 && *b <= 12 {
+                    return DateOrder::DayFirst;
+                }
+                if *b > 12 && *a <= 12 {
+                    return DateOrder::MonthFirst;
+                }
+            }
+        }
+        dollar |= line.contains('$') || line.contains("USD");
+        other_currency |= [
+            "€", "£", "EUR", "GBP", "RM", "MYR", "CHF", "SGD", "INR", "₹",
+        ]
+        .iter()
+        .any(|c| line.contains(c));
+    }
+    if dollar && !other_currency {
+        DateOrder::MonthFirst
+    } else {
+        DateOrder::DayFirst
+    }
 }
 
 fn pieces(text: &str) -> Vec<Piece> {
@@ -64,8 +140,9 @@ fn pieces(text: &str) -> Vec<Piece> {
     out
 }
 
-/// `y-m-d`, `m/d/y`, `d/m/y` (first number > 12) and `d.m.y`.
-fn numeric(p: &[Piece]) -> Option<NaiveDate> {
+/// `y-m-d`, `m/d/y` or `d/m/y` (by `order`, unless the first number is
+/// over 12), `d.m.y`, and `yyyymmdd`.
+fn numeric(p: &[Piece], order: DateOrder) -> Option<NaiveDate> {
     let [
         Piece::Num {
             value: a,
@@ -97,7 +174,7 @@ fn numeric(p: &[Piece]) -> Option<NaiveDate> {
         return None;
     }
     let year = full_year(*c, *dc)?;
-    let day_first = *s1 == '.' || *a > 12;
+    let day_first = *s1 == '.' || *a > 12 || (order == DateOrder::DayFirst && *b <= 12);
     let (month, day) = if day_first { (*b, *a) } else { (*a, *b) };
     NaiveDate::from_ymd_opt(year, month, day)
 }
@@ -200,6 +277,46 @@ mod tests {
             parse_date("due on the 5th of Sept. 2024").as_deref(),
             Some("2024-09-05")
         );
+    }
+
+    #[test]
+    fn day_first_documents() {
+        let day = DateOrder::DayFirst;
+        assert_eq!(
+            parse_date_in("11/01/2019", day).as_deref(),
+            Some("2019-01-11")
+        );
+        assert_eq!(
+            parse_date_in("11-01-19 10:20", day).as_deref(),
+            Some("2019-01-11")
+        );
+        assert_eq!(
+            parse_date_in("01/25/2019", day).as_deref(),
+            Some("2019-01-25")
+        );
+        assert_eq!(
+            all_dates("Period 01 Apr 2024 - 30 Jun 2024", day),
+            ["2024-04-01", "2024-06-30"]
+        );
+    }
+
+    #[test]
+    fn document_order_from_its_dates_and_currency() {
+        let order = |lines: &[&str]| infer_order(lines.iter().copied());
+        assert_eq!(
+            order(&["Date 03/04/2024", "Due 25/04/2024"]),
+            DateOrder::DayFirst
+        );
+        assert_eq!(order(&["Date 04/25/2024"]), DateOrder::MonthFirst);
+        assert_eq!(
+            order(&["Date 03/04/2024", "Total RM 12.00"]),
+            DateOrder::DayFirst
+        );
+        assert_eq!(
+            order(&["Date 03/04/2024", "Total $12.00"]),
+            DateOrder::MonthFirst
+        );
+        assert_eq!(order(&["Date 03/04/2024"]), DateOrder::DayFirst);
     }
 
     #[test]

@@ -4,11 +4,13 @@
 //! value of that type, so the caller writes `null` instead of a wrong guess.
 
 mod date;
+mod ids;
 mod number;
 
 use serde_json::{Map, Value, json};
 
-pub(crate) use date::parse_date;
+pub(crate) use date::{DateOrder, all_dates, infer_order, parse_date, parse_date_in};
+pub(crate) use ids::normalize_iban;
 pub(crate) use number::{looks_numeric, number_value, parse_number};
 
 /// What a schema node asks for, as far as filling it is concerned.
@@ -64,8 +66,14 @@ impl Kind {
     }
 }
 
-/// Reads `text` as a value of `node`'s kind.
+/// Reads `text` as a value of `node`'s kind (numeric dates month first).
+#[cfg(test)]
 pub(crate) fn parse_leaf(node: &Value, text: &str) -> Option<Value> {
+    parse_leaf_in(node, text, DateOrder::MonthFirst)
+}
+
+/// Reads `text` as a value of `node`'s kind, numeric dates in `order`.
+pub(crate) fn parse_leaf_in(node: &Value, text: &str, order: DateOrder) -> Option<Value> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -75,7 +83,7 @@ pub(crate) fn parse_leaf(node: &Value, text: &str) -> Option<Value> {
         Kind::Number => parse_number(text).and_then(|n| number_value(n, false)),
         Kind::Integer => parse_number(text).and_then(|n| number_value(n, true)),
         Kind::Boolean => parse_bool(text).map(Value::Bool),
-        Kind::Date => parse_date(text).map(Value::String),
+        Kind::Date => parse_date_in(text, order).map(Value::String),
         Kind::Enum(options) => parse_enum(&options, text).map(Value::String),
         Kind::Currency => parse_currency(text),
         Kind::Object | Kind::Array => None,
@@ -145,7 +153,8 @@ pub(crate) fn parse_currency(text: &str) -> Option<Value> {
     Some(json!({"amount": amount, "iso_4217_currency_code": currency_code(text)}))
 }
 
-fn currency_code(text: &str) -> Option<&'static str> {
+/// The ISO 4217 code written in `text` or implied by its currency symbol.
+pub(crate) fn currency_code(text: &str) -> Option<&'static str> {
     let written = text
         .split(|c: char| !c.is_ascii_alphabetic())
         .find_map(|w| CURRENCY_CODES.iter().find(|code| **code == w));

@@ -54,7 +54,7 @@ ACME SUPPLIES GMBH
 Invoice Number: INV-2024-0042
 Invoice Date: March 5, 2024
 Due Date: 05.04.2024
-Ship Date:   03/07/2024
+Ship Date:   03/17/2024
 PO #: 4500123
 Status: Paid
 Paid in full: yes

@@ -29,17 +29,25 @@ pub fn locate(flag: Option<&Path>) -> Option<PathBuf> {
 
 /// Files in `DATASET/docs` of `corpus` with one of `extensions`, sorted.
 pub fn docs(corpus: &Path, dataset: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    all_docs(corpus, dataset)
+        .into_iter()
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        })
+        .collect()
+}
+
+/// Every file in `DATASET/docs` of `corpus`, sorted.
+pub fn all_docs(corpus: &Path, dataset: &str) -> Vec<PathBuf> {
     let dir = corpus.join(dataset).join("docs");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
-        })
+        .filter(|p| p.is_file())
         .collect();
     files.sort();
     files

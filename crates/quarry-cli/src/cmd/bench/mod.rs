@@ -4,6 +4,8 @@
 //! - `bench parse`: text-layer PDF → words+boxes throughput against PyMuPDF
 //!   and pdfplumber (run by a baseline venv's python), OCR against the
 //!   `tesseract` CLI, and peak RSS by page count.
+//! - `bench accuracy`: an extraction engine's field precision/recall/F1 and
+//!   document exact match on a corpus dataset, plus its time per page.
 //! - `bench quality`: table cells, office markdown and OCR word recall
 //!   against the corpus ground truth.
 //! - `bench queue`: runs/s with 1, 2, 4 worker processes on PostgreSQL and
@@ -12,6 +14,7 @@
 //! Nothing here asserts timings; `scripts/bench` runs it and
 //! docs/benchmarks.md records the results.
 
+mod accuracy;
 mod corpus;
 mod generate;
 mod metrics;
@@ -21,6 +24,7 @@ mod quality;
 mod queue;
 mod report;
 mod rss;
+mod score;
 mod throughput;
 
 use std::path::PathBuf;
@@ -35,6 +39,9 @@ pub enum BenchCommand {
     Quality(QualityArgs),
     /// Runs/s by worker count on PostgreSQL; list/get latency with many runs stored.
     Queue(queue::QueueBenchArgs),
+    /// Field precision/recall/F1 and document exact match of an extraction
+    /// engine on a corpus dataset (parse → extract → validate, no server).
+    Accuracy(accuracy::AccuracyArgs),
     /// Internal: parse one file and print the process's peak RSS.
     #[command(hide = true)]
     PeakRss { file: PathBuf },
@@ -84,6 +91,7 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Parse(args) => parse_bench(args),
         BenchCommand::Quality(args) => quality::run(args),
         BenchCommand::Queue(args) => queue::run(args),
+        BenchCommand::Accuracy(args) => accuracy::run(args),
         BenchCommand::PeakRss { file } => rss::probe(file),
     }
 }

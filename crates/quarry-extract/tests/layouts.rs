@@ -1,0 +1,159 @@
+//! Real-world layouts the rules engine must read without labels it was told
+//! about: multilingual labels, tables whose cells wrap and whose pages
+//! repeat the header, statements with balance rows, and receipts whose
+//! merchant, address and total are known only by their place on the page.
+//! Fixtures are generated text, laid out as the documents print them.
+
+mod common;
+
+use quarry_extract::{Engine, ExtractRequest, RulesEngine};
+use serde_json::{Value, json};
+
+fn value(text: &str, schema: Value) -> Value {
+    let request = ExtractRequest {
+        schema: Some(schema),
+        ..Default::default()
+    };
+    RulesEngine
+        .extract(&common::doc(text), &request)
+        .expect("extracts")
+        .value
+}
+
+fn nullable(ty: &str) -> Value {
+    json!({"type": [ty, "null"]})
+}
+
+fn date() -> Value {
+    json!({"type": ["string", "null"], "extend:type": "date"})
+}
+
+#[test]
+fn german_invoice_labels_and_inline_number_and_date() {
+    let text = "\
+Lieferant GmbH · Lieferantenstraße 20 · 80333 München
+
+Handelsrechnung (380)   Nr. 471102   vom 15.11.2024
+Währung:   EUR
+
+Gesamtbetrag netto        473,00
+Umsatzsteuer 19 %          56,87
+Zahlbetrag               529,87
+";
+    let schema = json!({"type": "object", "properties": {
+        "invoice_number": nullable("string"),
+        "invoice_date": date(),
+        "currency": nullable("string"),
+        "total_net": nullable("number"),
+        "total_tax": nullable("number"),
+        "due_payable": nullable("number"),
+    }});
+    assert_eq!(
+        value(text, schema),
+        json!({"invoice_number": "471102", "invoice_date": "2024-11-15", "currency": "EUR",
+               "total_net": 473, "total_tax": 56.87, "due_payable": 529.87})
+    );
+}
+
+#[test]
+fn wrapped_rows_and_repeated_headers_across_pages() {
+    let page = |first: usize| {
+        format!(
+            "\
+Pos.  Description                          Qty    Unit price EUR    Amount EUR
+{a:>4}  Stretch film 450 mm, delivered to       2              9.42         18.84
+      goods-in ramp 3
+{b:>4}  Hex nut M10                            50              0.80         40.00
+Page {first}
+",
+            a = first * 10 + 1,
+            b = first * 10 + 2
+        )
+    };
+    let text = format!("{}\u{c}{}", page(1), page(2));
+    let item = json!({"type": "object", "properties": {
+        "description": nullable("string"),
+        "quantity": nullable("number"),
+        "unit_price": nullable("number"),
+        "line_total": nullable("number"),
+    }});
+    let schema = json!({"type": "object", "properties": {
+        "line_items": {"type": "array", "items": item}
+    }});
+    let lines = value(&text, schema)["line_items"].clone();
+    let wrapped = json!({"description": "Stretch film 450 mm, delivered to goods-in ramp 3",
+        "quantity": 2, "unit_price": 9.42, "line_total": 18.84});
+    let nut =
+        json!({"description": "Hex nut M10", "quantity": 50, "unit_price": 0.8, "line_total": 40});
+    assert_eq!(lines, json!([wrapped, nut, wrapped, nut]));
+}
+
+#[test]
+fn statement_rows_skip_balance_lines_and_read_iban_and_period() {
+    let text = "\
+Account holder      Karlsbach  Supplies GmbH
+IBAN                DE89 3704 0044 0532 0130 00
+Period              01 Feb 2024 - 29 Feb 2024
+
+Date          Description                         Amount EUR     Balance EUR
+              Opening balance                                      1,000.00
+02 Feb 2024   Direct debit Stadtwerke                -398.58         601.42
+
+04 Feb 2024   Card payment Shell                      -65.10         536.32
+              Balance carried forward                                536.32
+";
+    let schema = json!({"type": "object", "properties": {
+        "account_holder": nullable("string"),
+        "iban": nullable("string"),
+        "period_start": date(),
+        "period_end": date(),
+        "transactions": {"type": "array", "items": {"type": "object", "properties": {
+            "date": date(), "description": nullable("string"), "amount": nullable("number")
+        }}}
+    }});
+    assert_eq!(
+        value(text, schema),
+        json!({
+            "account_holder": "Karlsbach Supplies GmbH",
+            "iban": "DE89370400440532013000",
+            "period_start": "2024-02-01",
+            "period_end": "2024-02-29",
+            "transactions": [
+                {"date": "2024-02-02", "description": "Direct debit Stadtwerke", "amount": -398.58},
+                {"date": "2024-02-04", "description": "Card payment Shell", "amount": -65.1}
+            ]
+        })
+    );
+}
+
+#[test]
+fn receipt_fields_found_by_position() {
+    let text = "\
+SOON HUAT MACHINERY ENTERPRISE
+(JM0352019-K)
+NO.53 JALAN PUTRA 1,
+TAMAN SRI PUTRA,
+81200 JOHOR BAHRU
+TEL: 07-5547360
+Doc No. S00004040     Date: 11/01/2019
+ENGINE OIL                1    10.00
+Total Qty: 2
+TOTAL (RM)                     327.00
+CASH                           400.00
+";
+    let schema = json!({"type": "object", "properties": {
+        "company": nullable("string"),
+        "date": date(),
+        "address": nullable("string"),
+        "total": nullable("number"),
+    }});
+    assert_eq!(
+        value(text, schema),
+        json!({
+            "company": "SOON HUAT MACHINERY ENTERPRISE",
+            "date": "2019-01-11",
+            "address": "NO.53 JALAN PUTRA 1, TAMAN SRI PUTRA, 81200 JOHOR BAHRU",
+            "total": 327
+        })
+    );
+}
