@@ -24,6 +24,40 @@ pub trait Engine: Send + Sync {
         doc: &Document,
         request: &ExtractRequest,
     ) -> Result<ExtractOutput, ExtractError>;
+
+    /// [`Engine::extract`] plus what the run cost in model tokens, for the
+    /// run's `usage`. Engines that call a model override it; offline engines
+    /// keep this default, which reports no tokens.
+    fn extract_metered(
+        &self,
+        doc: &Document,
+        request: &ExtractRequest,
+    ) -> Result<Extraction, ExtractError> {
+        Ok(Extraction {
+            output: self.extract(doc, request)?,
+            tokens: None,
+        })
+    }
+}
+
+/// An [`ExtractOutput`] with the model tokens spent on it (`None` for
+/// engines that use no model).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extraction {
+    pub output: ExtractOutput,
+    pub tokens: Option<TokenUsage>,
+}
+
+/// Tokens a model-backed engine consumed over one run, summed over every
+/// request (chunks, continuations and retried attempts that returned a body).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenUsage {
+    /// The model that was asked, as configured.
+    pub model: String,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    /// Completed model requests.
+    pub requests: u64,
 }
 
 /// How precisely citations point at the source (`advancedOptions.citationMode`).
@@ -65,6 +99,9 @@ pub struct ExtractRequest {
     pub citation_mode: CitationMode,
     /// The file id echoed as `fileId` in citations.
     pub file_id: Option<String>,
+    /// `advancedOptions.chunkingOptions.pageChunkSize`: pages per model
+    /// request for engines that chunk; `None` leaves it to the engine.
+    pub page_chunk_size: Option<usize>,
 }
 
 /// The `output` of a PROCESSED ExtractRun: `{"value": …, "metadata": {…}}`.
@@ -91,6 +128,14 @@ pub enum ExtractError {
     /// A bug or broken invariant inside the engine (`INTERNAL_ERROR`).
     #[error("internal extraction error: {0}")]
     Internal(String),
+    /// The model's answer could not be read as the requested JSON, even
+    /// after retries (`PARSING_ERROR`).
+    #[error("the model's answer could not be parsed: {0}")]
+    Parsing(String),
+    /// The model service failed (unreachable, 5xx or 429 after every retry,
+    /// token budget exhausted) (`INTERNAL_ERROR`, with a message that says which).
+    #[error("the model service failed: {0}")]
+    Service(String),
 }
 
 impl ExtractError {
@@ -99,7 +144,8 @@ impl ExtractError {
         match self {
             Self::InvalidConfiguration(_) => "INVALID_CONFIGURATION",
             Self::SchemaGeneration(_) => "SCHEMA_GENERATION_FAILED",
-            Self::Internal(_) => "INTERNAL_ERROR",
+            Self::Internal(_) | Self::Service(_) => "INTERNAL_ERROR",
+            Self::Parsing(_) => "PARSING_ERROR",
         }
     }
 }
@@ -137,6 +183,14 @@ mod tests {
         );
         assert_eq!(
             ExtractError::Internal("x".into()).failure_reason(),
+            "INTERNAL_ERROR"
+        );
+        assert_eq!(
+            ExtractError::Parsing("x".into()).failure_reason(),
+            "PARSING_ERROR"
+        );
+        assert_eq!(
+            ExtractError::Service("x".into()).failure_reason(),
             "INTERNAL_ERROR"
         );
     }

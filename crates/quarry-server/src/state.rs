@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use quarry_llm::Engines;
 use quarry_store::{BlobStore, FsBlobStore, SqlStore, Store};
 use tokio::sync::Notify;
 
@@ -21,6 +22,8 @@ pub struct AppState {
     pub fetcher: Arc<Fetcher>,
     /// Renders the process-wide Prometheus registry (`GET /metrics`).
     pub metrics: PrometheusHandle,
+    /// The extraction engines, chosen per run by `baseProcessor`.
+    pub engines: Engines,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
                 )
                 .with_resolver(config.resolver.clone()),
             ),
+            engines: Engines::new(config.llm.clone()),
             config: Arc::new(config),
             jobs_ready: Arc::new(Notify::new()),
             metrics: crate::metrics::handle(),
