@@ -7,6 +7,8 @@
 //! `failureReason` of a FAILED run. Engines never see HTTP, the store or ids
 //! other than the optional `fileId` echoed in citations.
 
+use std::borrow::Cow;
+
 use quarry_parse::Document;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -104,6 +106,21 @@ pub struct ExtractRequest {
     pub page_chunk_size: Option<usize>,
 }
 
+impl ExtractRequest {
+    /// The schema to fill: the request's, checked against the dialect, or
+    /// one inferred from `doc` when the request has none. Every engine
+    /// starts here, so they agree on what an absent schema means.
+    pub fn schema_for(&self, doc: &Document) -> Result<Cow<'_, Value>, ExtractError> {
+        match &self.schema {
+            Some(schema) => {
+                crate::validate_schema(schema)?;
+                Ok(Cow::Borrowed(schema))
+            }
+            None => Ok(Cow::Owned(crate::infer_schema(doc)?)),
+        }
+    }
+}
+
 /// The `output` of a PROCESSED ExtractRun: `{"value": …, "metadata": {…}}`.
 ///
 /// `metadata` is keyed by field path (`vendor.name`, `line_items[0].amount`)
@@ -192,6 +209,33 @@ mod tests {
         assert_eq!(
             ExtractError::Service("x".into()).failure_reason(),
             "INTERNAL_ERROR"
+        );
+    }
+
+    #[test]
+    fn schema_for_checks_the_given_schema_and_infers_a_missing_one() {
+        let doc = Document {
+            kind: quarry_parse::FileKind::Text,
+            pages: Vec::new(),
+        };
+        let bad = ExtractRequest {
+            schema: Some(json!({"type": "array"})),
+            ..ExtractRequest::default()
+        };
+        let err = bad.schema_for(&doc).expect_err("rejected");
+        assert_eq!(err.failure_reason(), "INVALID_CONFIGURATION");
+        let good = json!({"type": "object", "properties": {"a": {"type": ["string", "null"]}}});
+        let given = ExtractRequest {
+            schema: Some(good.clone()),
+            ..ExtractRequest::default()
+        };
+        assert_eq!(given.schema_for(&doc).expect("valid").as_ref(), &good);
+        let none = ExtractRequest::default();
+        assert_eq!(
+            none.schema_for(&doc)
+                .expect_err("nothing to infer")
+                .failure_reason(),
+            "SCHEMA_GENERATION_FAILED"
         );
     }
 

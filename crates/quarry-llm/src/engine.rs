@@ -10,8 +10,7 @@
 use std::collections::HashMap;
 
 use quarry_extract::{
-    Engine, ExtractError, ExtractOutput, ExtractRequest, Extraction, TokenUsage, infer_schema,
-    validate_output, validate_schema,
+    Engine, ExtractError, ExtractOutput, ExtractRequest, Extraction, TokenUsage, validate_output,
 };
 use quarry_parse::Document;
 use serde_json::Value;
@@ -90,17 +89,8 @@ impl Engine for LlmEngine {
         doc: &Document,
         request: &ExtractRequest,
     ) -> Result<Extraction, ExtractError> {
-        let inferred;
-        let schema = match &request.schema {
-            Some(schema) => {
-                validate_schema(schema)?;
-                schema
-            }
-            None => {
-                inferred = infer_schema(doc)?;
-                &inferred
-            }
-        };
+        let schema = request.schema_for(doc)?;
+        let schema = schema.as_ref();
         let mut meter = Meter {
             usage: TokenUsage {
                 model: self.config.model.clone(),
