@@ -164,6 +164,8 @@ pub struct ServeArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub rate_limits: RateLimitArgs,
+    #[command(flatten)]
+    pub llm: LlmArgs,
 }
 
 /// Caps on what one document may cost to parse. A document over a cap ends
@@ -316,6 +318,7 @@ impl ServeArgs {
         self.outbound.apply(&mut c)?;
         self.limits.apply(&mut c.parse_limits, c.run_timeout)?;
         self.rate_limits.apply(&mut c);
+        c.llm = self.llm.config()?;
         Ok(c)
     }
 }
@@ -333,7 +336,114 @@ pub struct WorkerArgs {
     pub outbound: OutboundArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub llm: LlmArgs,
     /// Serve /healthz, /readyz and /metrics on this address (no API).
     #[arg(long, env = "QUARRY_METRICS_BIND")]
     pub metrics_bind: Option<SocketAddr>,
+}
+
+/// The model behind `extraction_performance` and `extraction_operator`
+/// (docs/llm.md). Without `--llm-model` every run uses the rules engine.
+#[derive(Debug, Clone, Args)]
+pub struct LlmArgs {
+    /// Wire protocol: `openai` (OpenAI, vLLM, Ollama, llama.cpp server) or `anthropic`.
+    #[arg(long, env = "QUARRY_LLM_PROVIDER", default_value = "openai")]
+    pub llm_provider: String,
+    /// Model server base URL, e.g. http://127.0.0.1:11434/v1 (Ollama);
+    /// default: the provider's public API.
+    #[arg(long, env = "QUARRY_LLM_BASE_URL")]
+    pub llm_base_url: Option<String>,
+    /// Model name; setting it turns the LLM engine on.
+    #[arg(long, env = "QUARRY_LLM_MODEL")]
+    pub llm_model: Option<String>,
+    /// API key; default: OPENAI_API_KEY or ANTHROPIC_API_KEY by provider.
+    #[arg(long, env = "QUARRY_LLM_API_KEY", hide_env_values = true)]
+    pub llm_api_key: Option<String>,
+    /// Cap on tokens of one model response.
+    #[arg(long, env = "QUARRY_LLM_MAX_TOKENS", default_value_t = 4096)]
+    pub llm_max_tokens: u32,
+    /// Cap on input + output tokens of one run (default: unlimited).
+    #[arg(long, env = "QUARRY_LLM_TOKEN_BUDGET")]
+    pub llm_token_budget: Option<u64>,
+    /// Time cap for one model request, in seconds.
+    #[arg(long, env = "QUARRY_LLM_TIMEOUT_SECS", default_value_t = 120)]
+    pub llm_timeout_secs: u64,
+    /// Pages per model request when a config sets no chunkingOptions.pageChunkSize.
+    #[arg(long, env = "QUARRY_LLM_PAGE_CHUNK_SIZE", default_value_t = 10)]
+    pub llm_page_chunk_size: usize,
+    /// Attempts per model request on 429, 5xx and connection errors.
+    #[arg(long, env = "QUARRY_LLM_MAX_ATTEMPTS", default_value_t = 4)]
+    pub llm_max_attempts: u32,
+    /// Ask OpenAI-compatible servers for logprobs (fills logprobsConfidence).
+    #[arg(long, env = "QUARRY_LLM_LOGPROBS")]
+    pub llm_logprobs: bool,
+}
+
+impl LlmArgs {
+    /// The LLM setting, or `None` when no model is named.
+    pub fn config(&self) -> anyhow::Result<Option<quarry_llm::LlmConfig>> {
+        let Some(model) = self.llm_model.clone().filter(|m| !m.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let provider: quarry_llm::Provider = self
+            .llm_provider
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("--llm-provider: {e}"))?;
+        let mut c = quarry_llm::LlmConfig::new(provider, model);
+        if let Some(url) = &self.llm_base_url {
+            c = c.with_base_url(url);
+        }
+        c.api_key = self
+            .llm_api_key
+            .clone()
+            .or_else(|| std::env::var(provider.key_env()).ok())
+            .filter(|k| !k.is_empty());
+        c.max_tokens = self.llm_max_tokens.max(1);
+        c.token_budget = self.llm_token_budget;
+        c.timeout = Duration::from_secs(self.llm_timeout_secs.max(1));
+        c.page_chunk_size = self.llm_page_chunk_size.max(1);
+        c.max_attempts = self.llm_max_attempts.max(1);
+        c.logprobs = self.llm_logprobs;
+        Ok(Some(c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn llm(args: &[&str]) -> anyhow::Result<Option<quarry_llm::LlmConfig>> {
+        let argv = ["quarry", "serve"].iter().chain(args);
+        match Cli::try_parse_from(argv)?.command {
+            Command::Serve(serve) => serve.llm.config(),
+            _ => anyhow::bail!("not serve"),
+        }
+    }
+
+    #[test]
+    fn llm_flags_turn_the_model_on_only_with_a_model_name() -> anyhow::Result<()> {
+        assert!(llm(&[])?.is_none());
+        let c = llm(&[
+            "--llm-provider",
+            "anthropic",
+            "--llm-model",
+            "claude-x",
+            "--llm-api-key",
+            "k",
+            "--llm-base-url",
+            "http://127.0.0.1:9/",
+            "--llm-token-budget",
+            "5000",
+        ])?
+        .ok_or_else(|| anyhow::anyhow!("configured"))?;
+        assert_eq!(c.provider, quarry_llm::Provider::Anthropic);
+        assert_eq!(c.base_url, "http://127.0.0.1:9");
+        assert_eq!(c.api_key.as_deref(), Some("k"));
+        assert_eq!(c.token_budget, Some(5000));
+        assert!(llm(&["--llm-provider", "gemini", "--llm-model", "m"]).is_err());
+        Ok(())
+    }
 }

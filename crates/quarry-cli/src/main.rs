@@ -51,6 +51,7 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => {
             let config = args.config()?;
+            log_engine(&config);
             let state = open(config).await?;
             bootstrap_key(&state).await?;
             serve(state, shutdown_signal())
@@ -64,6 +65,8 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
             args.outbound.apply(&mut config)?;
             args.limits
                 .apply(&mut config.parse_limits, config.run_timeout)?;
+            config.llm = args.llm.config()?;
+            log_engine(&config);
             let state = open(config).await?;
             let (tx, rx) = watch::channel(false);
             let mut handles = spawn_workers(&state, state.config.workers, rx.clone());
@@ -151,6 +154,19 @@ async fn serve_probes(
             tracing::error!(error = %e, "metrics listener stopped");
         }
     }))
+}
+
+/// Says which engine serves extraction runs, once, at start-up.
+fn log_engine(config: &Config) {
+    match &config.llm {
+        Some(llm) => tracing::info!(
+            provider = ?llm.provider,
+            model = %llm.model,
+            base_url = %llm.base_url,
+            "extraction model configured; extraction_light stays on the rules engine"
+        ),
+        None => tracing::info!("no extraction model configured; every run uses the rules engine"),
+    }
 }
 
 async fn open(config: Config) -> anyhow::Result<AppState> {

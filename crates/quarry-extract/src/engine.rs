@@ -7,6 +7,8 @@
 //! `failureReason` of a FAILED run. Engines never see HTTP, the store or ids
 //! other than the optional `fileId` echoed in citations.
 
+use std::borrow::Cow;
+
 use quarry_parse::Document;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -24,6 +26,40 @@ pub trait Engine: Send + Sync {
         doc: &Document,
         request: &ExtractRequest,
     ) -> Result<ExtractOutput, ExtractError>;
+
+    /// [`Engine::extract`] plus what the run cost in model tokens, for the
+    /// run's `usage`. Engines that call a model override it; offline engines
+    /// keep this default, which reports no tokens.
+    fn extract_metered(
+        &self,
+        doc: &Document,
+        request: &ExtractRequest,
+    ) -> Result<Extraction, ExtractError> {
+        Ok(Extraction {
+            output: self.extract(doc, request)?,
+            tokens: None,
+        })
+    }
+}
+
+/// An [`ExtractOutput`] with the model tokens spent on it (`None` for
+/// engines that use no model).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extraction {
+    pub output: ExtractOutput,
+    pub tokens: Option<TokenUsage>,
+}
+
+/// Tokens a model-backed engine consumed over one run, summed over every
+/// request (chunks, continuations and retried attempts that returned a body).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenUsage {
+    /// The model that was asked, as configured.
+    pub model: String,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    /// Completed model requests.
+    pub requests: u64,
 }
 
 /// How precisely citations point at the source (`advancedOptions.citationMode`).
@@ -65,6 +101,24 @@ pub struct ExtractRequest {
     pub citation_mode: CitationMode,
     /// The file id echoed as `fileId` in citations.
     pub file_id: Option<String>,
+    /// `advancedOptions.chunkingOptions.pageChunkSize`: pages per model
+    /// request for engines that chunk; `None` leaves it to the engine.
+    pub page_chunk_size: Option<usize>,
+}
+
+impl ExtractRequest {
+    /// The schema to fill: the request's, checked against the dialect, or
+    /// one inferred from `doc` when the request has none. Every engine
+    /// starts here, so they agree on what an absent schema means.
+    pub fn schema_for(&self, doc: &Document) -> Result<Cow<'_, Value>, ExtractError> {
+        match &self.schema {
+            Some(schema) => {
+                crate::validate_schema(schema)?;
+                Ok(Cow::Borrowed(schema))
+            }
+            None => Ok(Cow::Owned(crate::infer_schema(doc)?)),
+        }
+    }
 }
 
 /// The `output` of a PROCESSED ExtractRun: `{"value": …, "metadata": {…}}`.
@@ -91,6 +145,14 @@ pub enum ExtractError {
     /// A bug or broken invariant inside the engine (`INTERNAL_ERROR`).
     #[error("internal extraction error: {0}")]
     Internal(String),
+    /// The model's answer could not be read as the requested JSON, even
+    /// after retries (`PARSING_ERROR`).
+    #[error("the model's answer could not be parsed: {0}")]
+    Parsing(String),
+    /// The model service failed (unreachable, 5xx or 429 after every retry,
+    /// token budget exhausted) (`INTERNAL_ERROR`, with a message that says which).
+    #[error("the model service failed: {0}")]
+    Service(String),
 }
 
 impl ExtractError {
@@ -99,7 +161,8 @@ impl ExtractError {
         match self {
             Self::InvalidConfiguration(_) => "INVALID_CONFIGURATION",
             Self::SchemaGeneration(_) => "SCHEMA_GENERATION_FAILED",
-            Self::Internal(_) => "INTERNAL_ERROR",
+            Self::Internal(_) | Self::Service(_) => "INTERNAL_ERROR",
+            Self::Parsing(_) => "PARSING_ERROR",
         }
     }
 }
@@ -138,6 +201,41 @@ mod tests {
         assert_eq!(
             ExtractError::Internal("x".into()).failure_reason(),
             "INTERNAL_ERROR"
+        );
+        assert_eq!(
+            ExtractError::Parsing("x".into()).failure_reason(),
+            "PARSING_ERROR"
+        );
+        assert_eq!(
+            ExtractError::Service("x".into()).failure_reason(),
+            "INTERNAL_ERROR"
+        );
+    }
+
+    #[test]
+    fn schema_for_checks_the_given_schema_and_infers_a_missing_one() {
+        let doc = Document {
+            kind: quarry_parse::FileKind::Text,
+            pages: Vec::new(),
+        };
+        let bad = ExtractRequest {
+            schema: Some(json!({"type": "array"})),
+            ..ExtractRequest::default()
+        };
+        let err = bad.schema_for(&doc).expect_err("rejected");
+        assert_eq!(err.failure_reason(), "INVALID_CONFIGURATION");
+        let good = json!({"type": "object", "properties": {"a": {"type": ["string", "null"]}}});
+        let given = ExtractRequest {
+            schema: Some(good.clone()),
+            ..ExtractRequest::default()
+        };
+        assert_eq!(given.schema_for(&doc).expect("valid").as_ref(), &good);
+        let none = ExtractRequest::default();
+        assert_eq!(
+            none.schema_for(&doc)
+                .expect_err("nothing to infer")
+                .failure_reason(),
+            "SCHEMA_GENERATION_FAILED"
         );
     }
 

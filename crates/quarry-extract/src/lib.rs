@@ -7,9 +7,11 @@
 //!   schema dialect (§8.5) with Extend-style `…; Path: schema.properties.x` errors;
 //! - the **output gate**: [`validate_output`] checks every PROCESSED value
 //!   against its schema with the `jsonschema` crate;
-//! - the **engines** behind the [`Engine`] trait, chosen by [`engine_for`]. Today
-//!   that is the offline [`RulesEngine`]; schema-less runs use [`infer_schema`].
+//! - the **engines** behind the [`Engine`] trait: the offline [`RulesEngine`]
+//!   ([`engine_for`]); schema-less runs use [`infer_schema`]. Model-backed
+//!   engines implement the same trait in `quarry-llm`, reusing [`citation`].
 
+pub mod citation;
 mod config;
 pub mod engine;
 pub mod infer;
@@ -21,7 +23,9 @@ pub mod schema;
 mod values;
 
 pub use config::{BASE_PROCESSORS, validate_config};
-pub use engine::{CitationMode, Engine, ExtractError, ExtractOutput, ExtractRequest};
+pub use engine::{
+    CitationMode, Engine, ExtractError, ExtractOutput, ExtractRequest, Extraction, TokenUsage,
+};
 pub use infer::infer_schema;
 pub use output::{OutputError, validate_output};
 pub use rules::RulesEngine;
@@ -29,12 +33,13 @@ pub use schema::{
     MAX_OBJECT_DEPTH, MAX_PROPERTIES, MAX_SCHEMA_BYTES, SchemaError, validate_schema,
 };
 
-/// The engine serving a config's `baseProcessor`.
+/// The offline engine serving a config's `baseProcessor`.
 ///
 /// Every value (`extraction_performance`, `extraction_light`,
-/// `extraction_operator`, or none) maps to the [`RulesEngine`] for now; LLM
-/// engines will be selected here later, behind the same [`Engine`] trait, so
-/// callers never change.
+/// `extraction_operator`, or none) maps to the [`RulesEngine`]. Model-backed
+/// engines live in `quarry-llm` (this crate stays free of network code);
+/// `quarry_llm::Engines` picks between them and this one when a model is
+/// configured.
 pub fn engine_for(base_processor: Option<&str>) -> Box<dyn Engine> {
     match base_processor {
         Some(_) | None => Box::new(RulesEngine),

@@ -65,6 +65,9 @@ pub struct Config {
     pub webhook_backoff_base: Duration,
     /// Longest retry delay.
     pub webhook_backoff_cap: Duration,
+    /// The model behind `extraction_performance`/`extraction_operator`;
+    /// `None` runs every processor on the offline rules engine.
+    pub llm: Option<quarry_llm::LlmConfig>,
 }
 
 impl Config {
@@ -94,6 +97,7 @@ impl Config {
             webhook_max_attempts: 15,
             webhook_backoff_base: Duration::from_secs(1),
             webhook_backoff_cap: Duration::from_secs(3600),
+            llm: None,
         }
     }
 

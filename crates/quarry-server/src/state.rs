@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use quarry_llm::Engines;
 use quarry_store::{BlobStore, FsBlobStore, S3BlobStore, SqlStore, Store};
 use tokio::sync::Notify;
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub rate_limiter: Arc<RateLimiter>,
     /// Renders the process-wide Prometheus registry (`GET /metrics`).
     pub metrics: PrometheusHandle,
+    /// The extraction engines, chosen per run by `baseProcessor`.
+    pub engines: Engines,
 }
 
 impl AppState {
@@ -52,6 +55,7 @@ impl AppState {
                 config.workspace_rate_limit,
                 config.key_rate_limit,
             )),
+            engines: Engines::new(config.llm.clone()),
             config: Arc::new(config),
             jobs_ready: Arc::new(Notify::new()),
             metrics: crate::metrics::handle(),

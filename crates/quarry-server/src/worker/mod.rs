@@ -217,6 +217,7 @@ async fn compute_extract(state: &AppState, lease: &Lease) -> Option<RunResult> {
     };
     let limits = state.config.parse_limits.clone();
     let run_id = run.id.clone();
+    let engines = state.engines.clone();
     let reason = failure::FAILED_TO_PROCESS_FILE;
     Some(
         run_blocking(state, reason, move || {
@@ -227,6 +228,7 @@ async fn compute_extract(state: &AppState, lease: &Lease) -> Option<RunResult> {
                 bytes: &bytes,
                 config: &run.config,
                 limits: &limits,
+                engines: &engines,
             })
         })
         .await,

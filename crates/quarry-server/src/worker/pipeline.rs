@@ -1,9 +1,11 @@
-//! One run's processing, as a pure blocking function: bytes + config in,
-//! terminal [`RunResult`] out. Parse → (infer schema if none) → extract →
-//! validate against the schema → usage. Every failure becomes a `FAILED`
+//! One run's processing, as a blocking function: bytes + config in,
+//! terminal [`RunResult`] out. Parse → (infer schema if none) → extract with
+//! the engine the `baseProcessor` selects → validate against the schema →
+//! usage (pages, plus model tokens when a model was asked). Every failure becomes a `FAILED`
 //! result with a documented `failureReason` and a message a user can act on.
 
-use quarry_extract::{CitationMode, ExtractRequest, engine_for, infer_schema, validate_output};
+use quarry_extract::{CitationMode, ExtractRequest, infer_schema, validate_output};
+use quarry_llm::Engines;
 use quarry_model::enums::{RunStatus, failure};
 use quarry_parse::{Limits, ParseError};
 use quarry_store::RunResult;
@@ -19,6 +21,7 @@ pub struct Input<'a> {
     pub bytes: &'a [u8],
     pub config: &'a Value,
     pub limits: &'a Limits,
+    pub engines: &'a Engines,
 }
 
 /// A `FAILED` result.
@@ -68,10 +71,18 @@ pub fn process(input: &Input<'_>) -> RunResult {
             .and_then(CitationMode::from_wire)
             .unwrap_or_default(),
         file_id: Some(input.file_id.to_string()),
+        page_chunk_size: options
+            .and_then(|o| o.pointer("/chunkingOptions/pageChunkSize"))
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok()),
     };
     let base = config.get("baseProcessor").and_then(Value::as_str);
-    let output = match engine_for(base).extract(&doc, &request) {
-        Ok(o) => o,
+    let (output, tokens) = match input
+        .engines
+        .for_processor(base)
+        .extract_metered(&doc, &request)
+    {
+        Ok(e) => (e.output, e.tokens),
         Err(e) => return failed(e.failure_reason(), e.to_string()),
     };
     if let Err(e) = validate_output(&schema, &output.value) {
@@ -97,7 +108,12 @@ pub fn process(input: &Input<'_>) -> RunResult {
         failure_reason: None,
         failure_message: None,
         parse_run_id: None,
-        usage: Some(usage_for(input.run_id, base, doc.page_count())),
+        usage: Some(usage_for(
+            input.run_id,
+            base,
+            doc.page_count(),
+            tokens.as_ref(),
+        )),
         config: new_config,
         metrics: None,
     }
@@ -124,6 +140,7 @@ mod tests {
             bytes,
             config: &config,
             limits: &Limits::default(),
+            engines: &Engines::new(None),
         })
     }
 

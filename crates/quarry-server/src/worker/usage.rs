@@ -1,8 +1,11 @@
 //! Credits charged for a processed run. The formula is deterministic and
 //! documented in docs/usage.md: every page costs 1 credit on
 //! `extraction_performance`/`extraction_operator` and 0.5 on
-//! `extraction_light`; a document counts as at least one page.
+//! `extraction_light`; a document counts as at least one page. Runs served
+//! by a model add a zero-credit `llm_tokens` charge with the tokens spent,
+//! so operators can account for model cost without changing the bill.
 
+use quarry_extract::TokenUsage;
 use serde_json::{Value, json};
 
 /// Credits per page for a base processor.
@@ -13,11 +16,17 @@ pub fn credits_per_page(base_processor: Option<&str>) -> f64 {
     }
 }
 
-/// The `usage` object of a processed run over `pages` pages.
-pub fn usage_for(run_id: &str, base_processor: Option<&str>, pages: usize) -> Value {
+/// The `usage` object of a processed run over `pages` pages, with the
+/// model `tokens` when a model served it.
+pub fn usage_for(
+    run_id: &str,
+    base_processor: Option<&str>,
+    pages: usize,
+    tokens: Option<&TokenUsage>,
+) -> Value {
     let pages = pages.max(1);
     let credits = credits_per_page(base_processor) * pages as f64;
-    json!({
+    let mut usage = json!({
         "credits": credits,
         "totalCredits": credits,
         "breakdown": [{
@@ -32,7 +41,20 @@ pub fn usage_for(run_id: &str, base_processor: Option<&str>, pages: usize) -> Va
                 "pages": (1..=pages).collect::<Vec<_>>(),
             }],
         }],
-    })
+    });
+    if let (Some(t), Some(charges)) = (tokens, usage["breakdown"][0]["charges"].as_array_mut()) {
+        charges.push(json!({
+            "product": "llm_tokens",
+            "unit": "token",
+            "quantity": t.input_tokens + t.output_tokens,
+            "credits": 0.0,
+            "model": t.model,
+            "inputTokens": t.input_tokens,
+            "outputTokens": t.output_tokens,
+            "requests": t.requests,
+        }));
+    }
+    usage
 }
 
 #[cfg(test)]
@@ -41,14 +63,31 @@ mod tests {
 
     #[test]
     fn light_costs_half_and_minimum_is_one_page() {
-        assert_eq!(usage_for("r", None, 0)["credits"], json!(1.0));
+        assert_eq!(usage_for("r", None, 0, None)["credits"], json!(1.0));
         assert_eq!(
-            usage_for("r", Some("extraction_light"), 4)["credits"],
+            usage_for("r", Some("extraction_light"), 4, None)["credits"],
             json!(2.0)
         );
         assert_eq!(
-            usage_for("r", None, 3)["breakdown"][0]["charges"][0]["pages"],
+            usage_for("r", None, 3, None)["breakdown"][0]["charges"][0]["pages"],
             json!([1, 2, 3])
         );
+    }
+
+    #[test]
+    fn model_tokens_are_a_zero_credit_charge() {
+        let tokens = TokenUsage {
+            model: "m".into(),
+            input_tokens: 100,
+            output_tokens: 20,
+            requests: 2,
+        };
+        let usage = usage_for("r", None, 2, Some(&tokens));
+        assert_eq!(usage["credits"], json!(2.0));
+        let charge = &usage["breakdown"][0]["charges"][1];
+        assert_eq!(charge["product"], "llm_tokens");
+        assert_eq!(charge["quantity"], json!(120));
+        assert_eq!(charge["credits"], json!(0.0));
+        assert_eq!(charge["outputTokens"], json!(20));
     }
 }

@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::anyhow;
+use quarry_llm::{Engines, LlmConfig};
 use quarry_model::enums::failure;
 use quarry_parse::Limits;
 use quarry_server::runs::{check_config, with_defaults};
@@ -21,15 +22,18 @@ use super::output::Record;
 pub struct Local {
     config: Value,
     limits: Limits,
+    engines: Engines,
 }
 
 impl Local {
-    /// Validates the config exactly as `POST /extract_runs` would.
-    pub fn new(config: Value) -> anyhow::Result<Self> {
+    /// Validates the config exactly as `POST /extract_runs` would; `llm`
+    /// (from the `--llm-*` flags) serves the model-backed processors.
+    pub fn new(config: Value, llm: Option<LlmConfig>) -> anyhow::Result<Self> {
         check_config(&config).map_err(|e| anyhow!("invalid schema/config: {e}"))?;
         Ok(Self {
             config: with_defaults(config),
             limits: Limits::default(),
+            engines: Engines::new(llm),
         })
     }
 
@@ -89,6 +93,7 @@ impl Local {
             bytes: &bytes,
             config: &self.config,
             limits: &self.limits,
+            engines: &self.engines,
         };
         // The pipeline must not panic; if a parser still does, that file
         // fails and the batch goes on, as in the server.

@@ -57,6 +57,10 @@ pub struct ExtractArgs {
     /// API key for --url.
     #[arg(long, env = "QUARRY_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
+    /// A model for the embedded pipeline (ignored with --url: the server's
+    /// own engines apply there).
+    #[command(flatten)]
+    pub llm: crate::args::LlmArgs,
 }
 
 fn default_concurrency() -> usize {
@@ -131,7 +135,7 @@ fn backend(args: &ExtractArgs) -> anyhow::Result<(Backend, Vec<String>)> {
     let Some(schema) = schema else {
         bail!("--extractor needs a server: pass --url (or use --schema to extract locally)");
     };
-    let local = local::Local::new(config)?;
+    let local = local::Local::new(config, args.llm.config()?)?;
     Ok((Backend::Local(local), columns_of(&schema)))
 }
 
