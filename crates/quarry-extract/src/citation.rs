@@ -18,13 +18,24 @@ pub fn polygon(b: &BBox) -> Value {
 
 /// One citation of `text` inside `bbox` on `page`.
 pub fn citation(file_id: Option<&str>, page: &Page, bbox: &BBox, text: &str) -> Value {
+    citation_on(file_id, (page.number, page.width, page.height), bbox, text)
+}
+
+/// The same from the page's `(number, width, height)`, for callers that
+/// hold a view of the page rather than the parsed [`Page`].
+pub fn citation_on(
+    file_id: Option<&str>,
+    (number, width, height): (u32, f64, f64),
+    bbox: &BBox,
+    text: &str,
+) -> Value {
     let mut c = Map::new();
     if let Some(file_id) = file_id {
         c.insert("fileId".into(), json!(file_id));
     }
     c.insert(
         "page".into(),
-        json!({"number": page.number, "width": page.width, "height": page.height}),
+        json!({"number": number, "width": width, "height": height}),
     );
     c.insert("referenceText".into(), json!(text));
     c.insert("polygon".into(), polygon(bbox));

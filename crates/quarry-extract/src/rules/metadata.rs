@@ -106,17 +106,8 @@ fn citations(layout: &Layout, spans: &[Span], request: &ExtractRequest) -> Vec<V
         let Some(page) = layout.page(page_index) else {
             return;
         };
-        let mut c = Map::new();
-        if let Some(file_id) = &request.file_id {
-            c.insert("fileId".into(), json!(file_id));
-        }
-        c.insert(
-            "page".into(),
-            json!({"number": page.number, "width": page.width, "height": page.height}),
-        );
-        c.insert("referenceText".into(), json!(text));
-        c.insert("polygon".into(), polygon(&bbox));
-        let c = Value::Object(c);
+        let size = (page.number, page.width, page.height);
+        let c = crate::citation::citation_on(request.file_id.as_deref(), size, &bbox, &text);
         if !out.contains(&c) {
             out.push(c);
         }
@@ -169,16 +160,6 @@ fn citations(layout: &Layout, spans: &[Span], request: &ExtractRequest) -> Vec<V
         }
     }
     out
-}
-
-/// Four corners clockwise from the top-left.
-fn polygon(b: &BBox) -> Value {
-    json!([
-        {"x": b.left, "y": b.top},
-        {"x": b.right, "y": b.top},
-        {"x": b.right, "y": b.bottom},
-        {"x": b.left, "y": b.bottom},
-    ])
 }
 
 fn union(boxes: impl Iterator<Item = BBox>) -> Option<BBox> {

@@ -25,7 +25,7 @@ use quarry_parse::Document;
 
 use crate::engine::{Engine, ExtractError, ExtractOutput, ExtractRequest};
 use crate::layout::Layout;
-use crate::{infer_schema, validate_output, validate_schema};
+use crate::validate_output;
 
 pub(crate) use matcher::words;
 
@@ -43,17 +43,8 @@ impl Engine for RulesEngine {
         doc: &Document,
         request: &ExtractRequest,
     ) -> Result<ExtractOutput, ExtractError> {
-        let inferred;
-        let schema = match &request.schema {
-            Some(schema) => {
-                validate_schema(schema)?;
-                schema
-            }
-            None => {
-                inferred = infer_schema(doc)?;
-                &inferred
-            }
-        };
+        let schema = request.schema_for(doc)?;
+        let schema = schema.as_ref();
         let layout = Layout::new(doc);
         let mut run = run::Run::new(&layout);
         let value = run.extract(schema);
