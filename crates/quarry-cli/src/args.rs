@@ -115,6 +115,10 @@ pub struct StoreArgs {
     pub database_url: Option<String>,
     #[command(flatten)]
     pub s3: S3Args,
+    /// Secret that API keys are HMAC'd under at rest; give every node the
+    /// same one. Keys minted without it keep working.
+    #[arg(long, env = "QUARRY_KEY_SECRET", hide_env_values = true)]
+    pub key_secret: Option<String>,
 }
 
 impl StoreArgs {
@@ -122,6 +126,11 @@ impl StoreArgs {
         let mut c = Config::new(self.data_dir.clone());
         c.database_url = self.database_url.clone();
         c.s3 = self.s3.config();
+        c.key_secret = self
+            .key_secret
+            .clone()
+            .filter(|s| !s.is_empty())
+            .map(quarry_server::keys::KeySecret);
         c
     }
 }

@@ -11,7 +11,7 @@ use std::io::IsTerminal;
 
 use anyhow::Context;
 use clap::Parser;
-use quarry_server::keys::{DEFAULT_WORKSPACE, generate_key, register_key};
+use quarry_server::keys::{DEFAULT_WORKSPACE, generate_key, register_key_with};
 use quarry_server::serve::{serve, shutdown_signal};
 use quarry_server::webhooks::spawn_dispatcher;
 use quarry_server::worker::spawn_workers;
@@ -92,7 +92,8 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
         }) => {
             let state = open(store.config()).await?;
             let key = generate_key();
-            register_key(state.store.as_ref(), &key, &name, &workspace).await?;
+            let secret = state.config.key_secret.as_ref();
+            register_key_with(state.store.as_ref(), secret, &key, &name, &workspace).await?;
             println!("{key}");
         }
         Command::Keys(KeysCommand::List { store, workspace }) => {
@@ -185,8 +186,9 @@ async fn bootstrap_key(state: &AppState) -> anyhow::Result<()> {
     if let Ok(key) = std::env::var("QUARRY_API_KEY")
         && !key.trim().is_empty()
     {
-        register_key(
+        register_key_with(
             state.store.as_ref(),
+            state.config.key_secret.as_ref(),
             key.trim(),
             "bootstrap",
             DEFAULT_WORKSPACE,

@@ -68,6 +68,8 @@ pub struct Config {
     /// The model behind `extraction_performance`/`extraction_operator`;
     /// `None` runs every processor on the offline rules engine.
     pub llm: Option<quarry_llm::LlmConfig>,
+    /// Secret that API keys are HMAC'd under at rest (`None`: SHA-256).
+    pub key_secret: Option<crate::keys::KeySecret>,
 }
 
 impl Config {
@@ -98,6 +100,7 @@ impl Config {
             webhook_backoff_base: Duration::from_secs(1),
             webhook_backoff_cap: Duration::from_secs(3600),
             llm: None,
+            key_secret: None,
         }
     }
 

@@ -869,3 +869,41 @@ async fn workspace_b_cannot_reach_anything_of_workspace_a() {
     wait_hooks(&hooks, "a", a_hits + 1).await;
     s.stop().await;
 }
+
+/// With `key_secret` set, new keys are stored as HMAC-SHA256 under it (not
+/// the key's plain SHA-256) and still authenticate; keys minted before the
+/// secret keep working.
+#[tokio::test]
+async fn keys_are_hmacd_under_the_server_secret() {
+    use quarry_server::keys::{KeySecret, register_key_with, stored_hash};
+    let secret = KeySecret("test-secret".into());
+    let server = TestServer::start(|c| c.key_secret = Some(KeySecret("test-secret".into()))).await;
+    let key = "qry_keyed_0123456789abcdef";
+    let record = register_key_with(
+        server.state.store.as_ref(),
+        Some(&secret),
+        key,
+        "keyed",
+        "ws_default",
+    )
+    .await
+    .expect("register");
+    assert_eq!(record.key_hash, stored_hash(Some(&secret), key));
+    assert_ne!(
+        record.key_hash,
+        stored_hash(None, key),
+        "not the plain SHA-256"
+    );
+    let ok = server
+        .http
+        .get(format!("{}/extractors", server.base))
+        .bearer_auth(key)
+        .header("x-extend-api-version", "2026-02-09")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(ok.status(), 200);
+    // The bootstrap key of the test server predates the secret (plain hash).
+    assert_eq!(server.get("/extractors").await.status(), 200);
+    server.stop().await;
+}

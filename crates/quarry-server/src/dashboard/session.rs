@@ -202,7 +202,9 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
     check_origin(&headers)?;
-    let Some(key) = state.store.find_api_key(&hash_key(form.key.trim())).await? else {
+    let secret = state.config.key_secret.as_ref();
+    let Some(key) = crate::keys::find_key(state.store.as_ref(), secret, form.key.trim()).await?
+    else {
         return Ok(login_form(
             form.next.as_deref(),
             Some("Invalid or revoked API key"),

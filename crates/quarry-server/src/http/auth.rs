@@ -51,11 +51,13 @@ pub async fn authenticate(
                 "Missing API key: send an `Authorization: Bearer <API key>` header".into(),
             )
         })?;
-    let key = state
-        .store
-        .find_api_key(&hash_key(token))
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("Invalid or revoked API key".into()))?;
+    let key = crate::keys::find_key(
+        state.store.as_ref(),
+        state.config.key_secret.as_ref(),
+        token,
+    )
+    .await?
+    .ok_or_else(|| ApiError::Unauthorized("Invalid or revoked API key".into()))?;
 
     let version = headers
         .get(API_VERSION_HEADER)
