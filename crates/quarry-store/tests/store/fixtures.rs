@@ -14,9 +14,11 @@ pub const BASE_MS: i64 = 1_700_000_000_000;
 /// Long enough that it never expires during a test.
 pub const LONG_LEASE_MS: i64 = 60_000;
 pub const MAX_ATTEMPTS: i64 = 3;
-/// A lease short enough to expire in a fast test, and a wait that outlasts it.
-pub const SHORT_LEASE_MS: i64 = 150;
-pub const PAST_SHORT_LEASE: std::time::Duration = std::time::Duration::from_millis(300);
+/// A lease short enough to expire in a fast test, and a wait that outlasts
+/// it; long enough that a loaded 2-core CI machine still makes its next call
+/// inside the lease (150 ms was not).
+pub const SHORT_LEASE_MS: i64 = 600;
+pub const PAST_SHORT_LEASE: std::time::Duration = std::time::Duration::from_millis(900);
 
 /// A pending API run in [`WS`].
 pub fn run(priority: i64, created_at: i64) -> ExtractRunRecord {
