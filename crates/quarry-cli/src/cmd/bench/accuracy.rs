@@ -51,6 +51,9 @@ pub struct AccuracyArgs {
     /// Print every wrong or missed field per document on stderr.
     #[arg(long)]
     pub show_errors: bool,
+    /// The model for `--engine llm` (see docs/llm.md).
+    #[command(flatten)]
+    pub llm: crate::args::LlmArgs,
 }
 
 /// Engines `bench accuracy` can measure.
@@ -58,12 +61,20 @@ pub struct AccuracyArgs {
 pub enum EngineChoice {
     /// The embedded, offline rules engine.
     Rules,
+    /// The model configured with the `--llm-*` flags.
+    Llm,
 }
 
 /// The one place an engine is built from the `--engine` choice.
-pub fn engine(choice: EngineChoice) -> anyhow::Result<Box<dyn Engine>> {
+pub fn engine(choice: EngineChoice, llm: &crate::args::LlmArgs) -> anyhow::Result<Box<dyn Engine>> {
     match choice {
         EngineChoice::Rules => Ok(Box::new(RulesEngine)),
+        EngineChoice::Llm => {
+            let config = llm.config()?.ok_or_else(|| {
+                anyhow::anyhow!("--engine llm needs a model: pass --llm-model (and --llm-base-url)")
+            })?;
+            Ok(Box::new(quarry_llm::LlmEngine::new(config)))
+        }
     }
 }
 
@@ -83,7 +94,7 @@ pub fn run(args: &AccuracyArgs) -> anyhow::Result<()> {
         bail!("bench accuracy needs the corpus (--corpus or QUARRY_CORPUS)");
     };
     super::report::machine();
-    let engine = engine(args.engine)?;
+    let engine = engine(args.engine, &args.llm)?;
     for dataset in &args.dataset {
         let results = run_dataset(&dir, dataset, engine.as_ref(), args)?;
         report(dataset, engine.name(), &results, args);
