@@ -18,6 +18,8 @@ use quarry_server::net::guard::AllowList;
 /// The hidden subcommand the parse child runs.
 pub const PARSE_CHILD_COMMAND: &str = "__parse-child";
 
+pub use crate::cmd::config::Target as ConfigTarget;
+use crate::config_file::ConfigFile;
 use crate::scale_args::{RateLimitArgs, S3Args};
 
 #[derive(Debug, Parser)]
@@ -27,9 +29,19 @@ use crate::scale_args::{RateLimitArgs, S3Args};
     about = "Self-hosted, Extend-compatible document extraction server"
 )]
 pub struct Cli {
+    /// TOML file of settings (keys are flag names: `bind`, `data-dir`,
+    /// `llm-model`, …); flags and QUARRY_* variables override it. See
+    /// `quarry config show`.
+    #[arg(long, global = true, env = "QUARRY_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Log format on stderr.
     #[arg(long, global = true, env = "QUARRY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// OpenTelemetry collector (OTLP/HTTP) base URL, e.g.
+    /// http://127.0.0.1:4318: request and run spans are exported as traces.
+    /// The standard OTEL_EXPORTER_OTLP_ENDPOINT works too.
+    #[arg(long, global = true, env = "QUARRY_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -72,6 +84,44 @@ pub enum Command {
     /// Benchmarks: parse throughput and memory, extraction quality.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Inspect the effective configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the settings `serve` (or `worker`) would use, as TOML, with the
+    /// source of each and secrets redacted; fails on an invalid value.
+    Show {
+        /// Whose settings.
+        #[arg(long = "for", value_enum, default_value_t = ConfigTarget::Serve)]
+        target: ConfigTarget,
+    },
+}
+
+/// Parses the command line with the config file (`--config` /
+/// `QUARRY_CONFIG`) installed as defaults. Returns the parsed command, the
+/// clap tree it was parsed with (for `config show`) and the file.
+pub fn parse() -> anyhow::Result<(Cli, clap::Command, ConfigFile)> {
+    use clap::{CommandFactory, FromArgMatches};
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let base = Cli::command();
+    // A lenient first pass only to learn where the file is.
+    let path = base
+        .clone()
+        .ignore_errors(true)
+        .try_get_matches_from(&argv)
+        .ok()
+        .and_then(|m| m.get_one::<PathBuf>("config").cloned());
+    let file = match path {
+        Some(path) => ConfigFile::load(&path)?,
+        None => ConfigFile::default(),
+    };
+    let command = file.install(base)?;
+    let matches = command.clone().get_matches_from(argv);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    Ok((cli, command, file))
 }
 
 #[derive(Debug, Subcommand)]

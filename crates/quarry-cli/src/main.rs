@@ -1,16 +1,16 @@
 //! `quarry` — the single binary: `serve` (API + in-process workers),
 //! `worker` (workers only), `migrate`, `keys create`, and the offline
 //! `parse`, `extract` and `bench` commands (no runtime, no store; see `cmd/`).
-//! Every flag can also be set with a `QUARRY_*` environment variable.
+//! Every setting can also come from a `QUARRY_*` environment variable or
+//! the `--config` TOML file (`config_file`); `config show` prints them.
 
 mod args;
 mod cmd;
+mod config_file;
 mod scale_args;
-
-use std::io::IsTerminal;
+mod telemetry;
 
 use anyhow::Context;
-use clap::Parser;
 use quarry_server::keys::{DEFAULT_WORKSPACE, generate_key, register_key_with};
 use quarry_server::serve::{serve, shutdown_signal};
 use quarry_server::webhooks::spawn_dispatcher;
@@ -18,12 +18,13 @@ use quarry_server::worker::spawn_workers;
 use quarry_server::{AppState, Config};
 use tokio::sync::watch;
 
-use crate::args::{Cli, Command, KeysCommand, LogFormat};
+use crate::args::{Cli, Command, ConfigCommand, KeysCommand};
 
 fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    init_logging(cli.log_format);
+    let (cli, tree, file) = args::parse()?;
+    let _telemetry = telemetry::init(cli.log_format, cli.otlp_endpoint.as_deref())?;
     match &cli.command {
+        Command::Config(ConfigCommand::Show { target }) => cmd::config::show(&tree, &file, *target),
         Command::Parse(args) => cmd::parse::run(args),
         Command::Extract(args) => cmd::extract::run(args),
         Command::ParseChild { request } => {
@@ -126,6 +127,7 @@ async fn run_server_command(command: Command) -> anyhow::Result<()> {
         | Command::Extract(_)
         | Command::ParseChild { .. }
         | Command::Completions { .. }
+        | Command::Config(_)
         | Command::Bench(_) => {
             unreachable!("handled without a runtime")
         }
@@ -196,17 +198,4 @@ async fn bootstrap_key(state: &AppState) -> anyhow::Result<()> {
         .await?;
     }
     Ok(())
-}
-
-fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("QUARRY_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal());
-    match format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Text => builder.init(),
-    }
 }

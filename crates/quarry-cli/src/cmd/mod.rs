@@ -1,9 +1,11 @@
 //! One module per `quarry` subcommand that runs without a long-lived
 //! server: `parse` (print a file as markdown, spatial text or JSON),
-//! `extract` (batch extraction, embedded or against `--url`) and `bench`
-//! (throughput and quality against the tools users compare us with).
+//! `extract` (batch extraction, embedded or against `--url`), `bench`
+//! (throughput and quality against the tools users compare us with) and
+//! `config show` (the effective settings).
 
 pub mod bench;
+pub mod config;
 pub mod extract;
 pub mod parse;
 pub mod spatial;
