@@ -3,19 +3,14 @@
 //! unknown keys refused, and a real `quarry serve` taking its settings from
 //! the file.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
-/// `quarry` with no QUARRY_* variables inherited from the test runner.
+/// `quarry` in `dir`, with no settings inherited from the test runner.
 fn quarry(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quarry"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("QUARRY_") {
-            cmd.env_remove(key);
-        }
-    }
+    let mut cmd = support::quarry();
     cmd.current_dir(dir);
     cmd
 }
@@ -124,19 +119,7 @@ fn serve_takes_its_settings_from_the_file() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn quarry serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let started = Instant::now();
-    let mut listening = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("line");
-        if let Some(addr) = line.strip_prefix("quarry listening on http://") {
-            listening = Some(addr.to_string());
-            break;
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            break;
-        }
-    }
+    let listening = support::listening_addr(&mut child);
     let _ = child.kill();
     let _ = child.wait();
     let addr = listening.expect("serve printed its address");

@@ -3,9 +3,11 @@
 //! 127.0.0.1 that accepts what a real OpenTelemetry collector's
 //! `/v1/traces` receiver accepts and keeps the bodies.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -97,13 +99,7 @@ fn spans(exports: &[Export]) -> Vec<(String, serde_json::Map<String, Value>)> {
 fn request_spans_reach_the_collector() {
     let (collector, seen) = start_collector();
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_quarry"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("QUARRY_") || key.starts_with("OTEL_") {
-            cmd.env_remove(key);
-        }
-    }
-    let mut child = cmd
+    let mut child = support::quarry()
         .args(["serve", "--bind", "127.0.0.1:0", "--workers", "0"])
         .arg("--data-dir")
         .arg(dir.path())
@@ -115,15 +111,7 @@ fn request_spans_reach_the_collector() {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn quarry serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let addr = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.strip_prefix("quarry listening on http://")
-                .map(str::to_string)
-        })
-        .expect("serve printed its address");
+    let addr = support::listening_addr(&mut child).expect("serve printed its address");
 
     let mut stream = TcpStream::connect(&addr).expect("connect");
     write!(
