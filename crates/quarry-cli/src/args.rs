@@ -204,9 +204,6 @@ pub struct ServeArgs {
     pub no_workers: bool,
     #[command(flatten)]
     pub queue: QueueArgs,
-    /// Wall-time cap for processing one run, in seconds.
-    #[arg(long, env = "QUARRY_RUN_TIMEOUT_SECS", default_value_t = 120)]
-    pub run_timeout_secs: u64,
     /// How long POST /extract waits for its run, in seconds.
     #[arg(long, env = "QUARRY_SYNC_TIMEOUT_SECS", default_value_t = 300)]
     pub sync_timeout_secs: u64,
@@ -307,6 +304,10 @@ pub struct QueueArgs {
     /// before giving it back to the queue.
     #[arg(long, env = "QUARRY_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
+    /// Wall-time cap for processing one run, in seconds (then `FAILED`; the
+    /// parse child is killed at this cap).
+    #[arg(long, env = "QUARRY_RUN_TIMEOUT_SECS", default_value_t = 120)]
+    pub run_timeout_secs: u64,
 }
 
 impl QueueArgs {
@@ -314,6 +315,7 @@ impl QueueArgs {
         c.lease = Duration::from_secs(self.lease_secs.max(1));
         c.max_attempts = self.max_attempts.max(1);
         c.shutdown_grace = Duration::from_secs(self.shutdown_grace_secs);
+        c.run_timeout = Duration::from_secs(self.run_timeout_secs.max(1));
     }
 }
 
@@ -369,7 +371,6 @@ impl ServeArgs {
             .unwrap_or_else(|| format!("http://{}", self.bind));
         c.workers = if self.no_workers { 0 } else { self.workers };
         self.queue.apply(&mut c);
-        c.run_timeout = Duration::from_secs(self.run_timeout_secs.max(1));
         c.sync_timeout = Duration::from_secs(self.sync_timeout_secs);
         c.max_body_bytes = self.max_body_mb.max(1) * 1024 * 1024;
         c.parse_limits.max_bytes = c.max_body_bytes;
