@@ -3,13 +3,15 @@
 //! handler. Labels are bounded: HTTP series use the matched route template,
 //! never the raw path.
 
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use quarry_store::QueueDepth;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -62,17 +64,34 @@ pub fn http_request(method: &str, route: &str, status: u16, elapsed: Duration) {
     .record(elapsed.as_secs_f64());
 }
 
-/// One run whose terminal result was stored.
-pub fn run_completed(kind: &str, status: &str, elapsed: Duration, pages: Option<u64>) {
+/// A run whose terminal result was stored.
+pub struct RunDone<'a> {
+    /// `extract_run` or `parse_run`.
+    pub kind: &'a str,
+    /// The engine that produced it: `rules`, `llm`, `parser`, or `none`
+    /// when the run ended before one was chosen.
+    pub engine: &'static str,
+    pub status: &'a str,
+    pub elapsed: Duration,
+    /// Pages of a `PROCESSED` run.
+    pub pages: Option<u64>,
+}
+
+/// Records one run whose terminal result was stored.
+pub fn run_completed(run: &RunDone<'_>) {
     metrics::counter!(
         "quarry_runs_completed_total",
-        "kind" => kind.to_string(),
-        "status" => status.to_string()
+        "kind" => run.kind.to_string(),
+        "status" => run.status.to_string()
     )
     .increment(1);
-    metrics::histogram!("quarry_run_duration_seconds", "kind" => kind.to_string())
-        .record(elapsed.as_secs_f64());
-    if let Some(pages) = pages {
+    metrics::histogram!(
+        "quarry_run_duration_seconds",
+        "kind" => run.kind.to_string(),
+        "engine" => run.engine
+    )
+    .record(run.elapsed.as_secs_f64());
+    if let Some(pages) = run.pages {
         metrics::counter!("quarry_pages_parsed_total").increment(pages);
     }
 }
@@ -82,18 +101,42 @@ pub fn webhook_delivery(outcome: &'static str) {
     metrics::counter!("quarry_webhook_deliveries_total", "outcome" => outcome).increment(1);
 }
 
+/// Sets `quarry_queue_jobs{state}` (every state in [`JOB_STATES`] always
+/// present) and `quarry_queue_jobs_by_priority{state, priority}`, where a
+/// pair seen at an earlier scrape and now empty reads 0, not its last value.
+fn queue_gauges(depth: &[QueueDepth]) {
+    static SEEN: Mutex<BTreeSet<(String, i64)>> = Mutex::new(BTreeSet::new());
+    let mut by_state: BTreeMap<&str, i64> = JOB_STATES.iter().map(|s| (*s, 0)).collect();
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    let now: BTreeSet<(String, i64)> = depth
+        .iter()
+        .map(|d| (d.state.clone(), d.priority))
+        .collect();
+    for (state, priority) in seen.difference(&now) {
+        priority_gauge(state, *priority).set(0.0);
+    }
+    for d in depth {
+        *by_state.entry(&d.state).or_default() += d.jobs;
+        priority_gauge(&d.state, d.priority).set(d.jobs as f64);
+    }
+    seen.extend(now);
+    for (state, jobs) in by_state {
+        metrics::gauge!("quarry_queue_jobs", "state" => state.to_string()).set(jobs as f64);
+    }
+}
+
+fn priority_gauge(state: &str, priority: i64) -> metrics::Gauge {
+    metrics::gauge!(
+        "quarry_queue_jobs_by_priority",
+        "state" => state.to_string(),
+        "priority" => priority.to_string()
+    )
+}
+
 /// `GET /metrics`: the text exposition format, with the queue gauge read at
 /// scrape time.
 pub async fn scrape(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    let depth = state.store.queue_depth().await?;
-    for s in JOB_STATES {
-        if !depth.iter().any(|(k, _)| k == s) {
-            metrics::gauge!("quarry_queue_jobs", "state" => s).set(0.0);
-        }
-    }
-    for (s, n) in depth {
-        metrics::gauge!("quarry_queue_jobs", "state" => s).set(n as f64);
-    }
+    queue_gauges(&state.store.queue_depth_by_priority().await?);
     state.metrics.run_upkeep();
     Ok((
         [(

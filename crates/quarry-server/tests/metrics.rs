@@ -111,7 +111,16 @@ async fn metrics_move_when_a_run_is_processed() {
         "{after}"
     );
     assert!(sample(&after, "quarry_queue_jobs", &[("state", "done")]) >= 1.0);
-    assert!(after.contains("quarry_run_duration_seconds_bucket{"));
+    let rules = [("kind", "extract_run"), ("engine", "rules")];
+    assert!(
+        sample(&after, "quarry_run_duration_seconds_count", &rules) >= 1.0,
+        "run durations are labelled by engine: {after}"
+    );
+    let done_at_default = [("state", "done"), ("priority", "50")];
+    assert!(
+        sample(&after, "quarry_queue_jobs_by_priority", &done_at_default) >= 1.0,
+        "queue depth by priority: {after}"
+    );
     assert!(after.contains("quarry_http_request_duration_seconds_bucket{"));
     s.stop().await;
 }

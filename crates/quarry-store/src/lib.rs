@@ -218,8 +218,16 @@ pub trait JobQueue: Send + Sync + 'static {
     async fn release_job(&self, lease: &Lease) -> Result<bool>;
     /// Fails runs whose jobs exhausted `max_attempts` leases. Returns their ids.
     async fn fail_exhausted_jobs(&self, max_attempts: i64) -> Result<Vec<String>>;
+    /// Counts of queue jobs by state and priority, for metrics.
+    async fn queue_depth_by_priority(&self) -> Result<Vec<QueueDepth>>;
     /// Counts of queue jobs by state, for readiness and metrics.
-    async fn queue_depth(&self) -> Result<Vec<(String, i64)>>;
+    async fn queue_depth(&self) -> Result<Vec<(String, i64)>> {
+        let mut by_state = std::collections::BTreeMap::<String, i64>::new();
+        for d in self.queue_depth_by_priority().await? {
+            *by_state.entry(d.state).or_default() += d.jobs;
+        }
+        Ok(by_state.into_iter().collect())
+    }
     /// Deletes finished (`done`/`dead`) jobs last updated before
     /// `older_than_ms` (epoch ms); queued and leased jobs are never touched.
     /// Returns how many were deleted.

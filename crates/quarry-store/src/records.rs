@@ -264,6 +264,15 @@ pub struct RunResult {
     pub metrics: Option<Value>,
 }
 
+/// How many queue jobs are in one state at one priority.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueDepth {
+    /// `queued`, `leased`, `done` or `dead`.
+    pub state: String,
+    pub priority: i64,
+    pub jobs: i64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Completion {
     /// The result is stored.

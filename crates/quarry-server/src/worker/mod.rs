@@ -105,8 +105,9 @@ pub async fn run_job(state: &AppState, lease: Lease, shutdown: watch::Receiver<b
     let span = tracing::info_span!("run", id = %lease.run_id, attempt = lease.attempt);
     let _guard = span.enter();
     let started = std::time::Instant::now();
+    let mut engine = ENGINE_UNKNOWN;
     let result = tokio::select! {
-        r = compute(state, &lease) => r,
+        r = compute(state, &lease, &mut engine) => r,
         stop = watch_lease(state, &lease) => match stop {
             LeaseState::Cancelled => Some(failed(failure::ABORTED, "The run was cancelled")),
             _ => None,
@@ -130,7 +131,14 @@ pub async fn run_job(state: &AppState, lease: Lease, shutdown: watch::Receiver<b
             let pages = matches!(result.status, RunStatus::Processed)
                 .then(|| pages_of(&result))
                 .flatten();
-            crate::metrics::run_completed(&lease.kind, result.status.as_str(), elapsed, pages);
+            let done = crate::metrics::RunDone {
+                kind: &lease.kind,
+                engine,
+                status: result.status.as_str(),
+                elapsed,
+                pages,
+            };
+            crate::metrics::run_completed(&done);
             tracing::info!(
                 status = result.status.as_str(),
                 reason = result.failure_reason.as_deref().unwrap_or(""),
@@ -182,16 +190,29 @@ async fn watch_lease(state: &AppState, lease: &Lease) -> LeaseState {
 }
 
 /// Dispatches a leased job to its run family's processing.
-async fn compute(state: &AppState, lease: &Lease) -> Option<RunResult> {
+/// The `engine` metrics label of a run that ended before its engine was
+/// known (deleted, unreadable file, cancelled early).
+const ENGINE_UNKNOWN: &str = "none";
+
+/// Computes the run's result, naming the engine that produced it in
+/// `engine` (for the run-duration metric) once it is known.
+async fn compute(state: &AppState, lease: &Lease, engine: &mut &'static str) -> Option<RunResult> {
     match RunKind::of(&lease.kind) {
-        RunKind::Extract => compute_extract(state, lease).await,
-        RunKind::Parse => parse::compute(state, lease).await,
+        RunKind::Extract => compute_extract(state, lease, engine).await,
+        RunKind::Parse => {
+            *engine = "parser";
+            parse::compute(state, lease).await
+        }
     }
 }
 
 /// Loads the run's inputs and runs the pipeline on a blocking thread, under
 /// the run time limit. `None` only when the run vanished (deleted).
-async fn compute_extract(state: &AppState, lease: &Lease) -> Option<RunResult> {
+async fn compute_extract(
+    state: &AppState,
+    lease: &Lease,
+    engine: &mut &'static str,
+) -> Option<RunResult> {
     let ws = lease.workspace_id.as_str();
     let run = match state.store.get_run(ws, &lease.run_id).await {
         Ok(Some(run)) => run,
@@ -203,6 +224,8 @@ async fn compute_extract(state: &AppState, lease: &Lease) -> Option<RunResult> {
             ));
         }
     };
+    let base = run.config.get("baseProcessor").and_then(|b| b.as_str());
+    *engine = state.engines.for_processor(base).name();
     let source = RunSource {
         kind: RunKind::Extract,
         ws,

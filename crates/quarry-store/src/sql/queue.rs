@@ -19,7 +19,7 @@ use super::lifecycle::returning;
 use super::outbox::run_finished;
 use super::runs::status_of;
 use super::util::{Sql, args, stmt, to_json_opt};
-use crate::{Completion, JobQueue, Lease, LeaseState, Result, RunKind, RunResult};
+use crate::{Completion, JobQueue, Lease, LeaseState, QueueDepth, Result, RunKind, RunResult};
 
 impl SqlStore {
     /// Status of a run by id, `None` once the run is deleted.
@@ -279,15 +279,22 @@ impl JobQueue for SqlStore {
         Ok(failed)
     }
 
-    async fn queue_depth(&self) -> Result<Vec<(String, i64)>> {
+    async fn queue_depth_by_priority(&self) -> Result<Vec<QueueDepth>> {
         stmt(
-            "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state ORDER BY state",
+            "SELECT state, priority, COUNT(*) AS n FROM jobs
+             GROUP BY state, priority ORDER BY state, priority",
             vec![],
         )
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
+        .map(|r| {
+            Ok(QueueDepth {
+                state: r.try_get("state")?,
+                priority: r.try_get("priority")?,
+                jobs: r.try_get("n")?,
+            })
+        })
         .collect()
     }
 

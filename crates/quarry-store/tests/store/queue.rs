@@ -324,6 +324,17 @@ pub async fn queue_depth_counts_jobs_by_state(store: Arc<dyn Store>) {
         depth(store).await,
         expected.map(|(k, v)| (k.to_string(), v)).into()
     );
+    // Claims go by priority: 10 and 20 were claimed (the first one
+    // completed), 30 was cancelled, 40 still waits.
+    let by_priority = store.queue_depth_by_priority().await.expect("depth");
+    let rows: Vec<(&str, i64, i64)> = by_priority
+        .iter()
+        .map(|d| (d.state.as_str(), d.priority, d.jobs))
+        .collect();
+    assert_eq!(
+        rows,
+        [("done", 10, 1), ("done", 30, 1), ("leased", 20, 1), ("queued", 40, 1)]
+    );
 }
 
 pub async fn purge_deletes_only_old_finished_jobs(store: Arc<dyn Store>) {
