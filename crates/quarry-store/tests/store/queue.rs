@@ -333,7 +333,12 @@ pub async fn queue_depth_counts_jobs_by_state(store: Arc<dyn Store>) {
         .collect();
     assert_eq!(
         rows,
-        [("done", 10, 1), ("done", 30, 1), ("leased", 20, 1), ("queued", 40, 1)]
+        [
+            ("done", 10, 1),
+            ("done", 30, 1),
+            ("leased", 20, 1),
+            ("queued", 40, 1)
+        ]
     );
 }
 
