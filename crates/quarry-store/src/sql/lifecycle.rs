@@ -1,5 +1,5 @@
-//! Steps that extract and parse runs share: inserting a batch row, and the
-//! cancel and delete transactions (a cancel closes a queued job and reports
+//! Steps that extract and parse runs share: inserting a batch row, the
+//! filtered, paged listing, and the cancel and delete transactions (a cancel closes a queued job and reports
 //! through the outbox; a delete removes the job with the run). `RunKind`
 //! names the table, so both families keep one behaviour.
 
@@ -7,9 +7,12 @@ use quarry_model::enums::RunStatus;
 use quarry_model::time::now_ms;
 
 use super::outbox::{Tx, run_finished};
-use super::util::{Sql, args, like_pattern, stmt};
+use sqlx::AnyPool;
+use sqlx::any::AnyRow;
+
+use super::util::{Sql, args, finish_page, like_pattern, push_page, stmt};
 use super::{Dialect, SqlStore};
-use crate::{BatchRecord, Result, RunKind};
+use crate::{BatchRecord, Page, PageRequest, Result, RunKind};
 
 /// Inserts the batch row inside `tx`.
 pub(super) async fn insert_batch(tx: &mut Tx, b: &BatchRecord) -> Result<()> {
@@ -110,25 +113,50 @@ pub(super) async fn insert_job(
     Ok(())
 }
 
-/// Appends a run list's filters: `status`, exact-match `(column, value)`
-/// pairs, and the case-insensitive file-name substring.
-pub(super) fn push_run_filters(
-    sql: &mut Sql,
-    status: Option<RunStatus>,
-    exact: &[(&str, &Option<String>)],
-    file_name_contains: Option<&str>,
-) {
-    if let Some(s) = status {
-        sql.push(" AND status = ").bind(s.as_str());
-    }
-    for (col, v) in exact {
-        if let Some(v) = v {
-            sql.push(&format!(" AND {col} = ")).bind(v.as_str());
+/// A run listing: the filters both run families have (`status`,
+/// exact-match `(column, value)` pairs, the case-insensitive file-name
+/// substring) over a kind's table, paged by the keyset cursor.
+pub(super) struct RunListing<'a> {
+    pub kind: RunKind,
+    pub columns: &'static str,
+    pub status: Option<RunStatus>,
+    pub exact: &'a [(&'a str, &'a Option<String>)],
+    pub file_name_contains: Option<&'a str>,
+}
+
+impl RunListing<'_> {
+    /// One page of `ws`'s runs, decoded by `from_row`; `key` gives a
+    /// record's `(created_at, updated_at, id)` for the next-page cursor.
+    pub(super) async fn page<T>(
+        &self,
+        pool: &AnyPool,
+        ws: &str,
+        page: &PageRequest,
+        from_row: fn(&AnyRow) -> Result<T>,
+        key: fn(&T) -> (i64, i64, String),
+    ) -> Result<Page<T>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {} FROM {} WHERE workspace_id = ",
+            self.columns,
+            self.kind.table()
+        ));
+        sql.bind(ws);
+        if let Some(s) = self.status {
+            sql.push(" AND status = ").bind(s.as_str());
         }
-    }
-    if let Some(n) = file_name_contains {
-        sql.push(" AND file_name_fold LIKE ")
-            .bind(like_pattern(n))
-            .push(" ESCAPE '\\'");
+        for (col, v) in self.exact {
+            if let Some(v) = v {
+                sql.push(&format!(" AND {col} = ")).bind(v.as_str());
+            }
+        }
+        if let Some(n) = self.file_name_contains {
+            sql.push(" AND file_name_fold LIKE ")
+                .bind(like_pattern(n))
+                .push(" ESCAPE '\\'");
+        }
+        push_page(&mut sql, page, "");
+        let rows = sql.query().fetch_all(pool).await?;
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        Ok(finish_page(items, page, key))
     }
 }

@@ -9,10 +9,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
-use super::lifecycle::{insert_batch, insert_job, push_run_filters};
+use super::lifecycle::{RunListing, insert_batch, insert_job};
 use super::runs::status_of;
 use super::util::get_scoped;
-use super::util::{Sql, args, finish_page, json_opt, json_req, push_page, stmt};
+use super::util::{args, json_opt, json_req, stmt};
 use super::util::{fold, to_json, to_json_opt};
 use crate::{
     BatchRecord, CancelOutcome, FileRecord, Page, PageRequest, ParseRunFilter, ParseRunRecord,
@@ -102,22 +102,20 @@ impl ParseRunStore for SqlStore {
         f: &ParseRunFilter,
         page: &PageRequest,
     ) -> Result<Page<ParseRunRecord>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {COLUMNS} FROM parse_runs WHERE workspace_id = "
-        ));
-        sql.bind(ws);
         let exact = [
             ("batch_id", &f.batch_id),
             ("source_id", &f.source_id),
             ("source", &f.source),
         ];
-        push_run_filters(&mut sql, f.status, &exact, f.file_name_contains.as_deref());
-        push_page(&mut sql, page, "");
-        let rows = sql.query().fetch_all(&self.pool).await?;
-        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-        Ok(finish_page(items, page, |r| {
-            (r.created_at, r.updated_at, r.id.clone())
-        }))
+        let listing = RunListing {
+            kind: RunKind::Parse,
+            columns: COLUMNS,
+            status: f.status,
+            exact: &exact,
+            file_name_contains: f.file_name_contains.as_deref(),
+        };
+        let key = |r: &ParseRunRecord| (r.created_at, r.updated_at, r.id.clone());
+        listing.page(&self.pool, ws, page, from_row, key).await
     }
 
     async fn cancel_parse_run(&self, ws: &str, id: &str) -> Result<CancelOutcome<ParseRunRecord>> {

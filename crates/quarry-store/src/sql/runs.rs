@@ -8,9 +8,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::SqlStore;
-use super::lifecycle::{insert_batch, insert_job, push_run_filters};
+use super::lifecycle::{RunListing, insert_batch, insert_job};
 use super::util::get_scoped;
-use super::util::{Sql, args, finish_page, json_opt, json_req, push_page, stmt};
+use super::util::{Sql, args, json_opt, json_req, stmt};
 use super::util::{fold, to_json, to_json_opt};
 use crate::{
     BatchRecord, BatchSummary, CancelOutcome, ExtractRunRecord, FileRecord, Page, PageRequest,
@@ -163,23 +163,21 @@ impl RunStore for SqlStore {
         f: &RunFilter,
         page: &PageRequest,
     ) -> Result<Page<ExtractRunRecord>> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {COLUMNS} FROM extract_runs WHERE workspace_id = "
-        ));
-        sql.bind(ws);
         let exact = [
             ("extractor_id", &f.extractor_id),
             ("batch_id", &f.batch_id),
             ("source_id", &f.source_id),
             ("source", &f.source),
         ];
-        push_run_filters(&mut sql, f.status, &exact, f.file_name_contains.as_deref());
-        push_page(&mut sql, page, "");
-        let rows = sql.query().fetch_all(&self.pool).await?;
-        let items = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
-        Ok(finish_page(items, page, |r| {
-            (r.created_at, r.updated_at, r.id.clone())
-        }))
+        let listing = RunListing {
+            kind: RunKind::Extract,
+            columns: COLUMNS,
+            status: f.status,
+            exact: &exact,
+            file_name_contains: f.file_name_contains.as_deref(),
+        };
+        let key = |r: &ExtractRunRecord| (r.created_at, r.updated_at, r.id.clone());
+        listing.page(&self.pool, ws, page, from_row, key).await
     }
 
     async fn cancel_run(&self, ws: &str, id: &str) -> Result<CancelOutcome> {
