@@ -84,6 +84,10 @@ pub fn webhook_delivery(outcome: &'static str) {
 
 /// `GET /metrics`: the text exposition format, with the queue gauge read at
 /// scrape time.
+#[utoipa::path(
+    get, path = "/metrics", tag = "probes",
+    responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String)),
+)]
 pub async fn scrape(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let depth = state.store.queue_depth().await?;
     for s in JOB_STATES {
