@@ -71,6 +71,22 @@ fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     }
 }
 
+/// `GET path` without credentials; asserts 200.
+async fn get_public(s: &TestServer, path: &str) -> reqwest::Response {
+    let resp = s
+        .http
+        .get(format!("{}{path}", s.base))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        resp.status().as_u16(),
+        200,
+        "{path} is served without a key"
+    );
+    resp
+}
+
 #[test]
 fn the_route_table_parser_sees_every_method() {
     let routes = routes_in(
@@ -99,13 +115,7 @@ fn the_route_table_parser_sees_every_method() {
 #[tokio::test]
 async fn openapi_document_covers_every_route_of_the_router() {
     let s = TestServer::start(|_| {}).await;
-    let resp = s
-        .http
-        .get(format!("{}/openapi.json", s.base))
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(resp.status().as_u16(), 200, "served without an API key");
+    let resp = get_public(&s, "/openapi.json").await;
     assert!(
         resp.headers()["content-type"]
             .to_str()
@@ -155,14 +165,7 @@ async fn openapi_document_covers_every_route_of_the_router() {
 #[tokio::test]
 async fn docs_page_renders_the_document_without_other_hosts() {
     let s = TestServer::start(|_| {}).await;
-    let page = s
-        .http
-        .get(format!("{}/docs", s.base))
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(page.status().as_u16(), 200);
-    let html = page.text().await.expect("html");
+    let html = get_public(&s, "/docs").await.text().await.expect("html");
     assert!(html.contains("/docs/redoc.standalone.js"), "{html}");
     assert!(
         html.contains("\"/extract_runs\""),
@@ -175,13 +178,7 @@ async fn docs_page_renders_the_document_without_other_hosts() {
             .all(|(i, m)| html[i + m.len()..].starts_with('/')),
         "only same-origin assets: {html}"
     );
-    let script = s
-        .http
-        .get(format!("{}/docs/redoc.standalone.js", s.base))
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(script.status().as_u16(), 200);
+    let script = get_public(&s, "/docs/redoc.standalone.js").await;
     assert!(script.text().await.expect("js").contains("Redoc"));
     s.stop().await;
 }

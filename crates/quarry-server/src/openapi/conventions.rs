@@ -202,50 +202,57 @@ fn error_response(e: &ErrorResponse) -> Response {
     response.build()
 }
 
+/// A string schema.
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(SchemaType::Type(Type::String))
+}
+
 /// `x-request-id`, set on every response by [`crate::http::envelope`].
 fn request_id_header() -> Header {
     HeaderBuilder::new()
-        .schema(Some(
-            ObjectBuilder::new()
-                .schema_type(SchemaType::Type(Type::String))
-                .pattern(Some("^req_")),
-        ))
+        .schema(Some(string().pattern(Some("^req_"))))
         .description(Some(
             "Id of this request (`req_…`), also in error bodies as `requestId`",
         ))
         .build()
 }
 
+/// A request header parameter.
+fn header_param(
+    name: &str,
+    required: Required,
+    description: String,
+    schema: ObjectBuilder,
+) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Header)
+        .required(required)
+        .description(Some(description))
+        .schema(Some(schema))
+        .build()
+}
+
 /// `x-extend-api-version`: required unless the server runs with a default
 /// version, and only `2026-02-09` is accepted.
 fn version_header() -> Parameter {
-    ParameterBuilder::new()
-        .name(API_VERSION_HEADER)
-        .parameter_in(ParameterIn::Header)
-        .required(Required::True)
-        .description(Some(format!(
+    header_param(
+        API_VERSION_HEADER,
+        Required::True,
+        format!(
             "API version; only `{API_VERSION}`. May be omitted when the server runs with \
              `--default-api-version`."
-        )))
-        .schema(Some(
-            ObjectBuilder::new()
-                .schema_type(SchemaType::Type(Type::String))
-                .enum_values(Some([API_VERSION])),
-        ))
-        .build()
+        ),
+        string().enum_values(Some([API_VERSION])),
+    )
 }
 
 /// `x-extend-workspace-id`: optional; may only name the key's own workspace.
 fn workspace_header() -> Parameter {
-    ParameterBuilder::new()
-        .name(WORKSPACE_HEADER)
-        .parameter_in(ParameterIn::Header)
-        .required(Required::False)
-        .description(Some(
-            "Workspace to act in; must be the API key's own workspace (else 403).",
-        ))
-        .schema(Some(
-            ObjectBuilder::new().schema_type(SchemaType::Type(Type::String)),
-        ))
-        .build()
+    header_param(
+        WORKSPACE_HEADER,
+        Required::False,
+        "Workspace to act in; must be the API key's own workspace (else 403).".into(),
+        string(),
+    )
 }
