@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Status of an extract run. `CANCELLING` is never produced: a cancel takes
 /// effect immediately and a running worker observes it at its next heartbeat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RunStatus {
     Pending,
@@ -58,6 +59,7 @@ pub const RUN_SOURCES: [&str; 7] = [
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SortBy {
     #[default]
     #[serde(rename = "createdAt")]
@@ -67,6 +69,7 @@ pub enum SortBy {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SortDir {
     Asc,
@@ -75,6 +78,7 @@ pub enum SortDir {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ReleaseType {
     Major,

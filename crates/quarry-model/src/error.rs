@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `{code, message, retryable, requestId?, runId?}` — the body of every non-2xx response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     pub code: String,

@@ -9,6 +9,7 @@ use crate::enums::ReleaseType;
 /// A document given to a run: by id, by URL, or as raw text. Exactly one of
 /// `id`, `url`, `text` must be set; [`FileInput::source`] checks that.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FileInput {
     pub id: Option<String>,
@@ -19,6 +20,7 @@ pub struct FileInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileSettings {
     pub password: Option<String>,
 }
@@ -46,6 +48,7 @@ impl FileInput {
 
 /// Reference to a saved extractor, optionally pinned to a version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExtractorRef {
     pub id: String,
@@ -55,6 +58,7 @@ pub struct ExtractorRef {
 
 /// `POST /extract_runs` and `POST /extract`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateExtractRun {
     pub extractor: Option<ExtractorRef>,
@@ -67,6 +71,7 @@ pub struct CreateExtractRun {
 
 /// `POST /extract_runs/batch`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateExtractBatch {
     pub extractor: ExtractorRef,
@@ -75,6 +80,7 @@ pub struct CreateExtractBatch {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchInput {
     pub file: FileInput,
     pub metadata: Option<Value>,
@@ -82,6 +88,7 @@ pub struct BatchInput {
 
 /// `POST /extractors`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateExtractor {
     pub name: String,
@@ -92,6 +99,7 @@ pub struct CreateExtractor {
 
 /// `POST /extractors/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateExtractor {
     pub name: Option<String>,
     pub config: Option<Value>,
@@ -99,6 +107,7 @@ pub struct UpdateExtractor {
 
 /// `POST /extractors/{id}/versions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateExtractorVersion {
     pub release_type: ReleaseType,
@@ -108,6 +117,7 @@ pub struct CreateExtractorVersion {
 
 /// `POST /parse_runs` and `POST /parse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateParseRun {
     pub file: Option<FileInput>,
@@ -119,6 +129,7 @@ pub struct CreateParseRun {
 
 /// `POST /parse_runs/batch`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateParseBatch {
     pub inputs: Vec<BatchInput>,

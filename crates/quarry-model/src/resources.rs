@@ -9,6 +9,7 @@ use crate::enums::RunStatus;
 
 /// `file` object (and FileSummary when `presigned_url` is `None`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FileObject {
     pub object: String,
@@ -26,6 +27,7 @@ pub struct FileObject {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FileMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,6 +36,7 @@ pub struct FileMetadata {
 
 /// `extractor` object; `draft_version` is `None` only in the summary form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Extractor {
     pub object: String,
@@ -47,6 +50,7 @@ pub struct Extractor {
 
 /// `extractor_version` object; `config` is `None` only in summary form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExtractorVersion {
     pub object: String,
@@ -66,6 +70,7 @@ pub struct ExtractorVersion {
 /// `initial_output`, `reviewed_output` and `edits` empty and drops
 /// `usage.breakdown`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExtractRun {
     pub object: String,
@@ -109,6 +114,7 @@ pub struct ExtractRun {
 /// `config` empty and drops `usage.breakdown`. Both forms carry
 /// `createdAt`/`updatedAt` (the SDK keeps unknown fields).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParseRun {
     pub object: String,
@@ -137,6 +143,7 @@ pub struct ParseRun {
 
 /// `batch_run` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BatchRun {
     pub object: String,
@@ -148,6 +155,7 @@ pub struct BatchRun {
 
 /// The list envelope of every list endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ListResponse<T> {
     pub object: String,
@@ -167,6 +175,7 @@ impl<T> ListResponse<T> {
 
 /// Body of every delete response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deleted {
     pub id: String,
 }

@@ -69,6 +69,7 @@ pub fn subscription_event_types(resource_type: &str) -> Option<&'static [&'stati
 
 /// `webhook_endpoint` (and WebhookEndpointCreate when `signing_secret` is set).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookEndpoint {
     pub object: String,
@@ -86,6 +87,7 @@ pub struct WebhookEndpoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookSubscription {
     pub object: String,
@@ -98,6 +100,7 @@ pub struct WebhookSubscription {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateWebhookEndpoint {
     pub url: String,
@@ -109,6 +112,7 @@ pub struct CreateWebhookEndpoint {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateWebhookEndpoint {
     pub url: Option<String>,
@@ -119,6 +123,7 @@ pub struct UpdateWebhookEndpoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateWebhookSubscription {
     pub webhook_endpoint_id: String,
@@ -128,6 +133,7 @@ pub struct CreateWebhookSubscription {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateWebhookSubscription {
     pub enabled_events: Vec<String>,

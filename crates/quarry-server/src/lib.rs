@@ -6,6 +6,7 @@
 //! * [`webhooks`] — the dispatcher that delivers signed events from the outbox;
 //! * [`metrics`] — the Prometheus recorder and `GET /metrics`;
 //! * [`dashboard`] — the web dashboard (`/dashboard`) and human review;
+//! * [`openapi`] — the OpenAPI 3.1 document (`/openapi.json`) and its docs page (`/docs`);
 //! * [`serve`] — binds the listener and runs API and workers until shutdown.
 //!
 //! This crate knows HTTP and orchestration; parsing, extraction and storage
@@ -19,6 +20,7 @@ pub mod ingest;
 pub mod keys;
 pub mod metrics;
 pub mod net;
+pub mod openapi;
 pub mod parse_config;
 pub mod review;
 pub mod routes;

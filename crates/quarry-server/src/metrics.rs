@@ -135,6 +135,10 @@ fn priority_gauge(state: &str, priority: i64) -> metrics::Gauge {
 
 /// `GET /metrics`: the text exposition format, with the queue gauge read at
 /// scrape time.
+#[utoipa::path(
+    get, path = "/metrics", tag = "probes",
+    responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String)),
+)]
 pub async fn scrape(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     queue_gauges(&state.store.queue_depth_by_priority().await?);
     state.metrics.run_upkeep();

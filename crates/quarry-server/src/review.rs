@@ -22,7 +22,7 @@ use crate::state::AppState;
 
 /// Body of a review: the full reviewed `value`, and optional notes per
 /// field path (kept in `edits[path].notes`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
     pub value: Value,

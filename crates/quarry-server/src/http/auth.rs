@@ -22,7 +22,7 @@ pub struct Caller {
 }
 
 /// Paths served without authentication (probes and the metrics scrape).
-const PUBLIC_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+pub const PUBLIC_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
 /// Hex SHA-256 of an API key, the form stored in the database.
 pub fn hash_key(key: &str) -> String {

@@ -12,6 +12,7 @@ use quarry_model::resources::{BatchRun, Deleted, ExtractRun, ListResponse};
 use quarry_model::time::{now_ms, rfc3339};
 use quarry_store::{BatchRecord, CancelOutcome, ExtractRunRecord, RunFilter};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
@@ -61,6 +62,11 @@ async fn full_view(state: &AppState, run: &ExtractRunRecord) -> Result<Json<Extr
     Ok(Json(RunViews::new(state).view(run, true).await?))
 }
 
+#[utoipa::path(
+    post, path = "/extract_runs", tag = "extract_runs",
+    request_body = CreateExtractRun,
+    responses((status = 200, description = "The queued run", body = ExtractRun)),
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -73,6 +79,11 @@ pub async fn create(
 /// `POST /extract`: creates the run and waits (up to the configured sync
 /// timeout) for it to finish. A run still going at the timeout is returned
 /// as it is, so the caller can keep polling it by id.
+#[utoipa::path(
+    post, path = "/extract", tag = "extract_runs",
+    request_body = CreateExtractRun,
+    responses((status = 200, description = "The finished run, or the run as it is when the sync timeout passes", body = ExtractRun)),
+)]
 pub async fn extract_sync(
     State(state): State<AppState>,
     caller: Caller,
@@ -91,6 +102,11 @@ pub async fn extract_sync(
     full_view(&state, &run).await
 }
 
+#[utoipa::path(
+    get, path = "/extract_runs/{id}", tag = "extract_runs",
+    params(("id" = String, Path, description = "Extract run id (`exr_…`)")),
+    responses((status = 200, description = "The run", body = ExtractRun)),
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -106,8 +122,9 @@ pub async fn get(
 
 /// The filters and paging of `GET /extract_runs`; the dashboard's runs list
 /// reads the same query, so its filters match the API's.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     pub status: Option<RunStatus>,
     pub extractor_id: Option<String>,
@@ -116,6 +133,7 @@ pub struct ListQuery {
     pub source: Option<String>,
     pub file_name_contains: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)] // documented as its own `PageQuery` parameter set
     pub page: PageQuery,
 }
 
@@ -140,6 +158,11 @@ impl ListQuery {
     }
 }
 
+#[utoipa::path(
+    get, path = "/extract_runs", tag = "extract_runs",
+    params(ListQuery, PageQuery),
+    responses((status = 200, description = "One page of runs (summary form)", body = ListResponse<ExtractRun>)),
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -156,6 +179,12 @@ pub async fn list(
 
 /// `POST /quarry/extract_runs/{id}/review` (Quarry-specific): stores a human
 /// review (see [`crate::review`]) and answers the run as `GET` renders it.
+#[utoipa::path(
+    post, path = "/quarry/extract_runs/{id}/review", tag = "quarry",
+    params(("id" = String, Path, description = "Extract run id (`exr_…`)")),
+    request_body = ReviewRequest,
+    responses((status = 200, description = "The run with its reviewed output", body = ExtractRun)),
+)]
 pub async fn review(
     State(state): State<AppState>,
     caller: Caller,
@@ -166,6 +195,11 @@ pub async fn review(
     full_view(&state, &run).await
 }
 
+#[utoipa::path(
+    post, path = "/extract_runs/{id}/cancel", tag = "extract_runs",
+    params(("id" = String, Path, description = "Extract run id (`exr_…`)")),
+    responses((status = 200, description = "The cancelled run", body = ExtractRun)),
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
@@ -181,6 +215,11 @@ pub async fn cancel(
     }
 }
 
+#[utoipa::path(
+    delete, path = "/extract_runs/{id}", tag = "extract_runs",
+    params(("id" = String, Path, description = "Extract run id (`exr_…`)")),
+    responses((status = 200, description = "The run was deleted", body = Deleted)),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -193,6 +232,11 @@ pub async fn delete(
     }
 }
 
+#[utoipa::path(
+    post, path = "/extract_runs/batch", tag = "extract_runs",
+    request_body = CreateExtractBatch,
+    responses((status = 200, description = "The batch; its runs are queued", body = BatchRun)),
+)]
 pub async fn create_batch(
     State(state): State<AppState>,
     caller: Caller,
@@ -231,6 +275,11 @@ pub fn batch_view(b: &BatchRecord, status: RunStatus) -> BatchRun {
     }
 }
 
+#[utoipa::path(
+    get, path = "/batch_runs/{id}", tag = "extract_runs",
+    params(("id" = String, Path, description = "Batch id (`bpr_…`)")),
+    responses((status = 200, description = "The batch with its aggregate status", body = BatchRun)),
+)]
 pub async fn get_batch(
     State(state): State<AppState>,
     caller: Caller,

@@ -44,6 +44,11 @@ async fn find(state: &AppState, ws: &str, id: &str) -> Result<ExtractorRecord, A
         .ok_or_else(|| ApiError::not_found("extractor", id))
 }
 
+#[utoipa::path(
+    post, path = "/extractors", tag = "extractors",
+    request_body = CreateExtractor,
+    responses((status = 200, description = "The new extractor with its draft version", body = Extractor)),
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -100,6 +105,11 @@ pub async fn create(
     Ok(Json(extractor_view(&state, &extractor).await?))
 }
 
+#[utoipa::path(
+    get, path = "/extractors/{id}", tag = "extractors",
+    params(("id" = String, Path, description = "Extractor id (`ex_…`)")),
+    responses((status = 200, description = "The extractor with its draft version", body = Extractor)),
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -109,6 +119,12 @@ pub async fn get(
     Ok(Json(extractor_view(&state, &e).await?))
 }
 
+#[utoipa::path(
+    post, path = "/extractors/{id}", tag = "extractors",
+    params(("id" = String, Path, description = "Extractor id (`ex_…`)")),
+    request_body = UpdateExtractor,
+    responses((status = 200, description = "The updated extractor", body = Extractor)),
+)]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -125,6 +141,11 @@ pub async fn update(
     Ok(Json(extractor_view(&state, &e).await?))
 }
 
+#[utoipa::path(
+    get, path = "/extractors", tag = "extractors",
+    params(PageQuery),
+    responses((status = 200, description = "One page of extractors (summary form)", body = ListResponse<Extractor>)),
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -141,6 +162,12 @@ pub async fn list(
     )))
 }
 
+#[utoipa::path(
+    post, path = "/extractors/{id}/versions", tag = "extractors",
+    params(("id" = String, Path, description = "Extractor id (`ex_…`)")),
+    request_body = CreateExtractorVersion,
+    responses((status = 200, description = "The published version", body = ExtractorVersion)),
+)]
 pub async fn create_version(
     State(state): State<AppState>,
     caller: Caller,
@@ -162,6 +189,11 @@ pub async fn create_version(
     Ok(Json(version_view(&v, true)))
 }
 
+#[utoipa::path(
+    get, path = "/extractors/{id}/versions/{version}", tag = "extractors",
+    params(("id" = String, Path, description = "Extractor id (`ex_…`)"), ("version" = String, Path, description = "`draft`, a version number such as `1.0`, or a version id")),
+    responses((status = 200, description = "The version", body = ExtractorVersion)),
+)]
 pub async fn get_version(
     State(state): State<AppState>,
     caller: Caller,
@@ -180,6 +212,11 @@ pub async fn get_version(
     Ok(Json(version_view(&v, true)))
 }
 
+#[utoipa::path(
+    get, path = "/extractors/{id}/versions", tag = "extractors",
+    params(("id" = String, Path, description = "Extractor id (`ex_…`)"), PageQuery),
+    responses((status = 200, description = "One page of versions (summary form), newest first", body = ListResponse<ExtractorVersion>)),
+)]
 pub async fn list_versions(
     State(state): State<AppState>,
     caller: Caller,

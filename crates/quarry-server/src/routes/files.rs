@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::response::Response;
 use quarry_model::resources::{Deleted, FileObject, ListResponse};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
@@ -17,6 +18,16 @@ use crate::state::AppState;
 use crate::views::file_view;
 
 /// A multipart decoding failure as an API error (413 when over the limit).
+/// The multipart form of `POST /files/upload`, for the OpenAPI document
+/// only: the handler streams the parts instead of decoding this struct.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The document; its part's filename becomes the file's name.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 pub(crate) fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     if e.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge(e.body_text())
@@ -25,6 +36,11 @@ pub(crate) fn multipart_error(e: axum::extract::multipart::MultipartError) -> Ap
     }
 }
 
+#[utoipa::path(
+    post, path = "/files/upload", tag = "files",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 200, description = "The stored file", body = FileObject)),
+)]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -45,6 +61,11 @@ pub async fn upload(
     ))
 }
 
+#[utoipa::path(
+    get, path = "/files/{id}", tag = "files",
+    params(("id" = String, Path, description = "File id (`file_…`)")),
+    responses((status = 200, description = "The file", body = FileObject)),
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -58,14 +79,21 @@ pub async fn get(
     Ok(Json(file_view(&file)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     name_contains: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)] // documented as its own `PageQuery` parameter set
     page: PageQuery,
 }
 
+#[utoipa::path(
+    get, path = "/files", tag = "files",
+    params(ListQuery, PageQuery),
+    responses((status = 200, description = "One page of files", body = ListResponse<FileObject>)),
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -82,6 +110,11 @@ pub async fn list(
     )))
 }
 
+#[utoipa::path(
+    delete, path = "/files/{id}", tag = "files",
+    params(("id" = String, Path, description = "File id (`file_…`)")),
+    responses((status = 200, description = "The file was deleted", body = Deleted)),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -100,6 +133,11 @@ pub async fn delete(
 }
 
 /// The stored bytes with the file's MIME type.
+#[utoipa::path(
+    get, path = "/files/{id}/content", tag = "files",
+    params(("id" = String, Path, description = "File id (`file_…`)")),
+    responses((status = 200, description = "The stored bytes, with the file's MIME type", content_type = "*/*", body = serde_json::Value)),
+)]
 pub async fn content(
     State(state): State<AppState>,
     caller: Caller,

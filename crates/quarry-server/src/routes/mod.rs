@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .merge(crate::dashboard::router())
+        .merge(crate::openapi::docs::router())
         .layer(DefaultBodyLimit::max(limit))
         .layer(from_fn(envelope::envelope))
         .with_state(state)

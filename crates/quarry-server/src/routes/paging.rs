@@ -3,6 +3,7 @@
 use quarry_model::enums::{SortBy, SortDir};
 use quarry_store::PageRequest;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
 
@@ -37,12 +38,19 @@ pub fn page_request(
 /// The paging and sorting parameters every list endpoint accepts; list
 /// queries embed it with `#[serde(flatten)]`. `maxPageSize` is read as text
 /// because flattened query fields arrive as strings.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// Sort key (lists that only sort by creation ignore it).
+    #[param(inline)]
     sort_by: Option<SortBy>,
+    #[param(inline)]
     sort_dir: Option<SortDir>,
+    /// The `nextPageToken` of the previous page.
     next_page_token: Option<String>,
+    /// Page size, 1 to 1000 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     max_page_size: Option<String>,
 }
 

@@ -15,6 +15,7 @@ use quarry_model::time::now_ms;
 use quarry_store::{BatchRecord, CancelOutcome, ParseRunFilter, ParseRunRecord, RunKind};
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
@@ -29,8 +30,9 @@ use crate::views::parse_run_view;
 
 /// `responseType`: only `json` is served; `url` (a presigned output URL)
 /// is refused with a 400 rather than silently ignored.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ResponseQuery {
     response_type: Option<String>,
 }
@@ -128,6 +130,11 @@ async fn found(state: &AppState, ws: &str, id: &str) -> Result<ParseRunRecord, A
         .ok_or_else(|| ApiError::not_found("parse run", id))
 }
 
+#[utoipa::path(
+    post, path = "/parse_runs", tag = "parse_runs",
+    request_body = CreateParseRun,
+    responses((status = 200, description = "The queued run", body = ParseRun)),
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -139,6 +146,12 @@ pub async fn create(
 
 /// `POST /parse`: creates the run and waits (up to the sync timeout) for
 /// it; a run still going at the timeout is returned as it is.
+#[utoipa::path(
+    post, path = "/parse", tag = "parse_runs",
+    params(ResponseQuery),
+    request_body = CreateParseRun,
+    responses((status = 200, description = "The finished run, or the run as it is when the sync timeout passes", body = ParseRun)),
+)]
 pub async fn parse_sync(
     State(state): State<AppState>,
     caller: Caller,
@@ -155,6 +168,11 @@ pub async fn parse_sync(
     Ok(Json(parse_run_view(&state, &run, true).await?))
 }
 
+#[utoipa::path(
+    get, path = "/parse_runs/{id}", tag = "parse_runs",
+    params(("id" = String, Path, description = "Parse run id (`pr_…`)"), ResponseQuery),
+    responses((status = 200, description = "The run", body = ParseRun)),
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -166,8 +184,9 @@ pub async fn get(
     Ok(Json(parse_run_view(&state, &run, true).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     status: Option<RunStatus>,
     batch_id: Option<String>,
@@ -175,9 +194,15 @@ pub struct ListQuery {
     source: Option<String>,
     file_name_contains: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)] // documented as its own `PageQuery` parameter set
     page: PageQuery,
 }
 
+#[utoipa::path(
+    get, path = "/parse_runs", tag = "parse_runs",
+    params(ListQuery, PageQuery),
+    responses((status = 200, description = "One page of runs (summary form)", body = ListResponse<ParseRun>)),
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -203,6 +228,11 @@ pub async fn list(
     Ok(Json(ListResponse::new(data, list.next_page_token)))
 }
 
+#[utoipa::path(
+    post, path = "/parse_runs/{id}/cancel", tag = "parse_runs",
+    params(("id" = String, Path, description = "Parse run id (`pr_…`)")),
+    responses((status = 200, description = "The cancelled run", body = ParseRun)),
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
@@ -222,6 +252,11 @@ pub async fn cancel(
     }
 }
 
+#[utoipa::path(
+    delete, path = "/parse_runs/{id}", tag = "parse_runs",
+    params(("id" = String, Path, description = "Parse run id (`pr_…`)")),
+    responses((status = 200, description = "The run was deleted", body = Deleted)),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
@@ -238,6 +273,11 @@ pub async fn delete(
     }
 }
 
+#[utoipa::path(
+    post, path = "/parse_runs/batch", tag = "parse_runs",
+    request_body = CreateParseBatch,
+    responses((status = 200, description = "The batch; its runs are queued", body = BatchRun)),
+)]
 pub async fn create_batch(
     State(state): State<AppState>,
     caller: Caller,

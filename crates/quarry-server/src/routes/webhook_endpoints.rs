@@ -9,6 +9,7 @@ use quarry_model::time::now_ms;
 use quarry_model::webhooks::{CreateWebhookEndpoint, UpdateWebhookEndpoint, WebhookEndpoint};
 use quarry_store::{EndpointPatch, EndpointRecord};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
@@ -21,6 +22,11 @@ use crate::webhooks::views::{
     endpoint_view,
 };
 
+#[utoipa::path(
+    post, path = "/webhook_endpoints", tag = "webhook_endpoints",
+    request_body = CreateWebhookEndpoint,
+    responses((status = 200, description = "The endpoint, with its signing secret (shown only here)", body = WebhookEndpoint)),
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -57,6 +63,11 @@ pub async fn create(
     Ok(Json(endpoint_view(&endpoint, true)))
 }
 
+#[utoipa::path(
+    get, path = "/webhook_endpoints/{id}", tag = "webhook_endpoints",
+    params(("id" = String, Path, description = "Webhook endpoint id (`wh_…`)")),
+    responses((status = 200, description = "The endpoint", body = WebhookEndpoint)),
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -70,13 +81,20 @@ pub async fn get(
     Ok(Json(endpoint_view(&e, false)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     status: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)] // documented as its own `PageQuery` parameter set
     page: PageQuery,
 }
 
+#[utoipa::path(
+    get, path = "/webhook_endpoints", tag = "webhook_endpoints",
+    params(ListQuery, PageQuery),
+    responses((status = 200, description = "One page of endpoints", body = ListResponse<WebhookEndpoint>)),
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -94,6 +112,12 @@ pub async fn list(
     )))
 }
 
+#[utoipa::path(
+    post, path = "/webhook_endpoints/{id}", tag = "webhook_endpoints",
+    params(("id" = String, Path, description = "Webhook endpoint id (`wh_…`)")),
+    request_body = UpdateWebhookEndpoint,
+    responses((status = 200, description = "The updated endpoint", body = WebhookEndpoint)),
+)]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -129,6 +153,11 @@ pub async fn update(
     Ok(Json(endpoint_view(&e, false)))
 }
 
+#[utoipa::path(
+    delete, path = "/webhook_endpoints/{id}", tag = "webhook_endpoints",
+    params(("id" = String, Path, description = "Webhook endpoint id (`wh_…`)")),
+    responses((status = 200, description = "The endpoint was deleted", body = Deleted)),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,

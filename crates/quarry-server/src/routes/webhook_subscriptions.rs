@@ -13,6 +13,7 @@ use quarry_model::webhooks::{
 };
 use quarry_store::SubscriptionRecord;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
@@ -30,6 +31,11 @@ fn checked_events(resource_type: &str, events: &[String]) -> Result<Vec<String>,
     check_events(events, allowed, &format!("{resource_type} subscription"))
 }
 
+#[utoipa::path(
+    post, path = "/webhook_subscriptions", tag = "webhook_subscriptions",
+    request_body = CreateWebhookSubscription,
+    responses((status = 200, description = "The subscription (created, or its events replaced)", body = WebhookSubscription)),
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -72,6 +78,11 @@ pub async fn create(
     Ok(Json(subscription_view(&stored)))
 }
 
+#[utoipa::path(
+    get, path = "/webhook_subscriptions/{id}", tag = "webhook_subscriptions",
+    params(("id" = String, Path, description = "Webhook subscription id (`whes_…`)")),
+    responses((status = 200, description = "The subscription", body = WebhookSubscription)),
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -85,15 +96,22 @@ pub async fn get(
     Ok(Json(subscription_view(&s)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     webhook_endpoint_id: Option<String>,
     resource_id: Option<String>,
     #[serde(flatten)]
+    #[param(ignore)] // documented as its own `PageQuery` parameter set
     page: PageQuery,
 }
 
+#[utoipa::path(
+    get, path = "/webhook_subscriptions", tag = "webhook_subscriptions",
+    params(ListQuery, PageQuery),
+    responses((status = 200, description = "One page of subscriptions", body = ListResponse<WebhookSubscription>)),
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -115,6 +133,12 @@ pub async fn list(
     )))
 }
 
+#[utoipa::path(
+    post, path = "/webhook_subscriptions/{id}", tag = "webhook_subscriptions",
+    params(("id" = String, Path, description = "Webhook subscription id (`whes_…`)")),
+    request_body = UpdateWebhookSubscription,
+    responses((status = 200, description = "The updated subscription", body = WebhookSubscription)),
+)]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -136,6 +160,11 @@ pub async fn update(
     Ok(Json(subscription_view(&s)))
 }
 
+#[utoipa::path(
+    delete, path = "/webhook_subscriptions/{id}", tag = "webhook_subscriptions",
+    params(("id" = String, Path, description = "Webhook subscription id (`whes_…`)")),
+    responses((status = 200, description = "The subscription was deleted", body = Deleted)),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
