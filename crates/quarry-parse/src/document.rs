@@ -98,7 +98,9 @@ pub struct Block {
 }
 
 /// One table cell; `row` and `col` are 0-based. `reference` is the
-/// spreadsheet A1 reference when the source has one.
+/// spreadsheet A1 reference when the source has one. A merged cell is
+/// stored once, at its top-left position, with the rows and columns it
+/// covers in `row_span` and `col_span` (both at least 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub row: usize,
@@ -107,10 +109,25 @@ pub struct Cell {
     pub bbox: BBox,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    #[serde(default = "one")]
+    pub row_span: usize,
+    #[serde(default = "one")]
+    pub col_span: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// A table: cells in row-major order. `name` is the sheet name for
 /// spreadsheets.
+///
+/// `continued` marks a table that goes on from the last table of the
+/// previous page (same columns). Its first `header_rows` rows are the column
+/// headings: repeated on this page by the document, or, when the page does
+/// not repeat them, copied from the previous page's table (those cells are
+/// boxed by a zero-height box on this table's top edge, as they are not
+/// printed here).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub rows: usize,
@@ -119,6 +136,10 @@ pub struct Table {
     pub cells: Vec<Cell>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(default)]
+    pub header_rows: usize,
+    #[serde(default)]
+    pub continued: bool,
 }
 
 impl Table {
@@ -136,6 +157,8 @@ impl Table {
                     text: (*text).into(),
                     bbox,
                     reference: None,
+                    row_span: 1,
+                    col_span: 1,
                 })
             })
             .collect();
@@ -145,6 +168,8 @@ impl Table {
             bbox,
             cells,
             name: None,
+            header_rows: 0,
+            continued: false,
         }
     }
 
