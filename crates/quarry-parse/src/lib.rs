@@ -15,6 +15,7 @@ mod detect;
 mod document;
 mod error;
 mod flow;
+mod geometry;
 mod html;
 pub mod isolate;
 mod markdown;

@@ -13,6 +13,7 @@
 //!    label/value extraction wants.
 
 use super::vertical::Frame;
+use crate::geometry::median;
 use crate::tables::{self, Rule};
 use crate::{BBox, Block, BlockKind, Line, Page, Table, Word};
 
@@ -398,15 +399,6 @@ fn paragraphs(lines: &[Line], tables: &[Table]) -> Vec<Block> {
         prev = Some(line);
     }
     blocks
-}
-
-fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
-    let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    Some(v[v.len() / 2])
 }
 
 #[cfg(test)]

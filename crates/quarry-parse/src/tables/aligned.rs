@@ -10,6 +10,7 @@
 //! heading). Prose set in two columns is rejected by its long chunks.
 
 use super::cells::CellGrid;
+use crate::geometry::median;
 use crate::{BBox, Line, Table};
 
 /// A gap wider than this many word heights separates two cells of a line.
@@ -194,15 +195,6 @@ fn covered(bounds: &[f64], b: &BBox) -> (usize, usize) {
             (best, best)
         }
     }
-}
-
-fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
-    let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    Some(v[v.len() / 2])
 }
 
 #[cfg(test)]

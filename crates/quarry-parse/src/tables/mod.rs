@@ -18,6 +18,7 @@ mod ruled;
 
 pub(crate) use continuation::PageBreaks;
 
+use crate::geometry::center;
 use crate::{BBox, Line, Table};
 
 /// One straight ruling segment in display coordinates (points, top-left
@@ -47,28 +48,4 @@ pub(crate) fn detect(lines: &[Line], rules: &[Rule]) -> Vec<Table> {
 pub(crate) fn contains_center(outer: &BBox, inner: &BBox) -> bool {
     let (cx, cy) = center(inner);
     cx >= outer.left && cx <= outer.right && cy >= outer.top && cy <= outer.bottom
-}
-
-fn center(b: &BBox) -> (f64, f64) {
-    ((b.left + b.right) / 2.0, (b.top + b.bottom) / 2.0)
-}
-
-/// Sorted values grouped where neighbours are within `tol`; each group
-/// becomes its mean.
-fn cluster(mut values: Vec<f64>, tol: f64) -> Vec<f64> {
-    values.retain(|v| v.is_finite());
-    values.sort_by(f64::total_cmp);
-    let mut out: Vec<(f64, usize)> = Vec::new();
-    let mut last = f64::NEG_INFINITY;
-    for v in values {
-        match out.last_mut() {
-            Some((sum, n)) if v - last <= tol => {
-                *sum += v;
-                *n += 1;
-            }
-            _ => out.push((v, 1)),
-        }
-        last = v;
-    }
-    out.into_iter().map(|(sum, n)| sum / n as f64).collect()
 }

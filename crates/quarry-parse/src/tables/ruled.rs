@@ -7,8 +7,9 @@
 //! at their middle are one merged cell. Words go to the cell holding their
 //! centre.
 
+use super::Rule;
 use super::cells::CellGrid;
-use super::{Rule, center, cluster};
+use crate::geometry::{center, cluster};
 use crate::{BBox, Line, Table};
 
 /// Largest slant, in points, of a segment still taken as straight.
@@ -134,8 +135,11 @@ fn grid_table(h: &[Seg], v: &[Seg], lines: &[Line]) -> Option<Table> {
     xs_in.extend(extent(h));
     let mut ys_in: Vec<f64> = h.iter().map(|s| s.pos).collect();
     ys_in.extend(extent(v));
-    let xs = cluster(xs_in, SAME_BOUNDARY);
-    let ys = cluster(ys_in, SAME_BOUNDARY);
+    let (xs, ys) = trim_empty_edges(
+        cluster(xs_in, SAME_BOUNDARY),
+        cluster(ys_in, SAME_BOUNDARY),
+        lines,
+    )?;
     if xs.len() < 3 || ys.len() < 3 {
         return None;
     }
@@ -181,6 +185,30 @@ fn grid_table(h: &[Seg], v: &[Seg], lines: &[Line]) -> Option<Table> {
         grid.push(or, oc, 1, &word.text, word.bbox);
     }
     (grid.filled() >= 2).then(|| grid.finish(bbox))
+}
+
+/// The boundaries without the outer rows and columns that hold no word
+/// (rules running past the table, frames around it); `None` when the grid
+/// holds no word at all.
+fn trim_empty_edges(xs: Vec<f64>, ys: Vec<f64>, lines: &[Line]) -> Option<(Vec<f64>, Vec<f64>)> {
+    if xs.len() < 2 || ys.len() < 2 {
+        return None;
+    }
+    let (mut cols, mut rows) = ((usize::MAX, 0), (usize::MAX, 0));
+    for word in lines.iter().flat_map(|l| &l.words) {
+        let (cx, cy) = center(&word.bbox);
+        if let (Some(c), Some(r)) = (slot(&xs, cx), slot(&ys, cy)) {
+            cols = (cols.0.min(c), cols.1.max(c));
+            rows = (rows.0.min(r), rows.1.max(r));
+        }
+    }
+    if cols.0 == usize::MAX {
+        return None;
+    }
+    Some((
+        xs[cols.0..=cols.1 + 1].to_vec(),
+        ys[rows.0..=rows.1 + 1].to_vec(),
+    ))
 }
 
 /// Index of the interval of `bounds` holding `x`.
@@ -307,6 +335,25 @@ mod tests {
         assert_eq!(t.cell(0, 2), None, "covered by the merged cell");
         assert_eq!(t.cell(2, 0), Some("Apples"));
         assert_eq!(t.cell(2, 2), Some("2"));
+    }
+
+    #[test]
+    fn rules_running_past_the_table_add_no_empty_columns() {
+        let mut rules = Vec::new();
+        for y in [0.0, 20.0, 40.0] {
+            rules.push(rule(-30.0, y, 330.0, y));
+        }
+        for x in [0.0, 150.0, 300.0] {
+            rules.push(rule(x, 0.0, x, 40.0));
+        }
+        let lines = vec![
+            line(&[("Name", 5.0, 5.0), ("Qty", 155.0, 5.0)]),
+            line(&[("Bolt", 5.0, 25.0), ("3", 155.0, 25.0)]),
+        ];
+        let tables = detect(&lines, &rules);
+        assert_eq!(tables.len(), 1);
+        assert_eq!((tables[0].rows, tables[0].cols), (2, 2));
+        assert_eq!(tables[0].cell(1, 1), Some("3"));
     }
 
     #[test]
