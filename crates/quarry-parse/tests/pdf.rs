@@ -214,6 +214,37 @@ fn table_continued_on_the_next_page_gets_its_header() {
 }
 
 #[test]
+fn pages_stream_one_at_a_time_across_document_reopens() {
+    require_pdfium();
+    // 250 pages crosses the point (200) where pdfium's document is reopened.
+    let bytes = pdf(&(0..250).map(|_| two_columns()).collect::<Vec<_>>());
+    let whole = parse(&bytes, "s.pdf", &Limits::default()).expect("parses");
+    let mut streamed = Vec::new();
+    let kind = quarry_parse::parse_pages(&bytes, "s.pdf", &Limits::default(), |p| streamed.push(p))
+        .expect("parses");
+    assert_eq!(kind, FileKind::Pdf);
+    assert_eq!(streamed.len(), 250);
+    assert!(
+        streamed
+            .iter()
+            .enumerate()
+            .all(|(i, p)| p.number == i as u32 + 1)
+    );
+    assert_eq!(streamed, whole.pages);
+    let capped = Limits {
+        max_pages: 10,
+        ..Limits::default()
+    };
+    let mut seen = 0;
+    let err = quarry_parse::parse_pages(&bytes, "s.pdf", &capped, |_| seen += 1).unwrap_err();
+    assert!(
+        matches!(err, ParseError::TooManyPages { pages: 250, .. }),
+        "{err:?}"
+    );
+    assert_eq!(seen, 0, "the page cap is checked before any page");
+}
+
+#[test]
 fn hundred_page_pdf_throughput() {
     require_pdfium();
     let pages: Vec<PageSpec> = (0..100).map(|_| two_columns()).collect();

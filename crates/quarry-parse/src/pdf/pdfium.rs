@@ -24,6 +24,8 @@ use crate::{BBox, FileKind, Limits, ParseError, ocr};
 const OCR_DPI: f64 = 300.0;
 /// Widest bitmap rendered for OCR, in pixels (bounds memory on huge pages).
 const MAX_RENDER_PIXELS: f64 = 6_000.0;
+/// Pages read before the document is reopened to release pdfium's caches.
+const PAGES_PER_OPEN: PdfPageIndex = 200;
 
 /// A rendered page: 8-bit grayscale, row-major, `width * height` bytes.
 #[derive(Debug, Clone)]
@@ -209,6 +211,11 @@ pub(super) fn parse_pages(
 
 /// Reads the pages one at a time: each pdfium page is dropped before the
 /// next is loaded, and only the table ending a page is carried over.
+///
+/// pdfium keeps every object it has parsed for as long as the document is
+/// open (about 7 KB a page on generated text pages), so the document is
+/// reopened every [`PAGES_PER_OPEN`] pages: memory then stays flat in the
+/// page count, for the price of re-reading the cross-reference table.
 fn read_document(
     pdfium: &Pdfium,
     bytes: &[u8],
@@ -217,19 +224,30 @@ fn read_document(
 ) -> Result<(), ParseError> {
     // An empty user password opens owner-only encrypted files; a real user
     // password fails with FPDF_ERR_PASSWORD.
-    let doc = pdfium
-        .load_pdf_from_byte_slice(bytes, None)
-        .map_err(load_error)?;
-    let count = doc.pages().len() as usize;
-    if count > limits.max_pages {
+    let open = || {
+        pdfium
+            .load_pdf_from_byte_slice(bytes, None)
+            .map_err(load_error)
+    };
+    let mut doc = open()?;
+    let count = doc.pages().len().max(0);
+    if count as usize > limits.max_pages {
         return Err(ParseError::TooManyPages {
-            pages: count,
+            pages: count as usize,
             limit: limits.max_pages,
         });
     }
     let mut breaks = tables::PageBreaks::default();
-    for (i, page) in doc.pages().iter().enumerate() {
-        let mut parsed = read_page(&page, i as u32 + 1)?;
+    for index in 0..count {
+        if index > 0 && index % PAGES_PER_OPEN == 0 {
+            drop(doc);
+            doc = open()?;
+        }
+        let page = doc
+            .pages()
+            .get(index)
+            .map_err(|e| ParseError::Corrupt(format!("page {}: {e}", index + 1)))?;
+        let mut parsed = read_page(&page, index as u32 + 1)?;
         if parsed.lines.is_empty() && ocr::ocr_available() {
             parsed = ocr_page(&page, parsed, limits)?;
         }
