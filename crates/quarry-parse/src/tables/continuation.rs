@@ -62,13 +62,27 @@ impl PageBreaks {
 }
 
 /// The header rows of a table: those it carries over when it is itself a
-/// continuation, else its first row.
+/// continuation, else its first row when that looks like column headings.
 fn header_rows(table: &Table) -> usize {
     if table.continued && table.header_rows > 0 {
         table.header_rows
     } else {
-        1.min(table.rows)
+        usize::from(first_row_is_header(table))
     }
+}
+
+/// Column headings are words: a first row without digits over a body with
+/// some. A first row of data (no header at all) must not be copied onto
+/// every following page; year headings ("2024 2025") are missed, which only
+/// means no copy.
+fn first_row_is_header(table: &Table) -> bool {
+    let has_digit = |c: &&crate::Cell| c.text.chars().any(|ch| ch.is_ascii_digit());
+    let mut first = table
+        .cells
+        .iter()
+        .filter(|c| c.row == 0 && !c.text.is_empty());
+    let mut body = table.cells.iter().filter(|c| c.row > 0);
+    first.clone().next().is_some() && !first.any(|c| has_digit(&c)) && body.any(|c| has_digit(&c))
 }
 
 fn row_texts(table: &Table, rows: usize) -> Vec<(usize, usize, &str)> {
@@ -174,6 +188,18 @@ mod tests {
         let t = &pages[1].tables[0];
         assert!(t.continued);
         assert_eq!((t.rows, t.header_rows), (2, 1));
+    }
+
+    #[test]
+    fn a_first_row_of_data_is_not_copied_as_a_header() {
+        let first = Table::from_texts(&[&["Bolt", "3"], &["Nut", "4"]], bbox(600.0, 760.0));
+        let second = Table::from_texts(&[&["Washer", "9"]], bbox(40.0, 200.0));
+        let mut pages = vec![page(1, first, 700.0), page(2, second, 100.0)];
+        link(&mut pages);
+        let t = &pages[1].tables[0];
+        assert!(t.continued);
+        assert_eq!((t.rows, t.header_rows), (1, 0));
+        assert_eq!(t.cell(0, 0), Some("Washer"));
     }
 
     #[test]
