@@ -42,6 +42,20 @@ pub struct Line {
     pub words: Vec<Word>,
 }
 
+impl Line {
+    /// The line made of `words` in the given order: their texts joined by
+    /// spaces, their boxes united. `None` without words.
+    pub fn from_words(words: Vec<Word>) -> Option<Line> {
+        let bbox = words.iter().map(|w| w.bbox).reduce(|a, b| a.union(&b))?;
+        let text = words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(Line { text, bbox, words })
+    }
+}
+
 /// One page; `number` is 1-based.
 ///
 /// `lines` is the reading-order text every consumer can rely on. `blocks`

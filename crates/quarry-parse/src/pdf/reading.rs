@@ -337,13 +337,7 @@ fn rows_only(mut frags: Vec<Fragment>) -> Vec<Vec<Fragment>> {
 fn row_to_line(row: Vec<Fragment>) -> Option<Line> {
     let mut words: Vec<Word> = row.into_iter().flat_map(|f| f.words).collect();
     words.sort_by(|a, b| a.bbox.left.total_cmp(&b.bbox.left));
-    let bbox = words.iter().map(|w| w.bbox).reduce(|a, b| a.union(&b))?;
-    let text = words
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    Some(Line { text, bbox, words })
+    Line::from_words(words)
 }
 
 /// Groups reading-order lines into paragraphs (vertical gap, column jump)

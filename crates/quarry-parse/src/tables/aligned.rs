@@ -222,20 +222,7 @@ mod tests {
                 left = right + 2.5;
             }
         }
-        let bbox = words
-            .iter()
-            .map(|w| w.bbox)
-            .reduce(|a, b| a.union(&b))
-            .unwrap();
-        Line {
-            text: words
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            bbox,
-            words,
-        }
+        Line::from_words(words).expect("words")
     }
 
     #[test]

@@ -288,20 +288,7 @@ mod tests {
                 confidence: 1.0,
             })
             .collect();
-        let bbox = words
-            .iter()
-            .map(|w| w.bbox)
-            .reduce(|a, b| a.union(&b))
-            .unwrap();
-        Line {
-            text: words
-                .iter()
-                .map(|w| w.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            bbox,
-            words,
-        }
+        Line::from_words(words).expect("words")
     }
 
     #[test]
