@@ -42,6 +42,20 @@ pub struct Line {
     pub words: Vec<Word>,
 }
 
+impl Line {
+    /// The line made of `words` in the given order: their texts joined by
+    /// spaces, their boxes united. `None` without words.
+    pub fn from_words(words: Vec<Word>) -> Option<Line> {
+        let bbox = words.iter().map(|w| w.bbox).reduce(|a, b| a.union(&b))?;
+        let text = words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(Line { text, bbox, words })
+    }
+}
+
 /// One page; `number` is 1-based.
 ///
 /// `lines` is the reading-order text every consumer can rely on. `blocks`
@@ -98,7 +112,9 @@ pub struct Block {
 }
 
 /// One table cell; `row` and `col` are 0-based. `reference` is the
-/// spreadsheet A1 reference when the source has one.
+/// spreadsheet A1 reference when the source has one. A merged cell is
+/// stored once, at its top-left position, with the rows and columns it
+/// covers in `row_span` and `col_span` (both at least 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub row: usize,
@@ -107,10 +123,25 @@ pub struct Cell {
     pub bbox: BBox,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    #[serde(default = "one")]
+    pub row_span: usize,
+    #[serde(default = "one")]
+    pub col_span: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// A table: cells in row-major order. `name` is the sheet name for
 /// spreadsheets.
+///
+/// `continued` marks a table that goes on from the last table of the
+/// previous page (same columns). Its first `header_rows` rows are the column
+/// headings: repeated on this page by the document, or, when the page does
+/// not repeat them, copied from the previous page's table (those cells are
+/// boxed by a zero-height box on this table's top edge, as they are not
+/// printed here).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub rows: usize,
@@ -119,6 +150,10 @@ pub struct Table {
     pub cells: Vec<Cell>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(default)]
+    pub header_rows: usize,
+    #[serde(default)]
+    pub continued: bool,
 }
 
 impl Table {
@@ -136,6 +171,8 @@ impl Table {
                     text: (*text).into(),
                     bbox,
                     reference: None,
+                    row_span: 1,
+                    col_span: 1,
                 })
             })
             .collect();
@@ -145,6 +182,8 @@ impl Table {
             bbox,
             cells,
             name: None,
+            header_rows: 0,
+            continued: false,
         }
     }
 

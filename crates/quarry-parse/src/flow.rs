@@ -117,6 +117,8 @@ impl Flow {
             bbox: BBox::default(),
             cells: Vec::with_capacity(rows.len() * cols),
             name,
+            header_rows: 0,
+            continued: false,
         };
         let mut bbox: Option<BBox> = None;
         for (r, cells) in rows.iter().enumerate() {
@@ -142,6 +144,8 @@ impl Flow {
                     text: text.clone(),
                     bbox: cell_box,
                     reference: reference.clone(),
+                    row_span: 1,
+                    col_span: 1,
                 });
             }
             self.push_line(&raw);

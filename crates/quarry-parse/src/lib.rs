@@ -15,6 +15,7 @@ mod detect;
 mod document;
 mod error;
 mod flow;
+mod geometry;
 mod html;
 pub mod isolate;
 mod markdown;
@@ -22,6 +23,7 @@ mod ocr;
 mod office;
 pub mod output;
 mod pdf;
+mod tables;
 mod text;
 
 pub use detect::{FileKind, detect_kind};
@@ -86,14 +88,45 @@ fn check_image_pixels<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], 
     Ok(bytes)
 }
 
-/// Parses `bytes` (named `file_name`, used only as a type hint) into a [`Document`].
-pub fn parse(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Document, ParseError> {
+/// Parses `bytes` page by page and hands each [`Page`] to `on_page` as soon
+/// as it is ready, keeping none: for callers that do not need the whole
+/// [`Document`] at once (counting, indexing, streaming to disk), memory stays
+/// flat in the page count. Returns the detected kind.
+///
+/// PDFs read through pdfium are truly streamed (one pdfium page at a time);
+/// the other formats are small by nature (and capped by [`Limits`]), so they
+/// are parsed whole and then handed over page by page, as are documents
+/// parsed in a child process. A page cap error comes before any page.
+pub fn parse_pages(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+    mut on_page: impl FnMut(Page),
+) -> Result<FileKind, ParseError> {
+    check_size(bytes, limits)?;
+    let kind = detect_kind(bytes, file_name);
+    if kind == FileKind::Pdf && limits.isolation == Isolation::InProcess {
+        pdf::parse_pdf_pages(bytes, limits, &mut on_page)?;
+        return Ok(kind);
+    }
+    let doc = parse(bytes, file_name, limits)?;
+    doc.pages.into_iter().for_each(on_page);
+    Ok(doc.kind)
+}
+
+fn check_size(bytes: &[u8], limits: &Limits) -> Result<(), ParseError> {
     if bytes.len() > limits.max_bytes {
         return Err(ParseError::TooLarge {
             size: bytes.len(),
             limit: limits.max_bytes,
         });
     }
+    Ok(())
+}
+
+/// Parses `bytes` (named `file_name`, used only as a type hint) into a [`Document`].
+pub fn parse(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Document, ParseError> {
+    check_size(bytes, limits)?;
     if let Isolation::Child(child) = &limits.isolation {
         return isolate::parse_in_child(bytes, file_name, limits, child);
     }

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::pdf::{PageSpec, encrypted_pdf, pdf, run, two_columns};
+use common::pdf::{PageSpec, encrypted_pdf, pdf, run, table_page, two_columns};
 use quarry_parse::{BlockKind, FileKind, Limits, ParseError, parse};
 
 fn require_pdfium() {
@@ -74,6 +74,7 @@ fn rotated_page_has_swapped_size_and_boxes_inside_it() {
             run(130.0, 72.0, 12.0, "Second line"),
         ],
         upright_when_rotated: true,
+        strokes: Vec::new(),
     };
     let doc = parse(&pdf(&[rotated]), "rot.pdf", &Limits::default()).expect("parses");
     let page = &doc.pages[0];
@@ -124,6 +125,123 @@ fn garbage_and_page_caps_are_typed_errors() {
         matches!(err, ParseError::TooManyPages { pages: 3, limit: 2 }),
         "{err:?}"
     );
+}
+
+const PRICES: &[&[&str]] = &[
+    &["Item", "Quantity", "Unit price", "Total"],
+    &["Blue widget", "2", "3.50", "7.00"],
+    &["Red gadget", "10", "1.25", "12.50"],
+    &["Steel bolt", "100", "0.10", "10.00"],
+];
+const PRICE_COLUMNS: &[f64] = &[72.0, 220.0, 320.0, 420.0];
+
+fn assert_price_table(doc: &quarry_parse::Document) {
+    let page = &doc.pages[0];
+    assert_eq!(page.tables.len(), 1, "{:?}", page.tables);
+    let t = &page.tables[0];
+    assert_eq!((t.rows, t.cols), (4, 4), "{t:?}");
+    for (r, row) in PRICES.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            assert_eq!(t.cell(r, c), Some(*text), "cell ({r}, {c}) of {t:?}");
+        }
+    }
+    // Cell boxes are on the page where the text is printed.
+    let bolt = t
+        .cells
+        .iter()
+        .find(|c| c.text == "Steel bolt")
+        .expect("cell");
+    assert!(
+        bolt.bbox.left >= 70.0 && bolt.bbox.right <= 222.0,
+        "{bolt:?}"
+    );
+    assert!(bolt.bbox.top > 92.0 && bolt.bbox.bottom < 160.0, "{bolt:?}");
+    // The title stays a heading; the table is one block, rendered as a
+    // markdown table; the reading-order lines are unchanged.
+    assert!(matches!(page.blocks[0].kind, BlockKind::Heading { .. }));
+    assert_eq!(page.blocks[1].kind, BlockKind::Table { index: 0 });
+    assert_eq!(page.blocks.len(), 2, "{:?}", page.blocks);
+    let md = doc.markdown();
+    assert!(
+        md.contains("| Item | Quantity | Unit price | Total |\n| --- | --- | --- | --- |\n| Blue widget | 2 | 3.50 | 7.00 |"),
+        "{md}"
+    );
+    assert_eq!(page.lines[2].text, "Blue widget 2 3.50 7.00");
+}
+
+#[test]
+fn ruled_table_is_detected_with_cells_and_boxes() {
+    require_pdfium();
+    let spec = table_page(PRICES, PRICE_COLUMNS, true);
+    let doc = parse(&pdf(&[spec]), "ruled.pdf", &Limits::default()).expect("parses");
+    assert_price_table(&doc);
+    // Ruled cells are boxed by their drawn frame.
+    let t = &doc.pages[0].tables[0];
+    let qty = t.cells.iter().find(|c| c.text == "Quantity").expect("cell");
+    assert!((qty.bbox.left - 220.0).abs() < 1.0 && (qty.bbox.right - 320.0).abs() < 1.0);
+}
+
+#[test]
+fn whitespace_aligned_table_is_detected() {
+    require_pdfium();
+    let spec = table_page(PRICES, PRICE_COLUMNS, false);
+    let doc = parse(&pdf(&[spec]), "aligned.pdf", &Limits::default()).expect("parses");
+    assert_price_table(&doc);
+}
+
+#[test]
+fn two_column_text_page_has_no_table() {
+    require_pdfium();
+    let doc = parse(&pdf(&[two_columns()]), "cols.pdf", &Limits::default()).expect("parses");
+    assert!(doc.pages[0].tables.is_empty(), "{:?}", doc.pages[0].tables);
+}
+
+#[test]
+fn table_continued_on_the_next_page_gets_its_header() {
+    require_pdfium();
+    let first = table_page(PRICES, PRICE_COLUMNS, true);
+    let rest: &[&[&str]] = &[
+        &["Copper nut", "50", "0.20", "10.00"],
+        &["Brass washer", "40", "0.05", "2.00"],
+    ];
+    let mut second = table_page(rest, PRICE_COLUMNS, true);
+    second.runs.remove(0);
+    let doc = parse(&pdf(&[first, second]), "two.pdf", &Limits::default()).expect("parses");
+    let t = &doc.pages[1].tables[0];
+    assert!(t.continued && t.header_rows == 1, "{t:?}");
+    assert_eq!(t.cell(0, 2), Some("Unit price"));
+    assert_eq!(t.cell(1, 0), Some("Copper nut"));
+}
+
+#[test]
+fn pages_stream_one_at_a_time_across_document_reopens() {
+    require_pdfium();
+    // 250 pages crosses the point (200) where pdfium's document is reopened.
+    let bytes = pdf(&(0..250).map(|_| two_columns()).collect::<Vec<_>>());
+    let whole = parse(&bytes, "s.pdf", &Limits::default()).expect("parses");
+    let mut streamed = Vec::new();
+    let kind = quarry_parse::parse_pages(&bytes, "s.pdf", &Limits::default(), |p| streamed.push(p))
+        .expect("parses");
+    assert_eq!(kind, FileKind::Pdf);
+    assert_eq!(streamed.len(), 250);
+    assert!(
+        streamed
+            .iter()
+            .enumerate()
+            .all(|(i, p)| p.number == i as u32 + 1)
+    );
+    assert_eq!(streamed, whole.pages);
+    let capped = Limits {
+        max_pages: 10,
+        ..Limits::default()
+    };
+    let mut seen = 0;
+    let err = quarry_parse::parse_pages(&bytes, "s.pdf", &capped, |_| seen += 1).unwrap_err();
+    assert!(
+        matches!(err, ParseError::TooManyPages { pages: 250, .. }),
+        "{err:?}"
+    );
+    assert_eq!(seen, 0, "the page cap is checked before any page");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use super::{BlockDetails, BlockMetadata, BlockPage, OutputBlock, Point, TableFormat, block_id};
 use crate::markdown::{escape_leading, one_line, table as markdown_table};
-use crate::{BBox, BlockKind, Line, Page, Table};
+use crate::{BBox, BlockKind, Cell, Line, Page, Table};
 
 /// A vertical gap above this many line heights starts a new paragraph.
 const PARAGRAPH_GAP: f64 = 0.75;
@@ -118,23 +118,50 @@ fn paragraphs(lines: &[Line]) -> Vec<&[Line]> {
     out
 }
 
-/// An HTML table; the first row is the header row.
+/// An HTML table; the first row is the header row. Merged cells carry
+/// `rowspan`/`colspan`, and the positions they cover are left out.
 pub(crate) fn html_table(t: &Table) -> String {
     if t.rows == 0 || t.cols == 0 {
         return String::new();
     }
-    let mut grid = vec![vec![String::new(); t.cols]; t.rows];
+    let mut grid: Vec<Vec<Option<&Cell>>> = vec![vec![None; t.cols]; t.rows];
+    let mut covered = vec![vec![false; t.cols]; t.rows];
     for c in &t.cells {
-        if let Some(slot) = grid.get_mut(c.row).and_then(|r| r.get_mut(c.col)) {
-            *slot = escape_html(&one_line(&c.text));
+        if c.row >= t.rows || c.col >= t.cols || covered[c.row][c.col] {
+            continue;
+        }
+        grid[c.row][c.col] = Some(c);
+        let cols = c.col..(c.col + c.col_span.max(1)).min(t.cols);
+        for (r, row) in covered
+            .iter_mut()
+            .enumerate()
+            .skip(c.row)
+            .take(c.row_span.max(1))
+        {
+            for k in cols.clone() {
+                row[k] = (r, k) != (c.row, c.col);
+            }
         }
     }
     let mut html = String::from("<table>");
     for (i, row) in grid.iter().enumerate() {
         let tag = if i == 0 { "th" } else { "td" };
         html.push_str("<tr>");
-        for cell in row {
-            html.push_str(&format!("<{tag}>{cell}</{tag}>"));
+        for (k, cell) in row.iter().enumerate() {
+            if covered[i][k] {
+                continue;
+            }
+            let mut attrs = String::new();
+            let text = cell.map_or(String::new(), |c| {
+                if c.row_span > 1 {
+                    attrs.push_str(&format!(" rowspan=\"{}\"", c.row_span));
+                }
+                if c.col_span > 1 {
+                    attrs.push_str(&format!(" colspan=\"{}\"", c.col_span));
+                }
+                escape_html(&one_line(&c.text))
+            });
+            html.push_str(&format!("<{tag}{attrs}>{text}</{tag}>"));
         }
         html.push_str("</tr>");
     }

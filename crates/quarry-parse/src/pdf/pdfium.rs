@@ -17,12 +17,15 @@ use std::time::Duration;
 use pdfium_render::prelude::*;
 
 use super::reading::{self, Glyph, Rotation};
-use crate::{BBox, Document, FileKind, Limits, ParseError, ocr};
+use crate::tables::{self, Rule};
+use crate::{BBox, FileKind, Limits, ParseError, ocr};
 
 /// Resolution pages without a text layer are rendered at for OCR.
 const OCR_DPI: f64 = 300.0;
 /// Widest bitmap rendered for OCR, in pixels (bounds memory on huge pages).
 const MAX_RENDER_PIXELS: f64 = 6_000.0;
+/// Pages read before the document is reopened to release pdfium's caches.
+const PAGES_PER_OPEN: PdfPageIndex = 200;
 
 /// A rendered page: 8-bit grayscale, row-major, `width * height` bytes.
 #[derive(Debug, Clone)]
@@ -190,40 +193,68 @@ pub fn pdfium_available() -> bool {
     pdfium().is_some()
 }
 
-/// Parses with pdfium, or `None` when the library is not available.
-pub(super) fn parse(bytes: &[u8], limits: &Limits) -> Option<Result<Document, ParseError>> {
+/// Parses with pdfium, handing each page to `on_page` as soon as it is laid
+/// out; `None` when the library is not available.
+pub(super) fn parse_pages(
+    bytes: &[u8],
+    limits: &Limits,
+    on_page: &mut dyn FnMut(crate::Page),
+) -> Option<Result<(), ParseError>> {
     let lock = pdfium()?;
     let guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let result = catch_unwind(AssertUnwindSafe(|| read_document(&guard, bytes, limits)))
-        .unwrap_or_else(|_| Err(ParseError::Corrupt("the PDF could not be read".into())));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        read_document(&guard, bytes, limits, on_page)
+    }))
+    .unwrap_or_else(|_| Err(ParseError::Corrupt("the PDF could not be read".into())));
     Some(result)
 }
 
-fn read_document(pdfium: &Pdfium, bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
+/// Reads the pages one at a time: each pdfium page is dropped before the
+/// next is loaded, and only the table ending a page is carried over.
+///
+/// pdfium keeps every object it has parsed for as long as the document is
+/// open (about 7 KB a page on generated text pages), so the document is
+/// reopened every [`PAGES_PER_OPEN`] pages: memory then stays flat in the
+/// page count, for the price of re-reading the cross-reference table.
+fn read_document(
+    pdfium: &Pdfium,
+    bytes: &[u8],
+    limits: &Limits,
+    on_page: &mut dyn FnMut(crate::Page),
+) -> Result<(), ParseError> {
     // An empty user password opens owner-only encrypted files; a real user
     // password fails with FPDF_ERR_PASSWORD.
-    let doc = pdfium
-        .load_pdf_from_byte_slice(bytes, None)
-        .map_err(load_error)?;
-    let count = doc.pages().len() as usize;
-    if count > limits.max_pages {
+    let open = || {
+        pdfium
+            .load_pdf_from_byte_slice(bytes, None)
+            .map_err(load_error)
+    };
+    let mut doc = open()?;
+    let count = doc.pages().len().max(0);
+    if count as usize > limits.max_pages {
         return Err(ParseError::TooManyPages {
-            pages: count,
+            pages: count as usize,
             limit: limits.max_pages,
         });
     }
-    let mut pages = Vec::with_capacity(count);
-    for (i, page) in doc.pages().iter().enumerate() {
-        let mut parsed = read_page(&page, i as u32 + 1)?;
+    let mut breaks = tables::PageBreaks::default();
+    for index in 0..count {
+        if index > 0 && index % PAGES_PER_OPEN == 0 {
+            drop(doc);
+            doc = open()?;
+        }
+        let page = doc
+            .pages()
+            .get(index)
+            .map_err(|e| ParseError::Corrupt(format!("page {}: {e}", index + 1)))?;
+        let mut parsed = read_page(&page, index as u32 + 1)?;
         if parsed.lines.is_empty() && ocr::ocr_available() {
             parsed = ocr_page(&page, parsed, limits)?;
         }
-        pages.push(parsed);
+        breaks.link(&mut parsed);
+        on_page(parsed);
     }
-    Ok(Document {
-        kind: FileKind::Pdf,
-        pages,
-    })
+    Ok(())
 }
 
 /// A page without a text layer (a scan): render it and read it with OCR.
@@ -310,5 +341,62 @@ fn read_page(page: &PdfPage<'_>, number: u32) -> Result<crate::Page, ParseError>
             });
         }
     }
-    Ok(reading::layout(number, width, height, &glyphs))
+    let rules = if glyphs.is_empty() {
+        Vec::new()
+    } else {
+        rules(page, &area, rotation)
+    };
+    Ok(reading::layout(number, width, height, &glyphs, &rules))
+}
+
+/// The straight segments of the page's drawn paths (table rules, cell
+/// borders and backgrounds), in display coordinates. Curves only move the
+/// pen; a closed sub-path contributes its closing edge.
+fn rules(page: &PdfPage<'_>, area: &BBox, rotation: Rotation) -> Vec<Rule> {
+    let point = |x: f32, y: f32| {
+        let p = reading::to_display(
+            &BBox {
+                left: x as f64,
+                top: y as f64,
+                right: x as f64,
+                bottom: y as f64,
+            },
+            area,
+            rotation,
+        );
+        (p.left, p.top)
+    };
+    let mut out = Vec::new();
+    for object in page.objects().iter() {
+        let Some(path) = object.as_path_object() else {
+            continue;
+        };
+        let Ok(matrix) = path.matrix() else { continue };
+        let segments = path.segments().transform(matrix);
+        let (mut pen, mut start) = ((0.0, 0.0), (0.0, 0.0));
+        for segment in segments.iter() {
+            let (x, y) = segment.point();
+            let here = point(x.value, y.value);
+            match segment.segment_type() {
+                PdfPathSegmentType::MoveTo => start = here,
+                PdfPathSegmentType::LineTo => out.push(rule(pen, here)),
+                _ => {}
+            }
+            pen = here;
+            if segment.is_close() {
+                out.push(rule(pen, start));
+                pen = start;
+            }
+        }
+    }
+    out
+}
+
+fn rule(a: (f64, f64), b: (f64, f64)) -> Rule {
+    Rule {
+        x0: a.0,
+        y0: a.1,
+        x1: b.0,
+        y1: b.1,
+    }
 }

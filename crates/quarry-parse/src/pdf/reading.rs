@@ -12,7 +12,10 @@
 //!    tables (short cells with wide gaps) on one line per row, which is what
 //!    label/value extraction wants.
 
-use crate::{BBox, Block, BlockKind, Line, Page, Word};
+use super::vertical::Frame;
+use crate::geometry::median;
+use crate::tables::{self, Rule};
+use crate::{BBox, Block, BlockKind, Line, Page, Table, Word};
 
 /// Above this many fragments a page is ordered by rows only (XY-cut is
 /// quadratic in the worst case).
@@ -53,8 +56,31 @@ pub(crate) fn to_display(user: &BBox, area: &BBox, rotation: Rotation) -> BBox {
     }
 }
 
-/// Lays out one page from its glyphs.
-pub(crate) fn layout(number: u32, width: f64, height: f64, glyphs: &[Glyph]) -> Page {
+/// Lays out one page from its glyphs and drawn ruling lines: lines in
+/// reading order, then tables, then blocks (a table's lines become one
+/// table block).
+pub(crate) fn layout(
+    number: u32,
+    width: f64,
+    height: f64,
+    glyphs: &[Glyph],
+    rules: &[Rule],
+) -> Page {
+    let frame = Frame::detect(glyphs, width, height);
+    if frame == Frame::Upright {
+        return upright_layout(number, width, height, glyphs, rules);
+    }
+    let (w, h) = frame.size(width, height);
+    let glyphs = frame.glyphs_to_text(glyphs);
+    let mut page = upright_layout(number, w, h, &glyphs, &frame.rules_to_text(rules));
+    frame.page_to_page(&mut page);
+    page.width = width;
+    page.height = height;
+    page
+}
+
+/// [`layout`] of a page whose text runs left to right.
+fn upright_layout(number: u32, width: f64, height: f64, glyphs: &[Glyph], rules: &[Rule]) -> Page {
     let words = words(glyphs);
     let frags = fragments(words);
     let mut rows = Vec::new();
@@ -65,7 +91,8 @@ pub(crate) fn layout(number: u32, width: f64, height: f64, glyphs: &[Glyph]) -> 
     }
     let mut page = Page::new(number, width, height);
     page.lines = rows.into_iter().filter_map(row_to_line).collect();
-    page.blocks = paragraphs(&page.lines);
+    page.tables = tables::detect(&page.lines, rules);
+    page.blocks = paragraphs(&page.lines, &page.tables);
     page
 }
 
@@ -85,7 +112,7 @@ fn words(glyphs: &[Glyph]) -> Vec<Word> {
             // Second half of a ligature ("fi") and similar: the text
             // belongs to the current word, the box carries nothing.
             if let Some(w) = &mut cur {
-                w.text.push(g.c);
+                push_char(&mut w.text, g.c);
             }
             continue;
         }
@@ -103,12 +130,14 @@ fn words(glyphs: &[Glyph]) -> Vec<Word> {
         }
         match &mut cur {
             Some(w) => {
-                w.text.push(g.c);
+                push_char(&mut w.text, g.c);
                 w.bbox = w.bbox.union(&b);
             }
             None => {
+                let mut text = String::new();
+                push_char(&mut text, g.c);
                 cur = Some(Word {
-                    text: g.c.to_string(),
+                    text,
                     bbox: b,
                     confidence: 1.0,
                 })
@@ -117,6 +146,40 @@ fn words(glyphs: &[Glyph]) -> Vec<Word> {
     }
     out.extend(cur);
     out
+}
+
+/// Appends `c`, spelling out typographic ligatures (U+FB00–U+FB06) so
+/// that "ﬁnance" is searchable as "finance".
+fn push_char(text: &mut String, c: char) {
+    let spelled = match c {
+        '\u{FB00}' => "ff",
+        '\u{FB01}' => "fi",
+        '\u{FB02}' => "fl",
+        '\u{FB03}' => "ffi",
+        '\u{FB04}' => "ffl",
+        '\u{FB05}' | '\u{FB06}' => "st",
+        _ => {
+            text.push(c);
+            return;
+        }
+    };
+    text.push_str(spelled);
+}
+
+/// Appends the next line of a paragraph to its text. A word hyphenated at
+/// the end of the line ("extrac-" + "tion") is joined into one
+/// ("extraction"); the lines keep both parts as words with their own boxes.
+fn append_line(text: &mut String, line: &str) {
+    let mut tail = text.chars().rev();
+    let hyphenated = matches!(tail.next(), Some('-' | '\u{AD}'))
+        && tail.next().is_some_and(char::is_alphabetic)
+        && line.chars().next().is_some_and(char::is_lowercase);
+    if hyphenated {
+        text.pop();
+    } else {
+        text.push(' ');
+    }
+    text.push_str(line);
 }
 
 /// Words on one baseline separated by less than about a space and a half.
@@ -274,24 +337,35 @@ fn rows_only(mut frags: Vec<Fragment>) -> Vec<Vec<Fragment>> {
 fn row_to_line(row: Vec<Fragment>) -> Option<Line> {
     let mut words: Vec<Word> = row.into_iter().flat_map(|f| f.words).collect();
     words.sort_by(|a, b| a.bbox.left.total_cmp(&b.bbox.left));
-    let bbox = words.iter().map(|w| w.bbox).reduce(|a, b| a.union(&b))?;
-    let text = words
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    Some(Line { text, bbox, words })
+    Line::from_words(words)
 }
 
 /// Groups reading-order lines into paragraphs (vertical gap, column jump)
-/// and marks short, clearly larger lines as headings.
-fn paragraphs(lines: &[Line]) -> Vec<Block> {
+/// and marks short, clearly larger lines as headings. Lines inside a table
+/// become that table's block, placed where its first line is read.
+fn paragraphs(lines: &[Line], tables: &[Table]) -> Vec<Block> {
     let Some(body) = median(lines.iter().map(|l| l.bbox.bottom - l.bbox.top)) else {
         return Vec::new();
     };
     let mut blocks: Vec<Block> = Vec::new();
     let mut prev: Option<&Line> = None;
+    let mut placed = vec![false; tables.len()];
     for line in lines {
+        if let Some(index) = tables
+            .iter()
+            .position(|t| tables::contains_center(&t.bbox, &line.bbox))
+        {
+            if !placed[index] {
+                placed[index] = true;
+                blocks.push(Block {
+                    kind: BlockKind::Table { index },
+                    text: String::new(),
+                    bbox: tables[index].bbox,
+                });
+            }
+            prev = None;
+            continue;
+        }
         let h = line.bbox.bottom - line.bbox.top;
         let heading = h >= 1.3 * body && line.words.len() <= 12;
         let continues = prev.is_some_and(|p| {
@@ -300,9 +374,8 @@ fn paragraphs(lines: &[Line]) -> Vec<Block> {
             gap >= -0.3 * ph && gap <= 0.6 * ph.max(h) && (ph - h).abs() < 0.2 * ph.max(h)
         });
         match blocks.last_mut() {
-            Some(b) if continues && !matches!(b.kind, BlockKind::Heading { .. }) && !heading => {
-                b.text.push(' ');
-                b.text.push_str(&line.text);
+            Some(b) if continues && b.kind == BlockKind::Paragraph && !heading => {
+                append_line(&mut b.text, &line.text);
                 b.bbox = b.bbox.union(&line.bbox);
             }
             _ => blocks.push(Block {
@@ -320,15 +393,6 @@ fn paragraphs(lines: &[Line]) -> Vec<Block> {
         prev = Some(line);
     }
     blocks
-}
-
-fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
-    let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    Some(v[v.len() / 2])
 }
 
 #[cfg(test)]
@@ -369,13 +433,30 @@ mod tests {
         }
         g.extend(glyphs("Total:", 50.0, 200.0));
         g.extend(glyphs("12.00", 400.0, 200.0));
-        let page = layout(1, 612.0, 792.0, &g);
+        let page = layout(1, 612.0, 792.0, &g, &[]);
         let texts: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts[0], "A Title Across The Whole Page Width Here");
         assert_eq!(texts[1], "left column line 0 text and more");
         assert_eq!(texts[4], "left column line 3 text and more");
         assert_eq!(texts[5], "right column line 0 text and more");
         assert_eq!(texts[9], "Total: 12.00");
+    }
+
+    #[test]
+    fn hyphenated_line_ends_join_in_paragraphs_and_ligatures_are_spelled_out() {
+        let mut g = glyphs("Text layers need extrac-", 50.0, 60.0);
+        g.extend(glyphs("tion of words. Well-", 50.0, 72.0));
+        g.extend(glyphs("Known \u{FB01}gures stay.", 50.0, 84.0));
+        let page = layout(1, 612.0, 792.0, &g, &[]);
+        assert_eq!(page.blocks.len(), 1, "{:?}", page.blocks);
+        assert_eq!(
+            page.blocks[0].text,
+            "Text layers need extraction of words. Well- Known figures stay."
+        );
+        // Both halves keep their own words and boxes on their own lines.
+        assert_eq!(page.lines[0].words.last().unwrap().text, "extrac-");
+        assert_eq!(page.lines[1].words[0].text, "tion");
+        assert_eq!(page.lines[2].words[1].text, "figures");
     }
 
     #[test]

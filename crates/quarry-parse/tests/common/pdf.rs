@@ -9,13 +9,17 @@ use lopdf::{
 /// One text run: x, y (PDF user space, bottom-left origin), font size, text.
 pub type Run = (f64, f64, f64, String);
 
-/// One page: 612×792 with `rotate` degrees and text runs. With
-/// `upright_when_rotated`, runs are drawn turned 90° counter-clockwise, the
-/// way a landscape page with `/Rotate 90` carries its text.
+/// A stroked straight line: x0, y0, x1, y1 in PDF user space.
+pub type Stroke = (f64, f64, f64, f64);
+
+/// One page: 612×792 with `rotate` degrees, text runs and stroked lines.
+/// With `upright_when_rotated`, runs are drawn turned 90° counter-clockwise,
+/// the way a landscape page with `/Rotate 90` carries its text.
 pub struct PageSpec {
     pub rotate: i64,
     pub runs: Vec<Run>,
     pub upright_when_rotated: bool,
+    pub strokes: Vec<Stroke>,
 }
 
 impl PageSpec {
@@ -24,6 +28,7 @@ impl PageSpec {
             rotate: 0,
             runs,
             upright_when_rotated: false,
+            strokes: Vec::new(),
         }
     }
 }
@@ -45,6 +50,11 @@ fn build(pages: &[PageSpec]) -> Document {
     let mut kids = Vec::new();
     for spec in pages {
         let mut ops = Vec::new();
+        for (x0, y0, x1, y1) in &spec.strokes {
+            ops.push(Operation::new("m", vec![(*x0).into(), (*y0).into()]));
+            ops.push(Operation::new("l", vec![(*x1).into(), (*y1).into()]));
+            ops.push(Operation::new("S", vec![]));
+        }
         for (x, y, size, text) in &spec.runs {
             ops.push(Operation::new("BT", vec![]));
             ops.push(Operation::new("Tf", vec!["F1".into(), (*size).into()]));
@@ -179,4 +189,30 @@ pub fn image_pdf(width: usize, height: usize, pixels: Vec<u8>) -> Vec<u8> {
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog_id);
     save(doc)
+}
+
+/// A table of `rows` (cells left to right) at 10 pt, rows 16 pt apart from
+/// y=700 down, cells starting at the x positions `cols`. With `ruled`, a
+/// full grid of lines is drawn around every cell.
+pub fn table_page(rows: &[&[&str]], cols: &[f64], ruled: bool) -> PageSpec {
+    let mut runs = vec![run(72.0, 740.0, 14.0, "Price list")];
+    for (r, cells) in rows.iter().enumerate() {
+        let y = 700.0 - r as f64 * 16.0;
+        for (c, text) in cells.iter().enumerate() {
+            runs.push(run(cols[c] + 3.0, y, 10.0, text));
+        }
+    }
+    let mut spec = PageSpec::new(runs);
+    if ruled {
+        let right = cols[cols.len() - 1] + 120.0;
+        let (top, bottom) = (712.0, 712.0 - rows.len() as f64 * 16.0);
+        for r in 0..=rows.len() {
+            let y = top - r as f64 * 16.0;
+            spec.strokes.push((cols[0], y, right, y));
+        }
+        for x in cols.iter().copied().chain([right]) {
+            spec.strokes.push((x, top, x, bottom));
+        }
+    }
+    spec
 }

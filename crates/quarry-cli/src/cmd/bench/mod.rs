@@ -44,7 +44,13 @@ pub enum BenchCommand {
     Accuracy(accuracy::AccuracyArgs),
     /// Internal: parse one file and print the process's peak RSS.
     #[command(hide = true)]
-    PeakRss { file: PathBuf },
+    PeakRss {
+        file: PathBuf,
+        /// Hand pages over one at a time (`parse_pages`) instead of
+        /// building the whole `Document`.
+        #[arg(long)]
+        streaming: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -92,7 +98,7 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Quality(args) => quality::run(args),
         BenchCommand::Queue(args) => queue::run(args),
         BenchCommand::Accuracy(args) => accuracy::run(args),
-        BenchCommand::PeakRss { file } => rss::probe(file),
+        BenchCommand::PeakRss { file, streaming } => rss::probe(file, *streaming),
     }
 }
 

@@ -2,12 +2,14 @@
 //! are each parsed in a fresh child process (`quarry bench peak-rss FILE`),
 //! which reports its own peak resident set (`VmHWM` in /proc/self/status).
 //! A child per file keeps one measurement from inheriting another's peak.
+//! Each file is measured twice: building the whole `Document` (`parse`),
+//! and page by page (`parse_pages`, `--streaming`), which keeps no page.
 
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use quarry_parse::{Limits, parse};
+use quarry_parse::{Limits, Page, parse, parse_pages};
 
 use super::generate;
 use super::report::{progress, table};
@@ -23,47 +25,23 @@ pub fn run(page_counts: &[usize]) -> anyhow::Result<()> {
         let path = dir.path().join(format!("generated_{pages}.pdf"));
         let bytes = generate::pdf(pages)?;
         std::fs::write(&path, &bytes)?;
-        let out = Command::new(&exe)
-            .args(["bench", "peak-rss"])
-            .arg(&path)
-            .output()
-            .context("running the peak-RSS probe")?;
-        if !out.status.success() {
-            bail!(
-                "peak-RSS probe failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
+        for streaming in [false, true] {
+            let mut row = vec![
+                if streaming {
+                    "page by page"
+                } else {
+                    "whole Document"
+                }
+                .into(),
+            ];
+            row.extend(measure(&exe, &path, streaming, pages, bytes.len())?);
+            rows.push(row);
         }
-        let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let field = |key: &str| -> Option<u64> {
-            line.split_whitespace()
-                .find_map(|kv| kv.strip_prefix(key))
-                .and_then(|v| v.parse().ok())
-        };
-        let (Some(parsed), Some(before), Some(kb), Some(words)) = (
-            field("pages="),
-            field("before_kb="),
-            field("vmhwm_kb="),
-            field("words="),
-        ) else {
-            bail!("unexpected probe output: {line}");
-        };
-        rows.push(vec![
-            pages.to_string(),
-            format!("{:.1}", bytes.len() as f64 / 1_048_576.0),
-            parsed.to_string(),
-            words.to_string(),
-            format!("{:.1}", before as f64 / 1024.0),
-            format!("{:.1}", kb as f64 / 1024.0),
-            format!(
-                "{:.0}",
-                (kb - before.min(kb)) as f64 * 1024.0 / words.max(1) as f64
-            ),
-        ]);
     }
-    println!("\nPeak RSS of a process parsing one generated PDF (whole Document kept in memory):");
+    println!("\nPeak RSS of a process parsing one generated PDF:");
     table(
         &[
+            "API",
             "pages",
             "file MB",
             "pages parsed",
@@ -77,24 +55,76 @@ pub fn run(page_counts: &[usize]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The child side: parse `file`, then print pages, words and `VmHWM`.
-pub fn probe(file: &Path) -> anyhow::Result<()> {
+/// Runs the probe on `path` and returns its table row (without the API).
+fn measure(
+    exe: &Path,
+    path: &Path,
+    streaming: bool,
+    pages: usize,
+    file_bytes: usize,
+) -> anyhow::Result<Vec<String>> {
+    let mut command = Command::new(exe);
+    command.args(["bench", "peak-rss"]).arg(path);
+    if streaming {
+        command.arg("--streaming");
+    }
+    let out = command.output().context("running the peak-RSS probe")?;
+    if !out.status.success() {
+        bail!(
+            "peak-RSS probe failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let field = |key: &str| -> Option<u64> {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(key))
+            .and_then(|v| v.parse().ok())
+    };
+    let (Some(parsed), Some(before), Some(kb), Some(words)) = (
+        field("pages="),
+        field("before_kb="),
+        field("vmhwm_kb="),
+        field("words="),
+    ) else {
+        bail!("unexpected probe output: {line}");
+    };
+    Ok(vec![
+        pages.to_string(),
+        format!("{:.1}", file_bytes as f64 / 1_048_576.0),
+        parsed.to_string(),
+        words.to_string(),
+        format!("{:.1}", before as f64 / 1024.0),
+        format!("{:.1}", kb as f64 / 1024.0),
+        format!(
+            "{:.0}",
+            (kb - before.min(kb)) as f64 * 1024.0 / words.max(1) as f64
+        ),
+    ])
+}
+
+/// The child side: parse `file` (whole, or page by page with `streaming`),
+/// then print pages, words and `VmHWM`.
+pub fn probe(file: &Path, streaming: bool) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let before = peak_kb()?;
     let name = file.display().to_string();
     let limits = Limits::default();
-    let doc = parse(&bytes, &name, &limits).with_context(|| format!("cannot parse {name}"))?;
-    let words: usize = doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.lines)
-        .map(|l| l.words.len())
-        .sum();
+    let words_on = |p: &Page| p.lines.iter().map(|l| l.words.len()).sum::<usize>();
+    let (mut pages, mut words) = (0usize, 0usize);
+    if streaming {
+        parse_pages(&bytes, &name, &limits, |p| {
+            pages += 1;
+            words += words_on(&p);
+        })
+        .with_context(|| format!("cannot parse {name}"))?;
+    } else {
+        let doc = parse(&bytes, &name, &limits).with_context(|| format!("cannot parse {name}"))?;
+        pages = doc.pages.len();
+        words = doc.pages.iter().map(words_on).sum();
+    }
     let kb = peak_kb()?;
-    println!(
-        "pages={} words={words} before_kb={before} vmhwm_kb={kb}",
-        doc.pages.len()
-    );
+    println!("pages={pages} words={words} before_kb={before} vmhwm_kb={kb}");
     Ok(())
 }
 
