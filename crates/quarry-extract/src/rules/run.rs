@@ -157,6 +157,9 @@ impl<'a> Run<'a> {
             }
         }
         let claimed: HashSet<LineId> = sections.values().flatten().copied().collect();
+        if path.is_empty() {
+            self.party_names(&fields, &mut values);
+        }
         self.leaves(&fields, scope, &claimed, ctx, path, &mut values);
         if path.is_empty() {
             self.positional(&fields, &mut values);
@@ -191,7 +194,11 @@ impl<'a> Run<'a> {
         let mut candidates: Vec<(f64, usize, usize, Filled)> = Vec::new();
         for (fi, field) in fields.iter().enumerate() {
             let list_items = field.node.get("items").filter(|i| Kind::of(i).is_leaf());
-            if !field.kind.is_leaf() && list_items.is_none() {
+            // Already filled by layout (a party's name).
+            let filled = values
+                .get(field.key)
+                .is_some_and(|v| *v != empty_value(field.node));
+            if (!field.kind.is_leaf() && list_items.is_none()) || filled {
                 continue;
             }
             let blocked = |id: LineId| {

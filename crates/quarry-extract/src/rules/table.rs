@@ -6,25 +6,12 @@
 
 use serde_json::{Map, Value};
 
-use super::matcher::{FieldNames, PARTIAL, words};
+use super::header::{Column, Header};
+use super::matcher::{FieldNames, words};
 use super::run::{Run, Scope, join};
 use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
-use crate::values::{Kind, currency_code, empty_value, looks_numeric, parse_leaf_in};
-
-/// A header cell: its horizontal extent and the property it names, if any.
-struct Column {
-    left: f64,
-    right: f64,
-    prop: Option<(String, f64)>,
-}
-
-struct Header {
-    line: LineId,
-    delim: Delim,
-    columns: Vec<Column>,
-    matched: usize,
-}
+use crate::values::{Kind, empty_value, looks_numeric, parse_leaf_in};
 
 impl Run<'_> {
     /// The items of every table (in scope, not yet used) whose header names
@@ -47,10 +34,10 @@ impl Run<'_> {
         let best = headers.iter().map(|h| h.matched).max().unwrap_or(0);
         let mut out = Vec::new();
         for header in headers.into_iter().filter(|h| h.matched == best) {
-            if self.table_lines.contains(&header.line) {
+            if header.lines().any(|id| self.table_lines.contains(&id)) {
                 continue;
             }
-            self.table_lines.insert(header.line);
+            self.table_lines.extend(header.lines());
             for lines in self.rows(&header, scope, props) {
                 self.table_lines.extend(lines.iter().copied());
                 let item_path = format!("{path}[{}]", out.len());
@@ -60,40 +47,6 @@ impl Run<'_> {
             }
         }
         out
-    }
-
-    fn header(&self, id: LineId, names: &[(String, FieldNames)]) -> Option<Header> {
-        let line = self.layout.line(id)?;
-        let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
-        if gap_cells
-            .iter()
-            .any(|c| label_colon(line, c.clone()).is_some())
-        {
-            return None;
-        }
-        let has = |s: &str| line.toks.iter().any(|t| t.text == s);
-        let delims = [
-            (Delim::Pipe, has("|")),
-            (Delim::Comma, has(",")),
-            (Delim::Gap, true),
-        ];
-        let needed = names.len().min(2);
-        delims
-            .into_iter()
-            .filter(|(_, present)| *present)
-            .find_map(|(delim, _)| {
-                let cells = merge_units(self, self.cells(id, delim));
-                let columns = match_columns(self, &cells, names);
-                let matched = columns.iter().filter(|c| c.prop.is_some()).count();
-                (cells.len() >= 2 && matched >= needed && matched * 2 >= cells.len()).then_some(
-                    Header {
-                        line: id,
-                        delim,
-                        columns,
-                        matched,
-                    },
-                )
-            })
     }
 
     /// The items under `header`, in order: each is its row line plus the
@@ -106,11 +59,11 @@ impl Run<'_> {
     fn rows(&self, header: &Header, scope: &Scope, props: &Map<String, Value>) -> Vec<Vec<LineId>> {
         let mut items: Vec<Vec<LineId>> = Vec::new();
         let mut open = false;
-        let mut last_bottom = self.layout.line(header.line).map_or(0.0, |l| l.bbox.bottom);
+        let mut last_bottom = self.layout.line(header.last).map_or(0.0, |l| l.bbox.bottom);
         let Some(page) = self.layout.page(header.line.page) else {
             return items;
         };
-        for index in header.line.line + 1..page.lines.len() {
+        for index in header.last.line + 1..page.lines.len() {
             let id = LineId {
                 page: header.line.page,
                 line: index,
@@ -338,57 +291,6 @@ fn props_node(props: &Map<String, Value>, header: &Header, column: usize) -> Val
         .and_then(|(key, _)| props.get(key))
         .cloned()
         .unwrap_or(Value::Null)
-}
-
-/// Pairs header cells with the properties they name, best match first.
-fn match_columns(run: &Run<'_>, cells: &[Span], names: &[(String, FieldNames)]) -> Vec<Column> {
-    let mut scored: Vec<(f64, usize, usize)> = Vec::new();
-    for (ci, cell) in cells.iter().enumerate() {
-        let label = words(&run.layout.text(cell));
-        for (ni, (_, field)) in names.iter().enumerate() {
-            let score = field.score(&label);
-            if score >= PARTIAL {
-                scored.push((score, ci, ni));
-            }
-        }
-    }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut columns: Vec<Column> = cells
-        .iter()
-        .map(|cell| {
-            let b = run.layout.bbox(cell).unwrap_or_default();
-            Column {
-                left: b.left,
-                right: b.right,
-                prop: None,
-            }
-        })
-        .collect();
-    let mut taken = vec![false; names.len()];
-    for (score, ci, ni) in scored {
-        if columns[ci].prop.is_none() && !taken[ni] {
-            taken[ni] = true;
-            columns[ci].prop = Some((names[ni].0.clone(), score));
-        }
-    }
-    columns
-}
-
-/// Header cells that only name a unit (`EUR`, `(€)`) belong to the column
-/// on their left: `Amount  EUR` is one column.
-fn merge_units(run: &Run<'_>, cells: Vec<Span>) -> Vec<Span> {
-    let mut out: Vec<Span> = Vec::with_capacity(cells.len());
-    for cell in cells {
-        let text = run.layout.text(&cell);
-        let bare = text.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ' '));
-        let is_unit =
-            !bare.is_empty() && bare.chars().count() <= 3 && currency_code(bare).is_some();
-        match out.last_mut() {
-            Some(prev) if is_unit && prev.line == cell.line => prev.toks.end = cell.toks.end,
-            _ => out.push(cell),
-        }
-    }
-    out
 }
 
 /// The column whose span (extended halfway to its neighbours) holds `x`.
