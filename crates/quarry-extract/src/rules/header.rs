@@ -271,4 +271,34 @@ Pens               10       1.50        15.00
             json!([{"description": "Pens", "quantity": 10, "unit_price": 1.5, "line_total": 15}])
         );
     }
+
+    #[test]
+    fn indented_item_details_do_not_end_the_table() {
+        let text = "\
+Pos  Ref          Description    Qty    Price     Amount
+1    X-1          Widget         2      5.00      10.00
+     Article no.: W-1
+2    X-2          Gadget         1      7.50      7.50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn a_value_on_a_staggered_baseline_fills_its_column() {
+        let text = "\
+Description        Qty    Price     Amount
+Widget             2      5.00
+                                    10.00
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
+        );
+    }
 }

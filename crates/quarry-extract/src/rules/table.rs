@@ -96,9 +96,17 @@ impl Run<'_> {
             let kind = self.classify(header, &cells, props);
             let continues = kind == RowKind::Text && open && near && !delimited;
             // A `Label: value` line ends the table, unless it is wrapped text
-            // of the item above (`Remittance information: …`).
+            // of the item above (`Remittance information: …`) or a detail
+            // of it indented past the first column (`Art-Nr-Lieferant: TB100`).
             let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
+            let indented = line
+                .toks
+                .first()
+                .zip(header.columns.first())
+                .is_some_and(|(t, first)| t.bbox.left > first.right);
+            let detail = !items.is_empty() && indented && !delimited;
             if !continues
+                && !detail
                 && gap_cells
                     .iter()
                     .any(|c| label_colon(line, c.clone()).is_some())
@@ -227,6 +235,7 @@ impl Run<'_> {
                 None => cell,
             });
         }
+        self.fill_from_offset_line(header, row, props, &mut by_column);
         let mut extra: Vec<String> = vec![String::new(); header.columns.len()];
         for &line in continuation {
             for (column, cell) in self.assign(header, &self.cells(line, header.delim)) {
@@ -266,6 +275,45 @@ impl Run<'_> {
             found = true;
         }
         found.then_some(Value::Object(item))
+    }
+}
+
+impl Run<'_> {
+    /// Some layouts print a row's cells on staggered baselines, so a
+    /// number column's value sits on a line just below the row, touching it
+    /// (`1  Zitronensäure  1,0000  -5 Stk` over `-5,00`). Empty number
+    /// columns of the row take such a line's values.
+    fn fill_from_offset_line(
+        &self,
+        header: &Header,
+        row: LineId,
+        props: &Map<String, Value>,
+        by_column: &mut [Option<Span>],
+    ) {
+        let (Some(line), Some(below)) = (self.layout.line(row), self.layout.next_in_block(row))
+        else {
+            return;
+        };
+        let Some(next) = self.layout.line(below) else {
+            return;
+        };
+        let height = (line.bbox.bottom - line.bbox.top).max(1.0);
+        if next.bbox.top - line.bbox.bottom > 0.5 * height {
+            return;
+        }
+        for (column, cell) in self.assign(header, &self.cells(below, header.delim)) {
+            let node = props_node(props, header, column);
+            let numeric = !matches!(Kind::of(&node), Kind::String | Kind::Object);
+            let readable =
+                parse_leaf_in(&node, &self.layout.text(&cell), self.layout.date_order).is_some();
+            if let Some(slot) = by_column.get_mut(column)
+                && slot.is_none()
+                && numeric
+                && readable
+            {
+                *slot = Some(cell);
+            }
+        }
     }
 }
 
