@@ -301,4 +301,21 @@ Widget             2      5.00
             json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
         );
     }
+
+    #[test]
+    fn labelled_numbers_under_an_item_are_not_its_description() {
+        let text = "\
+Pos  Description        Qty    Price     Amount
+1    Widget             2      5.00      10.00
+       Gross price: 5.95
+2    Gadget:            1      7.50      7.50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
 }

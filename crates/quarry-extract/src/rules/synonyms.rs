@@ -147,7 +147,7 @@ pub(crate) const CONCEPTS: &[Concept] = &[
     Concept {
         id: "line_total",
         names: "line total|amount|line amount|total price|net amount|line net amount|total",
-        labels: "amount|total|line total|total price|net amount|sum|betrag|gesamt|gesamtpreis|\
+        labels: "amount|total|line total|total price|net amount|sum|betrag|gesamt|gesamtpreis|entgelt|\
             summe|nettobetrag|gesamtbetrag|netto|wert|montant|total ht|montant ht|\
             prix total|importe|total|importe neto|bedrag|totaal|regeltotaal",
     },

@@ -79,7 +79,17 @@ impl Run<'_> {
             }
             let cells = self.cells(id, header.delim);
             let Some(first) = cells.first() else { break };
-            if is_totals(&self.layout.text(first)) || self.spans_columns(header, &cells) {
+            // Details of the item above (`Art-Nr-Lieferant: …`, `• Zeitraum: …`)
+            // are indented past the first column; they never end the table.
+            let indented = line
+                .toks
+                .first()
+                .zip(header.columns.first())
+                .is_some_and(|(t, first)| t.bbox.left > first.right);
+            let detail = !items.is_empty() && indented && header.delim == Delim::Gap;
+            if is_totals(&self.layout.text(first))
+                || (!detail && self.spans_columns(header, &cells))
+            {
                 break;
             }
             // Delimited tables (pipes, commas) have one line per row and end at a blank line.
@@ -93,20 +103,19 @@ impl Run<'_> {
             }
             let height = (line.bbox.bottom - line.bbox.top).max(1.0);
             let near = line.bbox.top - last_bottom < CONTINUATION_GAP * height;
-            let kind = self.classify(header, &cells, props);
+            let kind = match self.classify(header, &cells, props) {
+                // `Bruttopreis : 9,90` under an item is a detail, not wrapped text.
+                RowKind::Text if labelled_number(&line.text) => RowKind::Other,
+                kind => kind,
+            };
             let continues = kind == RowKind::Text && open && near && !delimited;
             // A `Label: value` line ends the table, unless it is wrapped text
             // of the item above (`Remittance information: …`) or a detail
             // of it indented past the first column (`Art-Nr-Lieferant: TB100`).
             let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
-            let indented = line
-                .toks
-                .first()
-                .zip(header.columns.first())
-                .is_some_and(|(t, first)| t.bbox.left > first.right);
-            let detail = !items.is_empty() && indented && !delimited;
             if !continues
                 && !detail
+                && kind != RowKind::Item
                 && gap_cells
                     .iter()
                     .any(|c| label_colon(line, c.clone()).is_some())
@@ -258,6 +267,8 @@ impl Run<'_> {
             let mut text = self.layout.text(&span);
             if Kind::of(node) == Kind::String {
                 text.push_str(&more);
+                // `Heiße Luft pro Liter:` introduces details; the colon is not the name's.
+                text = text.trim_end_matches(':').trim_end().to_string();
             }
             let Some(value) = parse_leaf_in(node, &text, self.layout.date_order) else {
                 continue;
@@ -349,6 +360,18 @@ fn column_at(columns: &[Column], x: f64) -> usize {
         .count()
 }
 
+/// Whether `text` holds a label with a number for its value
+/// (`Bruttopreis : 9,90`, `Rabatt: -2,00 €`).
+fn labelled_number(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(label, value)| {
+        label.chars().any(char::is_alphabetic)
+            && value
+                .trim_start()
+                .trim_start_matches(['-', '+', '€', '$'])
+                .starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
 /// Rows that summarize the table rather than list an item.
 fn is_totals(first_cell: &str) -> bool {
     let w = words(first_cell);
@@ -378,6 +401,7 @@ fn is_totals(first_cell: &str) -> bool {
                 | "mwst"
                 | "ust"
                 | "tva"
+                | "taxe"
                 | "iva"
                 | "btw"
         )
