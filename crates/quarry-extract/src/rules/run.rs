@@ -413,6 +413,10 @@ fn field_score(field: &Field, label: &[String], ctx: &Ctx) -> f64 {
 const COUNT_WORDS: &[&str] = &["qty", "quantity", "item", "count", "pcs", "menge", "anzahl"];
 /// A count-labelled candidate for an amount field keeps this share of its score.
 const COUNT_LABEL: f64 = 0.6;
+/// Numbers in a value from which it reads as a table row.
+const TABLE_ROW_NUMBERS: usize = 3;
+/// An amount read from a table row keeps this share of its score.
+const TABLE_ROW: f64 = 0.8;
 /// Digits in a row from which a number is an identifier, never an amount.
 const ID_DIGITS: usize = 10;
 /// An amount field read from a whole number keeps this share of its score.
@@ -435,10 +439,20 @@ fn type_fit(field: &Field, label: &[String], value: &str) -> f64 {
         .map(str::len)
         .max()
         .unwrap_or(0);
-    if longest_run >= ID_DIGITS {
+    // A date is never an amount (`Lieferdatum: 10.08.2013`).
+    let is_date = !all_dates(value, crate::values::DateOrder::DayFirst).is_empty();
+    if longest_run >= ID_DIGITS || is_date {
         return 0.0;
     }
     let mut fit = 1.0;
+    // `Umsatzsteuer (S)  202,33  7  14,16`: a row of a breakdown table, not the total.
+    let numbers = value
+        .split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+        .count();
+    if numbers >= TABLE_ROW_NUMBERS {
+        fit *= TABLE_ROW;
+    }
     if label.iter().any(|w| COUNT_WORDS.contains(&w.as_str())) {
         fit *= COUNT_LABEL;
     }
@@ -505,5 +519,21 @@ mod tests {
         }});
         let text = "Invoice number   : R-4711\n";
         assert_eq!(extract(text, schema), json!({"invoice_number": "R-4711"}));
+    }
+
+    #[test]
+    fn breakdown_rows_and_dates_lose_to_the_total_line() {
+        let schema = json!({"type": "object", "properties": {
+            "total_tax": {"type": ["number", "null"]},
+        }});
+        let text = "\
+Umsatzsteuer   202,33   7   14,16
+Umsatzsteuer   11,76   19   2,23
+
+Steuerbetrag   16,39
+";
+        assert_eq!(extract(text, schema.clone()), json!({"total_tax": 16.39}));
+        let dated = "MwSt: 10.08.2013\n\nMwSt. gesamt:   4,20\n";
+        assert_eq!(extract(dated, schema), json!({"total_tax": 4.2}));
     }
 }
