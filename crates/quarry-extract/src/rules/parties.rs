@@ -430,9 +430,11 @@ fn sender_name(
     };
     let text = |r: &std::ops::Range<usize>| crate::layout::join(&toks[r.clone()]);
     let name_text = text(name);
+    // A company name has two words or more (`Lieferant GmbH`); one word
+    // before a comma is the street or district of an address line.
     let name_ok = name_text.chars().filter(|c| c.is_alphabetic()).count() >= 3
         && !name_text.chars().any(|c| c.is_ascii_digit())
-        && name.len() <= 8;
+        && (2..=8).contains(&name.len());
     let postal = rest.iter().any(|s| has_postcode(&text(s)));
     (name_ok && !rest.is_empty() && postal).then(|| {
         let first = toks.first().map_or(0.0, |t| t.bbox.left);
