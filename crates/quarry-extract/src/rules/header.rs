@@ -278,6 +278,7 @@ Pens               10       1.50        15.00
 Pos  Ref          Description    Qty    Price     Amount
 1    X-1          Widget         2      5.00      10.00
      Article no.: W-1
+                  • Order no.:          4711
 2    X-2          Gadget         1      7.50      7.50
 ";
         assert_eq!(

@@ -106,6 +106,8 @@ impl Run<'_> {
             let kind = match self.classify(header, &cells, props) {
                 // `Bruttopreis : 9,90` under an item is a detail, not wrapped text.
                 RowKind::Text if labelled_number(&line.text) => RowKind::Other,
+                // `• Bestell-Nr.: 4444444444` indented under an item is not an item.
+                RowKind::Item if detail && line.text.contains(':') => RowKind::Other,
                 kind => kind,
             };
             let continues = kind == RowKind::Text && open && near && !delimited;
