@@ -81,6 +81,7 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
             }
         }
         inline_pairs(layout, id, line, &cells, &mut pairs);
+        title_number(layout, id, line, &mut pairs);
         qualify_generic_labels(&mut pairs[before..], &mut heading);
     }
     pairs
@@ -195,6 +196,30 @@ fn inline_pairs(
             date.label_text = format!("{words} date");
             out.push(date);
         }
+    }
+}
+
+/// Document titles that a title line may follow with the document's number.
+const TITLE_WORDS: &[&str] = &[
+    "invoice",
+    "rechnung",
+    "gutschrift",
+    "facture",
+    "avoir",
+    "factura",
+    "factuur",
+    "creditnota",
+];
+
+/// `Avoir AV-2017-0005`, `INVOICE 12345`: a line of exactly a document title
+/// and one token with digits is the title labelling the document's number.
+fn title_number(layout: &Layout, id: LineId, line: &LineView, out: &mut Vec<Pair>) {
+    let [title, number] = line.toks.as_slice() else {
+        return;
+    };
+    let is_title = TITLE_WORDS.contains(&title.text.to_lowercase().as_str());
+    if is_title && number.text.chars().any(|c| c.is_ascii_digit()) && !number.glued {
+        out.push(pair(layout, id, 0..1, Some(1..2), PairKind::Inline));
     }
 }
 
@@ -398,6 +423,18 @@ mod tests {
         );
         let no_value = pairs("We ship No. of items in stock today");
         assert!(no_value.iter().all(|p| p.2 != PairKind::Inline));
+    }
+
+    #[test]
+    fn a_title_followed_by_a_number_labels_it() {
+        let number = (
+            "Avoir".into(),
+            Some("AV-2017-0005".into()),
+            PairKind::Inline,
+        );
+        assert!(pairs("Avoir AV-2017-0005").contains(&number));
+        let words_only = pairs("Invoice Payment Terms");
+        assert!(words_only.iter().all(|p| p.2 != PairKind::Inline));
     }
 
     #[test]

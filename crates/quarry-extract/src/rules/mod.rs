@@ -14,8 +14,10 @@
 //! never invents a value: fields it cannot find are `null` (arrays `[]`),
 //! with `null` confidence.
 
+mod header;
 mod matcher;
 mod metadata;
+mod parties;
 mod position;
 mod run;
 mod synonyms;

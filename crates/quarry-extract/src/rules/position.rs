@@ -44,7 +44,7 @@ const NOT_TOTAL: &[&str] = &[
     "points",
 ];
 /// Lines that title a document instead of naming its issuer.
-const TITLES: &[&str] = &[
+pub(super) const TITLES: &[&str] = &[
     "invoice",
     "tax invoice",
     "receipt",
@@ -95,6 +95,9 @@ impl Run<'_> {
             let found = if names.is("seller_name") && field.kind == Kind::String {
                 company = company.or_else(|| self.letterhead());
                 company.as_ref().and_then(|lines| self.joined(lines))
+            } else if names.is("buyer_name") && field.kind == Kind::String {
+                self.recipient_name(None)
+                    .map(|(text, span)| (Value::String(text), span))
             } else if names.is("address") && field.kind == Kind::String {
                 company = company.or_else(|| self.letterhead());
                 let lines = company.as_ref().map(|c| self.address_below(c));

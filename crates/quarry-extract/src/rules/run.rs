@@ -157,6 +157,9 @@ impl<'a> Run<'a> {
             }
         }
         let claimed: HashSet<LineId> = sections.values().flatten().copied().collect();
+        if path.is_empty() {
+            self.party_names(&fields, &mut values);
+        }
         self.leaves(&fields, scope, &claimed, ctx, path, &mut values);
         if path.is_empty() {
             self.positional(&fields, &mut values);
@@ -191,7 +194,11 @@ impl<'a> Run<'a> {
         let mut candidates: Vec<(f64, usize, usize, Filled)> = Vec::new();
         for (fi, field) in fields.iter().enumerate() {
             let list_items = field.node.get("items").filter(|i| Kind::of(i).is_leaf());
-            if !field.kind.is_leaf() && list_items.is_none() {
+            // Already filled by layout (a party's name).
+            let filled = values
+                .get(field.key)
+                .is_some_and(|v| *v != empty_value(field.node));
+            if (!field.kind.is_leaf() && list_items.is_none()) || filled {
                 continue;
             }
             let blocked = |id: LineId| {
@@ -225,6 +232,7 @@ impl<'a> Run<'a> {
                     (score * fit, pi, fi, f)
                 })
             });
+            let readable = readable.filter(|c| c.0 > 0.0);
             candidates.extend(readable.take(MAX_ALTERNATIVES));
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -262,6 +270,12 @@ impl<'a> Run<'a> {
             _ if field.kind == Kind::String && field.names.is("currency") => {
                 Value::String(currency_code(&text)?.to_string())
             }
+            // `Nummer   : 549910`: a colon cut off its label opens the value cell.
+            _ if field.kind == Kind::String => parse_leaf_in(
+                node,
+                text.trim_start_matches([':', ' ']),
+                self.layout.date_order,
+            )?,
             _ => parse_leaf_in(node, &text, self.layout.date_order)?,
         };
         let parts = match Kind::of(node) {
@@ -399,6 +413,12 @@ fn field_score(field: &Field, label: &[String], ctx: &Ctx) -> f64 {
 const COUNT_WORDS: &[&str] = &["qty", "quantity", "item", "count", "pcs", "menge", "anzahl"];
 /// A count-labelled candidate for an amount field keeps this share of its score.
 const COUNT_LABEL: f64 = 0.6;
+/// Numbers in a value from which it reads as a table row.
+const TABLE_ROW_NUMBERS: usize = 3;
+/// An amount read from a table row keeps this share of its score.
+const TABLE_ROW: f64 = 0.8;
+/// Digits in a row from which a number is an identifier, never an amount.
+const ID_DIGITS: usize = 10;
 /// An amount field read from a whole number keeps this share of its score.
 const NO_CENTS: f64 = 0.9;
 
@@ -413,7 +433,26 @@ fn type_fit(field: &Field, label: &[String], value: &str) -> f64 {
     if is_count_field {
         return 1.0;
     }
+    // `SIRET : 99999999800010`: a long run of digits is an identifier, not an amount.
+    let longest_run = value
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    // A date is never an amount (`Lieferdatum: 10.08.2013`).
+    let is_date = !all_dates(value, crate::values::DateOrder::DayFirst).is_empty();
+    if longest_run >= ID_DIGITS || is_date {
+        return 0.0;
+    }
     let mut fit = 1.0;
+    // `Umsatzsteuer (S)  202,33  7  14,16`: a row of a breakdown table, not the total.
+    let numbers = value
+        .split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+        .count();
+    if numbers >= TABLE_ROW_NUMBERS {
+        fit *= TABLE_ROW;
+    }
     if label.iter().any(|w| COUNT_WORDS.contains(&w.as_str())) {
         fit *= COUNT_LABEL;
     }
@@ -444,5 +483,57 @@ pub(super) fn join(path: &str, key: &str) -> String {
         key.to_string()
     } else {
         format!("{path}.{key}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::engine::{Engine, ExtractRequest};
+    use crate::rules::RulesEngine;
+
+    fn extract(text: &str, schema: Value) -> Value {
+        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
+            .expect("text parses");
+        let request = ExtractRequest {
+            schema: Some(schema),
+            ..Default::default()
+        };
+        RulesEngine.extract(&doc, &request).expect("extracts").value
+    }
+
+    #[test]
+    fn long_digit_runs_are_identifiers_not_amounts() {
+        let schema = json!({"type": "object", "properties": {
+            "total_tax": {"type": ["number", "null"]},
+        }});
+        let text = "TVA : FR11999999998 - SIRET : 99999999800010\n\nTotal TVA: 14,99\n";
+        assert_eq!(extract(text, schema), json!({"total_tax": 14.99}));
+    }
+
+    #[test]
+    fn a_colon_cut_off_its_label_is_not_part_of_the_value() {
+        let schema = json!({"type": "object", "properties": {
+            "invoice_number": {"type": ["string", "null"]},
+        }});
+        let text = "Invoice number   : R-4711\n";
+        assert_eq!(extract(text, schema), json!({"invoice_number": "R-4711"}));
+    }
+
+    #[test]
+    fn breakdown_rows_and_dates_lose_to_the_total_line() {
+        let schema = json!({"type": "object", "properties": {
+            "total_tax": {"type": ["number", "null"]},
+        }});
+        let text = "\
+Umsatzsteuer   202,33   7   14,16
+Umsatzsteuer   11,76   19   2,23
+
+Steuerbetrag   16,39
+";
+        assert_eq!(extract(text, schema.clone()), json!({"total_tax": 16.39}));
+        let dated = "MwSt: 10.08.2013\n\nMwSt. gesamt:   4,20\n";
+        assert_eq!(extract(dated, schema), json!({"total_tax": 4.2}));
     }
 }

@@ -84,8 +84,8 @@ pub(crate) const CONCEPTS: &[Concept] = &[
         labels: "net total|total net|net amount|subtotal|sub total|total before tax|\
             total excl vat|total excl tax|amount excl vat|total excluding vat|net|tax basis|\
             taxable amount|nettobetrag|summe netto|netto|gesamt netto|gesamtbetrag netto|\
-            zwischensumme|warenwert|nettosumme|rechnungsbetrag netto|summe positionen|\
-            positionssumme|netto summe|steuerbasis|total ht|montant ht|total hors taxes|\
+            zwischensumme|warenwert|nettosumme|rechnungsbetrag netto|rechnungssumme ohne ust|\
+            summe ohne ust|gesamtbetrag ohne ust|betrag ohne ust|netto summe|steuerbasis|total ht|montant ht|total hors taxes|\
             montant hors taxes|sous total|base ht|base imponible|subtotal|total sin iva|\
             importe neto|subtotaal|totaal excl btw|netto bedrag|bedrag excl btw",
     },
@@ -147,7 +147,7 @@ pub(crate) const CONCEPTS: &[Concept] = &[
     Concept {
         id: "line_total",
         names: "line total|amount|line amount|total price|net amount|line net amount|total",
-        labels: "amount|total|line total|total price|net amount|sum|betrag|gesamt|gesamtpreis|\
+        labels: "amount|total|line total|total price|net amount|sum|betrag|gesamt|gesamtpreis|entgelt|\
             summe|nettobetrag|gesamtbetrag|netto|wert|montant|total ht|montant ht|\
             prix total|importe|total|importe neto|bedrag|totaal|regeltotaal",
     },

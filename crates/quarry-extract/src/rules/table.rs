@@ -6,25 +6,12 @@
 
 use serde_json::{Map, Value};
 
-use super::matcher::{FieldNames, PARTIAL, words};
+use super::header::{Column, Header};
+use super::matcher::{FieldNames, words};
 use super::run::{Run, Scope, join};
 use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
-use crate::values::{Kind, currency_code, empty_value, looks_numeric, parse_leaf_in};
-
-/// A header cell: its horizontal extent and the property it names, if any.
-struct Column {
-    left: f64,
-    right: f64,
-    prop: Option<(String, f64)>,
-}
-
-struct Header {
-    line: LineId,
-    delim: Delim,
-    columns: Vec<Column>,
-    matched: usize,
-}
+use crate::values::{Kind, empty_value, looks_numeric, parse_leaf_in};
 
 impl Run<'_> {
     /// The items of every table (in scope, not yet used) whose header names
@@ -47,10 +34,10 @@ impl Run<'_> {
         let best = headers.iter().map(|h| h.matched).max().unwrap_or(0);
         let mut out = Vec::new();
         for header in headers.into_iter().filter(|h| h.matched == best) {
-            if self.table_lines.contains(&header.line) {
+            if header.lines().any(|id| self.table_lines.contains(&id)) {
                 continue;
             }
-            self.table_lines.insert(header.line);
+            self.table_lines.extend(header.lines());
             for lines in self.rows(&header, scope, props) {
                 self.table_lines.extend(lines.iter().copied());
                 let item_path = format!("{path}[{}]", out.len());
@@ -60,40 +47,6 @@ impl Run<'_> {
             }
         }
         out
-    }
-
-    fn header(&self, id: LineId, names: &[(String, FieldNames)]) -> Option<Header> {
-        let line = self.layout.line(id)?;
-        let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
-        if gap_cells
-            .iter()
-            .any(|c| label_colon(line, c.clone()).is_some())
-        {
-            return None;
-        }
-        let has = |s: &str| line.toks.iter().any(|t| t.text == s);
-        let delims = [
-            (Delim::Pipe, has("|")),
-            (Delim::Comma, has(",")),
-            (Delim::Gap, true),
-        ];
-        let needed = names.len().min(2);
-        delims
-            .into_iter()
-            .filter(|(_, present)| *present)
-            .find_map(|(delim, _)| {
-                let cells = merge_units(self, self.cells(id, delim));
-                let columns = match_columns(self, &cells, names);
-                let matched = columns.iter().filter(|c| c.prop.is_some()).count();
-                (cells.len() >= 2 && matched >= needed && matched * 2 >= cells.len()).then_some(
-                    Header {
-                        line: id,
-                        delim,
-                        columns,
-                        matched,
-                    },
-                )
-            })
     }
 
     /// The items under `header`, in order: each is its row line plus the
@@ -106,11 +59,11 @@ impl Run<'_> {
     fn rows(&self, header: &Header, scope: &Scope, props: &Map<String, Value>) -> Vec<Vec<LineId>> {
         let mut items: Vec<Vec<LineId>> = Vec::new();
         let mut open = false;
-        let mut last_bottom = self.layout.line(header.line).map_or(0.0, |l| l.bbox.bottom);
+        let mut last_bottom = self.layout.line(header.last).map_or(0.0, |l| l.bbox.bottom);
         let Some(page) = self.layout.page(header.line.page) else {
             return items;
         };
-        for index in header.line.line + 1..page.lines.len() {
+        for index in header.last.line + 1..page.lines.len() {
             let id = LineId {
                 page: header.line.page,
                 line: index,
@@ -126,7 +79,17 @@ impl Run<'_> {
             }
             let cells = self.cells(id, header.delim);
             let Some(first) = cells.first() else { break };
-            if is_totals(&self.layout.text(first)) || self.spans_columns(header, &cells) {
+            // Details of the item above (`Art-Nr-Lieferant: …`, `• Zeitraum: …`)
+            // are indented past the first column; they never end the table.
+            let indented = line
+                .toks
+                .first()
+                .zip(header.columns.first())
+                .is_some_and(|(t, first)| t.bbox.left > first.right);
+            let detail = !items.is_empty() && indented && header.delim == Delim::Gap;
+            if is_totals(&self.layout.text(first))
+                || (!detail && self.spans_columns(header, &cells))
+            {
                 break;
             }
             // Delimited tables (pipes, commas) have one line per row and end at a blank line.
@@ -140,12 +103,21 @@ impl Run<'_> {
             }
             let height = (line.bbox.bottom - line.bbox.top).max(1.0);
             let near = line.bbox.top - last_bottom < CONTINUATION_GAP * height;
-            let kind = self.classify(header, &cells, props);
+            let kind = match self.classify(header, &cells, props) {
+                // `Bruttopreis : 9,90` under an item is a detail, not wrapped text.
+                RowKind::Text if labelled_number(&line.text) => RowKind::Other,
+                // `• Bestell-Nr.: 4444444444` indented under an item is not an item.
+                RowKind::Item if detail && line.text.contains(':') => RowKind::Other,
+                kind => kind,
+            };
             let continues = kind == RowKind::Text && open && near && !delimited;
             // A `Label: value` line ends the table, unless it is wrapped text
-            // of the item above (`Remittance information: …`).
+            // of the item above (`Remittance information: …`) or a detail
+            // of it indented past the first column (`Art-Nr-Lieferant: TB100`).
             let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
             if !continues
+                && !detail
+                && kind != RowKind::Item
                 && gap_cells
                     .iter()
                     .any(|c| label_colon(line, c.clone()).is_some())
@@ -274,6 +246,7 @@ impl Run<'_> {
                 None => cell,
             });
         }
+        self.fill_from_offset_line(header, row, props, &mut by_column);
         let mut extra: Vec<String> = vec![String::new(); header.columns.len()];
         for &line in continuation {
             for (column, cell) in self.assign(header, &self.cells(line, header.delim)) {
@@ -296,6 +269,8 @@ impl Run<'_> {
             let mut text = self.layout.text(&span);
             if Kind::of(node) == Kind::String {
                 text.push_str(&more);
+                // `Heiße Luft pro Liter:` introduces details; the colon is not the name's.
+                text = text.trim_end_matches(':').trim_end().to_string();
             }
             let Some(value) = parse_leaf_in(node, &text, self.layout.date_order) else {
                 continue;
@@ -313,6 +288,45 @@ impl Run<'_> {
             found = true;
         }
         found.then_some(Value::Object(item))
+    }
+}
+
+impl Run<'_> {
+    /// Some layouts print a row's cells on staggered baselines, so a
+    /// number column's value sits on a line just below the row, touching it
+    /// (`1  Zitronensäure  1,0000  -5 Stk` over `-5,00`). Empty number
+    /// columns of the row take such a line's values.
+    fn fill_from_offset_line(
+        &self,
+        header: &Header,
+        row: LineId,
+        props: &Map<String, Value>,
+        by_column: &mut [Option<Span>],
+    ) {
+        let (Some(line), Some(below)) = (self.layout.line(row), self.layout.next_in_block(row))
+        else {
+            return;
+        };
+        let Some(next) = self.layout.line(below) else {
+            return;
+        };
+        let height = (line.bbox.bottom - line.bbox.top).max(1.0);
+        if next.bbox.top - line.bbox.bottom > 0.5 * height {
+            return;
+        }
+        for (column, cell) in self.assign(header, &self.cells(below, header.delim)) {
+            let node = props_node(props, header, column);
+            let numeric = !matches!(Kind::of(&node), Kind::String | Kind::Object);
+            let readable =
+                parse_leaf_in(&node, &self.layout.text(&cell), self.layout.date_order).is_some();
+            if let Some(slot) = by_column.get_mut(column)
+                && slot.is_none()
+                && numeric
+                && readable
+            {
+                *slot = Some(cell);
+            }
+        }
     }
 }
 
@@ -340,63 +354,24 @@ fn props_node(props: &Map<String, Value>, header: &Header, column: usize) -> Val
         .unwrap_or(Value::Null)
 }
 
-/// Pairs header cells with the properties they name, best match first.
-fn match_columns(run: &Run<'_>, cells: &[Span], names: &[(String, FieldNames)]) -> Vec<Column> {
-    let mut scored: Vec<(f64, usize, usize)> = Vec::new();
-    for (ci, cell) in cells.iter().enumerate() {
-        let label = words(&run.layout.text(cell));
-        for (ni, (_, field)) in names.iter().enumerate() {
-            let score = field.score(&label);
-            if score >= PARTIAL {
-                scored.push((score, ci, ni));
-            }
-        }
-    }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut columns: Vec<Column> = cells
-        .iter()
-        .map(|cell| {
-            let b = run.layout.bbox(cell).unwrap_or_default();
-            Column {
-                left: b.left,
-                right: b.right,
-                prop: None,
-            }
-        })
-        .collect();
-    let mut taken = vec![false; names.len()];
-    for (score, ci, ni) in scored {
-        if columns[ci].prop.is_none() && !taken[ni] {
-            taken[ni] = true;
-            columns[ci].prop = Some((names[ni].0.clone(), score));
-        }
-    }
-    columns
-}
-
-/// Header cells that only name a unit (`EUR`, `(€)`) belong to the column
-/// on their left: `Amount  EUR` is one column.
-fn merge_units(run: &Run<'_>, cells: Vec<Span>) -> Vec<Span> {
-    let mut out: Vec<Span> = Vec::with_capacity(cells.len());
-    for cell in cells {
-        let text = run.layout.text(&cell);
-        let bare = text.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ' '));
-        let is_unit =
-            !bare.is_empty() && bare.chars().count() <= 3 && currency_code(bare).is_some();
-        match out.last_mut() {
-            Some(prev) if is_unit && prev.line == cell.line => prev.toks.end = cell.toks.end,
-            _ => out.push(cell),
-        }
-    }
-    out
-}
-
 /// The column whose span (extended halfway to its neighbours) holds `x`.
 fn column_at(columns: &[Column], x: f64) -> usize {
     columns
         .windows(2)
         .take_while(|pair| x > (pair[0].right + pair[1].left) / 2.0)
         .count()
+}
+
+/// Whether `text` holds a label with a number for its value
+/// (`Bruttopreis : 9,90`, `Rabatt: -2,00 €`).
+fn labelled_number(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(label, value)| {
+        label.chars().any(char::is_alphabetic)
+            && value
+                .trim_start()
+                .trim_start_matches(['-', '+', '€', '$'])
+                .starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// Rows that summarize the table rather than list an item.
@@ -428,6 +403,7 @@ fn is_totals(first_cell: &str) -> bool {
                 | "mwst"
                 | "ust"
                 | "tva"
+                | "taxe"
                 | "iva"
                 | "btw"
         )

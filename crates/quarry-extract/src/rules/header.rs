@@ -1,0 +1,322 @@
+//! Table headers: a line (or two) whose cells name the properties of the
+//! items below it.
+//!
+//! A header is one line cut into cells by pipes, commas or wide gaps. Many
+//! invoice layouts set a column's title on two lines (`Prix` over
+//! `unitaire`, `Einzel-` over `preis`), so a header line may take the line
+//! directly below it when that line holds only words: each of its cells
+//! joins the header cell it overlaps horizontally (or becomes a column of its
+//! own), and the two-line reading is kept when it names more properties.
+
+use super::matcher::{FieldNames, PARTIAL, words};
+use super::run::Run;
+use crate::layout::{Delim, LineId, Span};
+use crate::pairs::label_colon;
+use crate::values::currency_code;
+
+/// A header cell: its horizontal extent and the property it names, if any.
+pub(super) struct Column {
+    pub left: f64,
+    pub right: f64,
+    pub prop: Option<(String, f64)>,
+}
+
+pub(super) struct Header {
+    /// The first header line.
+    pub line: LineId,
+    /// The last header line (the same as `line` for one-line headers).
+    pub last: LineId,
+    pub delim: Delim,
+    pub columns: Vec<Column>,
+    pub matched: usize,
+}
+
+impl Header {
+    /// The header's lines, top first.
+    pub(super) fn lines(&self) -> impl Iterator<Item = LineId> + '_ {
+        (self.line.line..=self.last.line).map(|line| LineId {
+            page: self.line.page,
+            line,
+        })
+    }
+}
+
+/// A header cell's words and extent before it is matched to a property.
+#[derive(Clone)]
+struct Label {
+    text: String,
+    left: f64,
+    right: f64,
+}
+
+impl Run<'_> {
+    /// The header starting at line `id`, if its cells name enough of `names`.
+    pub(super) fn header(&self, id: LineId, names: &[(String, FieldNames)]) -> Option<Header> {
+        let line = self.layout.line(id)?;
+        if self.has_label_colon(id) {
+            return None;
+        }
+        let has = |s: &str| line.toks.iter().any(|t| t.text == s);
+        let delims = [
+            (Delim::Pipe, has("|")),
+            (Delim::Comma, has(",")),
+            (Delim::Gap, true),
+        ];
+        let needed = names.len().min(2);
+        delims
+            .into_iter()
+            .filter(|(_, present)| *present)
+            .find_map(|(delim, _)| {
+                let labels = self.labels(id, delim);
+                let single = self.header_from(id, id, delim, &labels, names);
+                let double = self
+                    .second_header_line(id, delim)
+                    .map(|below| (below, self.labels(below, delim)))
+                    .and_then(|(below, more)| {
+                        let joined = join_labels(labels.clone(), more);
+                        self.header_from(id, below, delim, &joined, names)
+                    });
+                let best = match (single, double) {
+                    (Some(s), Some(d)) if d.matched > s.matched => Some(d),
+                    (None, Some(d)) => Some(d),
+                    (s, _) => s,
+                };
+                best.filter(|h| h.matched >= needed)
+            })
+    }
+
+    fn header_from(
+        &self,
+        first: LineId,
+        last: LineId,
+        delim: Delim,
+        labels: &[Label],
+        names: &[(String, FieldNames)],
+    ) -> Option<Header> {
+        let columns = match_columns(labels, names);
+        let matched = columns.iter().filter(|c| c.prop.is_some()).count();
+        (labels.len() >= 2 && matched * 2 >= labels.len()).then_some(Header {
+            line: first,
+            last,
+            delim,
+            columns,
+            matched,
+        })
+    }
+
+    /// The line directly below a header line when it can finish the
+    /// header's titles: in the same block, only words (no digits, no
+    /// `Label: value`).
+    fn second_header_line(&self, id: LineId, delim: Delim) -> Option<LineId> {
+        let below = self.layout.next_in_block(id)?;
+        let line = self.layout.line(below)?;
+        let words_only = !line.text.chars().any(|c| c.is_ascii_digit())
+            && line.text.chars().any(char::is_alphabetic);
+        let one_row =
+            delim == Delim::Gap || line.toks.iter().any(|t| t.text == "|" || t.text == ",");
+        (words_only && one_row && !self.has_label_colon(below)).then_some(below)
+    }
+
+    fn has_label_colon(&self, id: LineId) -> bool {
+        self.layout.line(id).is_some_and(|line| {
+            line.cells(0..line.toks.len(), Delim::Gap)
+                .into_iter()
+                .any(|c| label_colon(line, c).is_some())
+        })
+    }
+
+    /// The cells of line `id` as labels, unit-only cells merged into their left neighbour.
+    fn labels(&self, id: LineId, delim: Delim) -> Vec<Label> {
+        merge_units(self, self.cells(id, delim))
+            .into_iter()
+            .map(|cell| {
+                let b = self.layout.bbox(&cell).unwrap_or_default();
+                Label {
+                    text: self.layout.text(&cell),
+                    left: b.left,
+                    right: b.right,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Adds each label of the second header line to the first-line label it
+/// overlaps most, or as a column of its own where it overlaps none.
+fn join_labels(mut top: Vec<Label>, below: Vec<Label>) -> Vec<Label> {
+    for label in below {
+        let overlap = |t: &Label| (t.right.min(label.right) - t.left.max(label.left)).max(0.0);
+        let best = top
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (overlap(t), i))
+            .filter(|(o, _)| *o > 0.0)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        match best {
+            Some((_, i)) => {
+                let t = &mut top[i];
+                t.text.push(' ');
+                t.text.push_str(&label.text);
+                t.left = t.left.min(label.left);
+                t.right = t.right.max(label.right);
+            }
+            None => {
+                let at = top.iter().take_while(|t| t.left < label.left).count();
+                top.insert(at, label);
+            }
+        }
+    }
+    top
+}
+
+/// Pairs header labels with the properties they name, best match first.
+fn match_columns(labels: &[Label], names: &[(String, FieldNames)]) -> Vec<Column> {
+    let mut scored: Vec<(f64, usize, usize)> = Vec::new();
+    for (ci, label) in labels.iter().enumerate() {
+        let label = words(&label.text);
+        for (ni, (_, field)) in names.iter().enumerate() {
+            let score = field.score(&label);
+            if score >= PARTIAL {
+                scored.push((score, ci, ni));
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut columns: Vec<Column> = labels
+        .iter()
+        .map(|label| Column {
+            left: label.left,
+            right: label.right,
+            prop: None,
+        })
+        .collect();
+    let mut taken = vec![false; names.len()];
+    for (score, ci, ni) in scored {
+        if columns[ci].prop.is_none() && !taken[ni] {
+            taken[ni] = true;
+            columns[ci].prop = Some((names[ni].0.clone(), score));
+        }
+    }
+    columns
+}
+
+/// Header cells that only name a unit (`EUR`, `(€)`) belong to the column
+/// on their left: `Amount  EUR` is one column.
+fn merge_units(run: &Run<'_>, cells: Vec<Span>) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let text = run.layout.text(&cell);
+        let bare = text.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | ' '));
+        let is_unit =
+            !bare.is_empty() && bare.chars().count() <= 3 && currency_code(bare).is_some();
+        match out.last_mut() {
+            Some(prev) if is_unit && prev.line == cell.line => prev.toks.end = cell.toks.end,
+            _ => out.push(cell),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::engine::{Engine, ExtractRequest};
+    use crate::rules::RulesEngine;
+
+    fn items(text: &str) -> Value {
+        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
+            .expect("text parses");
+        let schema = json!({"type": "object", "properties": {"line_items": {
+            "type": "array",
+            "items": {"type": "object", "properties": {
+                "description": {"type": ["string", "null"]},
+                "quantity": {"type": ["number", "null"]},
+                "unit_price": {"type": ["number", "null"]},
+                "line_total": {"type": ["number", "null"]},
+            }}
+        }}});
+        let request = ExtractRequest {
+            schema: Some(schema),
+            ..Default::default()
+        };
+        RulesEngine.extract(&doc, &request).expect("extracts").value["line_items"].clone()
+    }
+
+    #[test]
+    fn column_titles_on_two_lines_are_read_as_one() {
+        let text = "\
+Artikel            Anzahl   Einzel-     Betrag
+                            preis
+Stylo bleu         10       1,50        15,00
+Cahier A4          2        3,25        6,50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Stylo bleu", "quantity": 10, "unit_price": 1.5, "line_total": 15},
+                {"description": "Cahier A4", "quantity": 2, "unit_price": 3.25, "line_total": 6.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn a_second_line_with_numbers_is_a_row_not_a_title() {
+        let text = "\
+Description        Qty      Price       Amount
+Pens               10       1.50        15.00
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Pens", "quantity": 10, "unit_price": 1.5, "line_total": 15}])
+        );
+    }
+
+    #[test]
+    fn indented_item_details_do_not_end_the_table() {
+        let text = "\
+Pos  Ref          Description    Qty    Price     Amount
+1    X-1          Widget         2      5.00      10.00
+     Article no.: W-1
+                  • Order no.:          4711
+2    X-2          Gadget         1      7.50      7.50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn a_value_on_a_staggered_baseline_fills_its_column() {
+        let text = "\
+Description        Qty    Price     Amount
+Widget             2      5.00
+                                    10.00
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
+        );
+    }
+
+    #[test]
+    fn labelled_numbers_under_an_item_are_not_its_description() {
+        let text = "\
+Pos  Description        Qty    Price     Amount
+1    Widget             2      5.00      10.00
+       Gross price: 5.95
+2    Gadget:            1      7.50      7.50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+}

@@ -1,0 +1,565 @@
+//! The two parties of a business letter, found by where letters print them
+//! when no label names them.
+//!
+//! Invoices that follow the window-envelope layout (DIN 5008, its French and
+//! English cousins) print a small *sender line* above the recipient's
+//! address (`Lieferant GmbH · Lieferantenstraße 20 · 80333 München`): its
+//! first segment is the seller, and the first line of the address block
+//! under it (after a salutation such as `Herrn` or `Firma`) is the buyer.
+//! Without a sender line the recipient block is the first short block at
+//! the window position (upper third of page 1, left half) whose lines end
+//! with a postcode line, unless it is the letterhead itself.
+
+use serde_json::{Map, Value};
+
+use super::matcher::{FieldNames, SYNONYM, SYNONYM_IN_LABEL, words};
+use super::position::TITLES;
+use super::run::{Field, Run};
+use crate::layout::{Delim, LineId, LineView, Span};
+use crate::pairs::label_colon;
+use crate::values::Kind;
+
+/// Characters and words that cut a sender line into its segments.
+const SEPARATORS: &[char] = &['·', '•', '●', '|', ',', '∙', '–', '/', ';'];
+/// Confidence of a party name found by layout, before OCR confidence.
+const PARTY: f64 = 0.7;
+/// Lines of an address block that greet rather than name the recipient.
+const SALUTATIONS: &[&str] = &[
+    "herrn",
+    "herr",
+    "frau",
+    "firma",
+    "an",
+    "to",
+    "mr",
+    "mrs",
+    "ms",
+    "monsieur",
+    "madame",
+    "m.",
+    "mme",
+    "messieurs",
+    "société",
+    "attn",
+];
+/// Label words of a `Name: …` line under a party heading.
+const NAME_LABELS: &[&str] = &[
+    "name", "nom", "nombre", "naam", "firma", "company", "raison", "sociale",
+];
+/// Legal forms that end a company name wrapped over two lines.
+const LEGAL_FORMS: &[&str] = &[
+    "gmbh", "ag", "kg", "a.g", "e.v", "ev", "ohg", "ug", "se", "ltd", "llc", "inc", "plc", "sarl",
+    "sas", "sa", "eurl", "bv", "nv", "co",
+];
+/// How far (as a share of the page width) a name may start off its heading's left edge.
+const COLUMN_TOLERANCE: f64 = 0.03;
+/// How far below its heading (in line heights) a party's name may be.
+const MAX_HEADING_DISTANCE: f64 = 8.0;
+/// Where the address window may start, as fractions of the page height.
+const WINDOW_TOP: (f64, f64) = (0.08, 0.45);
+/// Most lines between a sender line and the first line of the address.
+const MAX_WINDOW_GAP_LINES: f64 = 4.0;
+/// Most lines an address block holds.
+const MAX_ADDRESS_LINES: usize = 7;
+
+/// A sender line: its line, the span of the seller's name and where the
+/// address below it starts horizontally.
+#[derive(Debug, Clone)]
+pub(super) struct SenderLine {
+    pub line: LineId,
+    pub name: Span,
+    left: f64,
+}
+
+impl Run<'_> {
+    /// The first sender line in the upper half of page 1: one cell whose
+    /// text is cut by separators into a name without digits and at least one
+    /// segment holding a postcode and a town.
+    pub(super) fn sender_line(&self) -> Option<SenderLine> {
+        let page = self.layout.page(0)?;
+        (0..page.lines.len())
+            .map(|line| LineId { page: 0, line })
+            .take_while(|id| {
+                self.layout
+                    .line(*id)
+                    .is_some_and(|l| l.bbox.top <= page.height * WINDOW_TOP.1)
+            })
+            .find_map(|id| {
+                let line = self.layout.line(id)?;
+                sender_name(line, 0..line.toks.len()).map(|(name, left)| SenderLine {
+                    line: id,
+                    name: Span {
+                        line: id,
+                        toks: name,
+                    },
+                    left,
+                })
+            })
+    }
+
+    /// The recipient's name: the first line of the address block under the
+    /// sender line, or of the first postal block at the window position when
+    /// there is no sender line (a salutation line such as `Herrn` is joined
+    /// with the name after it).
+    pub(super) fn recipient_name(&self, sender: Option<&SenderLine>) -> Option<(String, Span)> {
+        let block = match sender {
+            Some(sender) => self.block_under(sender),
+            None => self.window_block(),
+        }?;
+        let cells: Vec<Span> = block
+            .into_iter()
+            .filter_map(|id| {
+                let line = self.layout.line(id)?;
+                let first = line
+                    .cells(0..line.toks.len(), Delim::Gap)
+                    .into_iter()
+                    .next()?;
+                Some(Span {
+                    line: id,
+                    toks: first,
+                })
+            })
+            .collect();
+        let first = cells.first()?;
+        let mut text = self.layout.text(first);
+        if let Some(next) = cells.get(1).map(|s| self.layout.text(s))
+            && continues_name(&text, &next)
+        {
+            text = format!("{text} {next}");
+        }
+        text.chars()
+            .any(char::is_alphabetic)
+            .then(|| (text, first.clone()))
+    }
+
+    /// Fills the seller and buyer names from the layout before any label
+    /// candidate is tried: a party heading's name, then the sender line and
+    /// the address under it. Found names carry [`PARTY`] confidence.
+    pub(super) fn party_names(&mut self, fields: &[Field], values: &mut Map<String, Value>) {
+        let sender = self.sender_line();
+        for field in fields.iter().filter(|f| f.kind == Kind::String) {
+            let from_sender = || -> Option<(String, Span)> {
+                let sender = sender.as_ref()?;
+                if field.names.is("seller_name") {
+                    Some((self.layout.text(&sender.name), sender.name.clone()))
+                } else {
+                    self.recipient_name(Some(sender))
+                }
+            };
+            let is_party = field.names.is("seller_name") || field.names.is("buyer_name");
+            if !is_party || !values.get(field.key).is_some_and(Value::is_null) {
+                continue;
+            }
+            if let Some((text, span)) = self.name_under_heading(&field.names).or_else(from_sender) {
+                self.record(field.key.to_string(), PARTY, span);
+                values.insert(field.key.to_string(), Value::String(text));
+            }
+        }
+    }
+
+    /// The lines whose first cell starts under the sender line, in order from
+    /// the top, until a blank of more than a line or the end of the block.
+    fn block_under(&self, sender: &SenderLine) -> Option<Vec<LineId>> {
+        let page = self.layout.page(sender.line.page)?;
+        let top = self.layout.line(sender.line)?;
+        let height = line_height(top);
+        let mut rows: Vec<(f64, LineId)> = (0..page.lines.len())
+            .map(|line| LineId {
+                page: sender.line.page,
+                line,
+            })
+            .filter(|id| *id != sender.line)
+            .filter_map(|id| {
+                let line = self.layout.line(id)?;
+                let left = line.toks.first()?.bbox.left;
+                let below = line.bbox.top >= top.bbox.bottom - 0.25 * height;
+                // The address may start a little left of the sender line, not right of it.
+                let aligned =
+                    left >= sender.left - 4.0 * height && left <= sender.left + 2.0 * height;
+                (below && aligned).then_some((line.bbox.top, id))
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut out = Vec::new();
+        let mut last_bottom = top.bbox.bottom;
+        for (row_top, id) in rows {
+            let line = self.layout.line(id)?;
+            let limit = if out.is_empty() {
+                MAX_WINDOW_GAP_LINES
+            } else {
+                1.5
+            };
+            if row_top - last_bottom > limit * line_height(line) || out.len() >= MAX_ADDRESS_LINES {
+                break;
+            }
+            out.push(id);
+            last_bottom = line.bbox.bottom;
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// The first block of two to seven lines at the window position (left
+    /// half of page 1, in its upper part) that holds a postcode line and is
+    /// not the first block of the page (the letterhead).
+    fn window_block(&self) -> Option<Vec<LineId>> {
+        let page = self.layout.page(0)?;
+        let (min, max) = (page.height * WINDOW_TOP.0, page.height * WINDOW_TOP.1);
+        let first_block = self.layout.line(LineId { page: 0, line: 0 })?.block;
+        self.layout
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| b.page == 0 && *i != first_block)
+            .map(|(_, b)| {
+                b.lines
+                    .clone()
+                    .map(|line| LineId { page: 0, line })
+                    .collect::<Vec<_>>()
+            })
+            .find(|lines| {
+                let Some(first) = lines.first().and_then(|id| self.layout.line(*id)) else {
+                    return false;
+                };
+                let placed = first.bbox.top >= min
+                    && first.bbox.top <= max
+                    && first.bbox.left < page.width / 2.0;
+                placed
+                    && (2..=MAX_ADDRESS_LINES).contains(&lines.len())
+                    && lines.iter().skip(1).any(|id| {
+                        self.layout.line(*id).is_some_and(|l| {
+                            has_postcode(&l.text) && l.bbox.right < page.width * 0.6
+                        })
+                    })
+            })
+    }
+}
+
+impl Run<'_> {
+    /// The name under the best heading that names this party (`Verkäufer:`,
+    /// `Rechnungsempfänger`, `Adresse du client`): the first line below it,
+    /// in the heading's column, that is neither a `Label: value` line nor an
+    /// identifier (`GLN 4000001123452`); a `Name: …` line gives its value.
+    pub(super) fn name_under_heading(&self, names: &FieldNames) -> Option<(String, Span)> {
+        let mut best: Option<(f64, LineId, f64)> = None;
+        for id in self.layout.line_ids() {
+            let Some(line) = self.layout.line(id) else {
+                continue;
+            };
+            for cell in line.cells(0..line.toks.len(), Delim::Gap) {
+                let score = heading_score(line, cell.clone(), names);
+                let left = line.toks.get(cell.start).map_or(0.0, |t| t.bbox.left);
+                if score > best.map_or(0.0, |b| b.0) {
+                    best = Some((score, id, left));
+                }
+            }
+        }
+        let (_, heading, left) = best?;
+        let top = self.layout.line(heading)?;
+        let height = line_height(top);
+        let page = self.layout.page(heading.page)?;
+        let column = (2.0 * height).max(COLUMN_TOLERANCE * page.width);
+        let mut found: Vec<Span> = Vec::new();
+        for index in heading.line + 1..page.lines.len() {
+            let id = LineId {
+                page: heading.page,
+                line: index,
+            };
+            let line = self.layout.line(id)?;
+            if line.bbox.top - top.bbox.bottom > MAX_HEADING_DISTANCE * height || found.len() == 2 {
+                break;
+            }
+            let cells = line.cells(0..line.toks.len(), Delim::Gap);
+            let Some(at) = cells.iter().position(|c| {
+                line.toks
+                    .get(c.start)
+                    .is_some_and(|t| (t.bbox.left - left).abs() <= column)
+            }) else {
+                continue;
+            };
+            let cell = cells[at].clone();
+            // `Nummer   : 549910`: the colon may open the next cell.
+            let label_end = match cells.get(at + 1) {
+                Some(next) if line.toks.get(next.start).is_some_and(|t| t.text == ":") => next.end,
+                _ => cell.end,
+            };
+            if let Some(colon) = label_colon(line, cell.start..label_end) {
+                let label = words(&self.layout.text(&Span {
+                    line: id,
+                    toks: cell.start..colon,
+                }));
+                let is_name = label.iter().all(|w| NAME_LABELS.contains(&w.as_str()));
+                if found.is_empty() && is_name && colon + 1 < line.toks.len() {
+                    let value = line.cells(colon + 1..line.toks.len(), Delim::Gap);
+                    let span = Span {
+                        line: id,
+                        toks: value.first()?.clone(),
+                    };
+                    return Some((self.wrapped_up(&span), span));
+                }
+                if found.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            let span = Span {
+                line: id,
+                toks: cell,
+            };
+            let text = self.layout.text(&span);
+            if found.is_empty() {
+                let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+                let digits = text.chars().filter(char::is_ascii_digit).count();
+                // `Lieferant GmbH` under `Verkäufer:` is the name, `SELLER TRADE NAME` a label.
+                let label = words(&text);
+                let is_heading = heading_score(line, span.toks.clone(), names) >= SYNONYM
+                    || label.iter().any(|w| w == "name");
+                if letters >= 3 && digits * 2 < letters && !is_heading {
+                    found.push(span);
+                }
+                continue;
+            }
+            if continues_name(&self.layout.text(&found[0]), &text) {
+                found.push(span);
+            } else {
+                break;
+            }
+        }
+        let first = found.first()?.clone();
+        let text: Vec<String> = found.iter().map(|s| self.layout.text(s)).collect();
+        Some((text.join(" "), first))
+    }
+}
+
+impl Run<'_> {
+    /// The text of a value cell with the lines printed just above it in
+    /// its column: layouts that centre a label on a wrapped value put the
+    /// value's first line above the label's line (`Herrn` over
+    /// `Name:  Max Mustermann`).
+    fn wrapped_up(&self, span: &Span) -> String {
+        let text = self.layout.text(span);
+        let (Some(value), Some(line)) = (self.layout.bbox(span), self.layout.line(span.line))
+        else {
+            return text;
+        };
+        let height = line_height(line);
+        let above = span.line.line.checked_sub(1).map(|line| LineId {
+            page: span.line.page,
+            line,
+        });
+        let wrapped = above.and_then(|id| {
+            let prev = self.layout.line(id)?;
+            let cells = prev.cells(0..prev.toks.len(), Delim::Gap);
+            let [cell] = cells.as_slice() else {
+                return None;
+            };
+            let first = prev.toks.get(cell.start)?;
+            let aligned = (first.bbox.left - value.left).abs() <= height;
+            let touching = line.bbox.top - prev.bbox.bottom < 0.5 * height;
+            let words_only = !prev.text.chars().any(|c| c.is_ascii_digit());
+            (aligned && touching && words_only && label_colon(prev, cell.clone()).is_none())
+                .then(|| prev.text.trim().to_string())
+        });
+        match wrapped {
+            Some(first) => format!("{first} {text}"),
+            None => text,
+        }
+    }
+}
+
+/// How strongly a cell is a heading for the party `names` (0 when it is
+/// not): a few words without digits or a value, naming the party.
+fn heading_score(line: &LineView, cell: std::ops::Range<usize>, names: &FieldNames) -> f64 {
+    let Some(toks) = line.toks.get(cell.clone()) else {
+        return 0.0;
+    };
+    let text = crate::layout::join(toks);
+    let has_value = label_colon(line, cell.clone()).is_some_and(|c| c + 1 < cell.end);
+    let label = words(&text);
+    // `Invoice` titles the document; it is not the `Invoice to` heading.
+    let title = TITLES.contains(&label.join(" ").as_str());
+    if has_value || title || text.chars().any(|c| c.is_ascii_digit()) || label.len() > 4 {
+        return 0.0;
+    }
+    let score = names.score(&label);
+    if score >= SYNONYM_IN_LABEL {
+        score
+    } else {
+        0.0
+    }
+}
+
+/// Whether the line after a party's first name line continues the name: the
+/// first line only greets (`Herrn`), or the next one ends with the legal
+/// form the first lacks (`MVM Musterhafter` / `Versicherungsverein a.G.`).
+fn continues_name(first: &str, next: &str) -> bool {
+    let lower = first.to_lowercase();
+    let greeting = SALUTATIONS.contains(&lower.trim_end_matches(['.', ':']).trim());
+    let legal = |t: &str| {
+        t.split_whitespace()
+            .any(|w| LEGAL_FORMS.contains(&w.to_lowercase().trim_end_matches([',', '.'])))
+    };
+    let next_ok = !next.chars().any(|c| c.is_ascii_digit());
+    next_ok && (greeting || (legal(next) && !legal(first)))
+}
+
+fn line_height(line: &LineView) -> f64 {
+    (line.bbox.bottom - line.bbox.top).max(1.0)
+}
+
+/// The tokens of the name segment of a sender line held in `cell`, and the
+/// cell's left edge; `None` unless the cell is a sender line.
+fn sender_name(
+    line: &LineView,
+    cell: std::ops::Range<usize>,
+) -> Option<(std::ops::Range<usize>, f64)> {
+    let toks = line.toks.get(cell.clone())?;
+    let is_sep =
+        |t: &str| t.chars().count() == 1 && t.chars().all(|c| SEPARATORS.contains(&c)) || t == "-";
+    let mut segments: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    for (i, tok) in toks.iter().enumerate() {
+        if is_sep(&tok.text) {
+            segments.push(start..i);
+            start = i + 1;
+        }
+    }
+    segments.push(start..toks.len());
+    segments.retain(|s| !s.is_empty());
+    let [name, rest @ ..] = segments.as_slice() else {
+        return None;
+    };
+    let text = |r: &std::ops::Range<usize>| crate::layout::join(&toks[r.clone()]);
+    let name_text = text(name);
+    // A company name has two words or more (`Lieferant GmbH`); one word
+    // before a comma is the street or district of an address line.
+    let name_ok = name_text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && !name_text.chars().any(|c| c.is_ascii_digit())
+        && (2..=8).contains(&name.len());
+    let postal = rest.iter().any(|s| has_postcode(&text(s)));
+    (name_ok && !rest.is_empty() && postal).then(|| {
+        let first = toks.first().map_or(0.0, |t| t.bbox.left);
+        (cell.start + name.start..cell.start + name.end, first)
+    })
+}
+
+/// Whether `text` holds a postcode followed by a town: `80333 München`,
+/// `F-75001 Paris`, `D-69876 Frankfurt`.
+fn has_postcode(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).any(|pair| {
+        let code = pair[0]
+            .rsplit_once('-')
+            .filter(|(country, _)| country.len() <= 2 && country.chars().all(char::is_alphabetic))
+            .map_or(pair[0], |(_, code)| code);
+        (4..=5).contains(&code.len())
+            && code.chars().all(|c| c.is_ascii_digit())
+            && pair[1].chars().next().is_some_and(char::is_alphabetic)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::engine::{Engine, ExtractRequest};
+    use crate::rules::RulesEngine;
+
+    fn parties(text: &str) -> Value {
+        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
+            .expect("text parses");
+        let schema = json!({"type": "object", "properties": {
+            "seller_name": {"type": ["string", "null"]},
+            "buyer_name": {"type": ["string", "null"]},
+        }});
+        let request = ExtractRequest {
+            schema: Some(schema),
+            ..Default::default()
+        };
+        RulesEngine.extract(&doc, &request).expect("extracts").value
+    }
+
+    /// A letter: logo line, sender line over the window, address, body.
+    fn letter(sender: &str, address: &[&str]) -> String {
+        let mut text = String::from("                                   Logo\n\n");
+        text.push_str(sender);
+        text.push('\n');
+        for line in address {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push_str("\n\nInvoice\n\nThank you for your order.\n");
+        text.push_str(&"\n".repeat(12));
+        text
+    }
+
+    #[test]
+    fn sender_line_names_the_seller_and_the_window_the_buyer() {
+        let text = letter(
+            "Lieferant GmbH · Lieferantenstraße 20 · 80333 München",
+            &[
+                "Kunden AG Mitte",
+                "Hans Muster",
+                "Kundenstraße 15",
+                "69876 Frankfurt",
+            ],
+        );
+        assert_eq!(
+            parties(&text),
+            json!({"seller_name": "Lieferant GmbH", "buyer_name": "Kunden AG Mitte"})
+        );
+    }
+
+    #[test]
+    fn salutations_stay_with_the_buyer_and_commas_cut_sender_lines() {
+        let text = letter(
+            "Bureau Martin SARL, 12 rue de la Paix, F-75002 Paris",
+            &["Monsieur", "Jean Dupont", "3 avenue Foch", "69006 Lyon"],
+        );
+        assert_eq!(
+            parties(&text),
+            json!({"seller_name": "Bureau Martin SARL", "buyer_name": "Monsieur Jean Dupont"})
+        );
+    }
+
+    #[test]
+    fn without_a_sender_line_the_postal_block_at_the_window_is_the_buyer() {
+        let mut text = String::from("MEGA TOOLS LTD\n12 High Street\nLondon\n\n\n");
+        text.push_str("Smith & Sons\n4 Mill Lane\n12345 Springfield\n\n");
+        text.push_str(&"\n".repeat(14));
+        let value = parties(&text);
+        assert_eq!(value["buyer_name"], "Smith & Sons");
+        assert_eq!(value["seller_name"], "MEGA TOOLS LTD");
+    }
+
+    #[test]
+    fn party_headings_give_the_name_below_them() {
+        let text = "\
+Verkäufer:
+
+Nummer   : 549910
+MVM Musterhafter
+Versicherungsverein a.G.
+Musterstr. 12
+
+Käufer/Leistungsempfänger:
+Name: Kunden AG Mitte
+Anschrift: Kundenstraße 15
+";
+        assert_eq!(
+            parties(text),
+            json!({
+                "seller_name": "MVM Musterhafter Versicherungsverein a.G.",
+                "buyer_name": "Kunden AG Mitte"
+            })
+        );
+    }
+
+    #[test]
+    fn postcodes_need_a_town() {
+        assert!(has_postcode("80333 München"));
+        assert!(has_postcode("F-75002 Paris"));
+        assert!(!has_postcode("Invoice 12345"));
+        assert!(!has_postcode("Total 123 EUR"));
+    }
+}
