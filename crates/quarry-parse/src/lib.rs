@@ -108,9 +108,8 @@ pub fn parse(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Document,
         FileKind::Text | FileKind::Xml => text::parse_text(bytes, kind)?,
         FileKind::Image if ocr::ocr_available() => Document {
             kind,
-            pages: ocr::ocr(
+            pages: ocr::ocr_image(
                 check_image_pixels(bytes, limits)?,
-                1.0,
                 std::time::Duration::from_secs(limits.ocr_seconds_per_page),
             )?,
         },

@@ -213,37 +213,35 @@ fn read_document(pdfium: &Pdfium, bytes: &[u8], limits: &Limits) -> Result<Docum
         });
     }
     let mut pages = Vec::with_capacity(count);
-    for (i, page) in doc.pages().iter().enumerate() {
-        let mut parsed = read_page(&page, i as u32 + 1)?;
-        if parsed.lines.is_empty() && ocr::ocr_available() {
-            parsed = ocr_page(&page, parsed, limits)?;
-        }
+    let timeout = Duration::from_secs(limits.ocr_seconds_per_page);
+    // Pages without a text layer are rendered here, in page order, and
+    // OCRed on worker threads while the next pages are read.
+    let scans = doc.pages().iter().enumerate().filter_map(|(i, page)| {
+        let parsed = match read_page(&page, i as u32 + 1) {
+            Ok(parsed) => parsed,
+            Err(e) => return Some(Err(e)),
+        };
+        let scanned = parsed.lines.is_empty() && ocr::ocr_available();
         pages.push(parsed);
+        scanned.then(|| {
+            render(&page, OCR_DPI).map(|(image, scale)| ocr::OcrJob {
+                index: i,
+                image: image.to_pgm(),
+                scale,
+            })
+        })
+    });
+    let ocred = ocr::ocr_each(scans, timeout)?;
+    for (index, ocr) in ocred {
+        if let Some(page) = pages.get_mut(index) {
+            page.lines = ocr.lines;
+            page.blocks = ocr.blocks;
+        }
     }
     Ok(Document {
         kind: FileKind::Pdf,
         pages,
     })
-}
-
-/// A page without a text layer (a scan): render it and read it with OCR.
-/// Boxes are scaled back to points in the page's display space.
-fn ocr_page(
-    page: &PdfPage<'_>,
-    mut parsed: crate::Page,
-    limits: &Limits,
-) -> Result<crate::Page, ParseError> {
-    let (image, scale) = render(page, OCR_DPI)?;
-    let timeout = Duration::from_secs(limits.ocr_seconds_per_page);
-    let Some(ocr) = ocr::ocr(&image.to_pgm(), scale, timeout)?
-        .into_iter()
-        .next()
-    else {
-        return Ok(parsed);
-    };
-    parsed.lines = ocr.lines;
-    parsed.blocks = ocr.blocks;
-    Ok(parsed)
 }
 
 fn load_error(e: PdfiumError) -> ParseError {

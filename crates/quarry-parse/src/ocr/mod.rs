@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use crate::{BBox, Block, BlockKind, Line, Page, ParseError, Word};
 
+mod prepare;
+
 fn program() -> PathBuf {
     std::env::var_os("QUARRY_TESSERACT")
         .filter(|p| !p.is_empty())
@@ -35,6 +37,16 @@ pub fn ocr_available() -> bool {
             .status()
             .is_ok_and(|s| s.success())
     })
+}
+
+/// OCRs an uploaded image file (PNG, JPEG, TIFF, PNM…) into pages whose
+/// boxes are in the file's pixels; small images are enlarged first
+/// ([`prepare`]).
+pub(crate) fn ocr_image(bytes: &[u8], timeout: Duration) -> Result<Vec<Page>, ParseError> {
+    match prepare::prepare(bytes) {
+        Some(prepared) => ocr(&prepared.bytes, prepared.back_scale, timeout),
+        None => ocr(bytes, 1.0, timeout),
+    }
 }
 
 /// OCRs one image file's bytes (PNG, JPEG, TIFF, PNM…) into pages; box
@@ -86,6 +98,94 @@ pub(crate) fn ocr(bytes: &[u8], scale: f64, timeout: Duration) -> Result<Vec<Pag
         ));
     }
     Ok(pages_from_tsv(&tsv, scale))
+}
+
+/// One image queued for [`ocr_each`]: its bytes, the scale of its boxes, and
+/// the index of the page it belongs to.
+pub(crate) struct OcrJob {
+    pub index: usize,
+    pub image: Vec<u8>,
+    pub scale: f64,
+}
+
+/// Most tesseract processes one document runs at once.
+const MAX_OCR_WORKERS: usize = 8;
+
+/// OCRs the images `jobs` yields on one worker per core, while the caller's
+/// thread keeps producing them (rendering needs the single-threaded pdfium,
+/// so production stays on this thread and only the OCR fans out). At most
+/// one image per worker waits in the queue, so memory stays flat in page
+/// count. Returns each job's first page by index; the first error of the
+/// producer or of any OCR wins.
+pub(crate) fn ocr_each<I>(jobs: I, timeout: Duration) -> Result<Vec<(usize, Page)>, ParseError>
+where
+    I: Iterator<Item = Result<OcrJob, ParseError>>,
+{
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_OCR_WORKERS);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<OcrJob>(workers);
+    let receiver = std::sync::Mutex::new(receiver);
+    let results = std::sync::Mutex::new(Vec::new());
+    let produced = std::thread::scope(|scope| {
+        let mut produced = Ok(());
+        let mut spawned = false;
+        for job in jobs {
+            let job = match job {
+                Ok(job) => job,
+                Err(e) => {
+                    produced = Err(e);
+                    break;
+                }
+            };
+            if !spawned {
+                // Workers start with the first scanned page: text-layer PDFs pay nothing.
+                spawned = true;
+                for _ in 0..workers {
+                    scope.spawn(|| ocr_worker(&receiver, &results, timeout));
+                }
+            }
+            if sender.send(job).is_err() {
+                break;
+            }
+        }
+        // Closing the queue lets the workers finish before the scope joins them.
+        drop(sender);
+        produced
+    });
+    let mut pages = Vec::new();
+    let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    produced?;
+    for (index, result) in results {
+        if let Some(page) = result?.into_iter().next() {
+            pages.push((index, page));
+        }
+    }
+    pages.sort_by_key(|(index, _)| *index);
+    Ok(pages)
+}
+
+type OcrResult = (usize, Result<Vec<Page>, ParseError>);
+
+fn ocr_worker(
+    receiver: &std::sync::Mutex<std::sync::mpsc::Receiver<OcrJob>>,
+    results: &std::sync::Mutex<Vec<OcrResult>>,
+    timeout: Duration,
+) {
+    loop {
+        let job = {
+            let queue = receiver.lock().unwrap_or_else(|p| p.into_inner());
+            queue.recv()
+        };
+        let Ok(job) = job else {
+            return;
+        };
+        let pages = ocr(&job.image, job.scale, timeout);
+        results
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((job.index, pages));
+    }
 }
 
 /// A grayscale image as binary PGM, the simplest format tesseract reads.
