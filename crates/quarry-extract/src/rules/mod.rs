@@ -16,7 +16,9 @@
 
 mod matcher;
 mod metadata;
+mod ocr_fix;
 mod position;
+mod receipt;
 mod run;
 mod synonyms;
 mod table;

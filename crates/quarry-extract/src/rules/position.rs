@@ -24,7 +24,7 @@ const LETTERHEAD_ZONE: f64 = 0.35;
 const MAX_ADDRESS_LINES: usize = 5;
 
 /// Words of a line that ends an address block or cannot be a company name.
-const NOT_ADDRESS: &[&str] = &[
+pub(super) const NOT_ADDRESS: &[&str] = &[
     "tel", "tel.", "fax", "phone", "telefon", "gst", "email", "e-mail", "invoice", "receipt",
     "cashier", "date", "hours", "www", "http", "vat", "ust", "tva", "iban", "order", "table",
     "rechnung", "facture", "factura", "factuur", "bill", "cash", "member",
@@ -60,7 +60,7 @@ const TITLES: &[&str] = &[
     "bon",
 ];
 /// Company-form words that may stand on a line of their own below the name.
-const LEGAL_FORMS: &[&str] = &[
+pub(super) const LEGAL_FORMS: &[&str] = &[
     "sdn",
     "bhd",
     "berhad",
@@ -301,7 +301,7 @@ fn last_amount(text: &str) -> Option<f64> {
 
 /// Upper-case text with at least two words of letters, not a document title,
 /// a contact line or a number.
-fn is_name_like(text: &str) -> bool {
+pub(super) fn is_name_like(text: &str) -> bool {
     let clean = strip_registration(text);
     let letters: Vec<char> = clean.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.len() < 4 {
@@ -333,7 +333,7 @@ fn is_registration(text: &str) -> bool {
 }
 
 /// The text without a trailing `(123456-X)` registration number.
-fn strip_registration(text: &str) -> String {
+pub(super) fn strip_registration(text: &str) -> String {
     let trimmed = text.trim();
     match trimmed.rfind('(') {
         Some(open) if trimmed[open..].chars().filter(char::is_ascii_digit).count() >= 3 => {

@@ -159,6 +159,9 @@ impl<'a> Run<'a> {
         let claimed: HashSet<LineId> = sections.values().flatten().copied().collect();
         self.leaves(&fields, scope, &claimed, ctx, path, &mut values);
         if path.is_empty() {
+            if self.is_receipt() {
+                self.receipt(&fields, &mut values);
+            }
             self.positional(&fields, &mut values);
         }
 

@@ -1,0 +1,521 @@
+//! Till receipts: merchant, merchant address and grand total read from where
+//! a receipt prints them rather than from labels.
+//!
+//! A receipt rarely labels its merchant or address, and its "total" label is
+//! shared by a dozen lines (`Total Qty`, `Total GST`, the GST summary's
+//! `Total`, `Total Sales (Excluding GST)`, the rounded total). Label matching
+//! therefore picks the wrong line more often than not, so on a document that
+//! reads as a receipt these three fields are taken from here instead:
+//!
+//! - the merchant is the letterhead: among the first name-like lines at the
+//!   top, the first one carrying a company form (`SDN BHD`, `S/B`,
+//!   `ENTERPRISE`), else the first; OCR slips inside company-form words are
+//!   repaired ([`super::ocr_fix`]);
+//! - the address is the lines below it, from the first line with a digit (a
+//!   trade name or slogan may come in between) to the first contact, tax-id
+//!   or title line;
+//! - the total is the labelled amount the rest of the receipt agrees with:
+//!   the rounded/nett/grand total over the plain one, an amount that recurs
+//!   (`Total`, `Cash`), or that equals cash tendered minus change.
+
+use serde_json::{Map, Value};
+
+use super::ocr_fix::{amount_at_end, repair_company_forms};
+use super::position::{LEGAL_FORMS, NOT_ADDRESS, is_name_like, strip_registration};
+use super::run::{Field, Run};
+use crate::layout::{LineId, Span};
+use crate::values::{Kind, all_dates, number_value};
+
+/// Confidence of a receipt value before OCR confidence is applied: between a
+/// positional guess and a labelled value.
+const RECEIPT: f64 = 0.6;
+/// Name-like lines at the top considered for the merchant.
+const MERCHANT_CANDIDATES: usize = 4;
+/// How far down the page (fraction of its height) the merchant may start.
+const MERCHANT_ZONE: f64 = 0.4;
+/// Lines after the merchant that may precede the first address line.
+const ADDRESS_LEAD: usize = 4;
+/// Most lines an address spans.
+const MAX_ADDRESS_LINES: usize = 5;
+
+/// Words that occur on till receipts and hardly on invoices or letters.
+const RECEIPT_WORDS: &[&str] = &[
+    "cashier", "change", "cash", "rounding", "receipt", "counter", "tender", "tendered",
+];
+/// Company forms that mark a line as the merchant's legal name.
+const COMPANY_FORMS: &[&str] = &[
+    "sdn",
+    "bhd",
+    "berhad",
+    "s/b",
+    "enterprise",
+    "trading",
+    "ltd",
+    "limited",
+    "gmbh",
+    "inc",
+    "llc",
+    "plc",
+    "company",
+];
+/// Words of a total line that make it something other than the amount paid.
+const NOT_GRAND: &[&str] = &[
+    "qty",
+    "quantity",
+    "items",
+    "item",
+    "excl",
+    "exclusive",
+    "excluding",
+    "saving",
+    "savings",
+    "discount",
+    "points",
+    "sub",
+    "subtotal",
+    "before",
+];
+/// Words that say a total is the final, payable one.
+const FINAL: &[&str] = &[
+    "nett",
+    "net",
+    "grand",
+    "rounded",
+    "round",
+    "adj",
+    "incl",
+    "inclusive",
+    "including",
+    "includes",
+    "included",
+    "due",
+    "payable",
+    "amount",
+];
+
+impl Run<'_> {
+    /// Whether the document reads as a till receipt: one page that uses at
+    /// least two receipt words (`cashier`, `change`, `rounding`…).
+    pub(super) fn is_receipt(&self) -> bool {
+        if self.layout.pages.len() != 1 {
+            return false;
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for id in self.layout.line_ids() {
+            let Some(line) = self.layout.line(id) else {
+                continue;
+            };
+            for word in line
+                .text
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+            {
+                if let Some(w) = RECEIPT_WORDS.iter().find(|w| **w == word)
+                    && !seen.contains(w)
+                {
+                    seen.push(w);
+                }
+            }
+        }
+        seen.len() >= 2
+    }
+
+    /// Fills (or replaces) the merchant, address and total of a receipt.
+    pub(super) fn receipt(&mut self, fields: &[Field], values: &mut Map<String, Value>) {
+        let merchant = self.merchant();
+        for field in fields {
+            let names = &field.names;
+            let found = if names.is("seller_name") && field.kind == Kind::String {
+                merchant
+                    .as_ref()
+                    .and_then(|lines| self.merchant_name(lines))
+            } else if names.is("address") && field.kind == Kind::String {
+                let lines = merchant.as_ref().map(|m| self.merchant_address(m));
+                lines.and_then(|l| self.joined_text(&l))
+            } else if names.is("total_gross") && field.kind == Kind::Number {
+                self.receipt_total()
+            } else {
+                None
+            };
+            if let Some((value, span)) = found {
+                self.record(field.key.to_string(), RECEIPT, span);
+                values.insert(field.key.to_string(), value);
+            }
+        }
+    }
+
+    /// Lines of the page in top-to-bottom order (OCR blocks can list a
+    /// side column before the header above it).
+    fn lines_top_down(&self) -> Vec<LineId> {
+        let mut ids: Vec<LineId> = self.layout.line_ids().filter(|id| id.page == 0).collect();
+        ids.sort_by(|a, b| {
+            let top = |id: &LineId| self.layout.line(*id).map_or(0.0, |l| l.bbox.top);
+            top(a).total_cmp(&top(b))
+        });
+        ids
+    }
+
+    /// The merchant's name lines: among the name-like lines at the top
+    /// (up to the first address-like line below the first of them), the
+    /// first with a company form, else the first. A line holding only the
+    /// company form (`CO. (M) SDN BHD`) takes the name line above it; a name
+    /// ending in `&`, or followed by a line of company-form words, takes the
+    /// line below.
+    fn merchant(&self) -> Option<Vec<LineId>> {
+        let page = self.layout.page(0)?;
+        let limit = page.height * MERCHANT_ZONE;
+        let order = self.lines_top_down();
+        let text = |i: usize| {
+            self.layout
+                .line(order[i])
+                .map(|l| repair_company_forms(&strip_registration(&l.text)))
+                .unwrap_or_default()
+        };
+        let mut candidates: Vec<usize> = Vec::new();
+        for (i, id) in order.iter().enumerate() {
+            let Some(line) = self.layout.line(*id) else {
+                continue;
+            };
+            if line.bbox.top > limit || candidates.len() >= MERCHANT_CANDIDATES {
+                break;
+            }
+            if is_merchant_like(&line.text) {
+                candidates.push(i);
+            } else if !candidates.is_empty()
+                && line.text.chars().any(|c| c.is_ascii_digit())
+                && !is_company_number(&line.text)
+            {
+                break;
+            }
+        }
+        let chosen = *candidates
+            .iter()
+            .find(|i| has_company_form(&text(**i)))
+            .or(candidates.first())?;
+        let mut lines = vec![order[chosen]];
+        if chosen > 0 && only_legal_forms(&text(chosen)) && is_name_like(&text(chosen - 1)) {
+            lines.insert(0, order[chosen - 1]);
+        }
+        if let Some(&next) = order.get(chosen + 1)
+            && (text(chosen).trim_end().ends_with('&') || only_legal_forms(&text(chosen + 1)))
+        {
+            lines.push(next);
+        }
+        Some(lines)
+    }
+
+    fn merchant_name(&self, lines: &[LineId]) -> Option<(Value, Span)> {
+        let (text, span) = self.joined_text(lines)?;
+        let text = clean_name(&repair_company_forms(text.as_str()?));
+        (!text.is_empty()).then_some((Value::String(text), span))
+    }
+
+    /// The address lines under the merchant: from the first line with a
+    /// digit (a trade name, slogan, registration number or date may come
+    /// first) to the first contact, tax-id, registration or title line.
+    fn merchant_address(&self, merchant: &[LineId]) -> Vec<LineId> {
+        let order = self.lines_top_down();
+        let Some(start) = merchant
+            .last()
+            .and_then(|last| order.iter().position(|id| id == last))
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (skipped, id) in order[start + 1..].iter().enumerate() {
+            let Some(line) = self.layout.line(*id) else {
+                break;
+            };
+            let text = line.text.trim();
+            if out.is_empty() {
+                let lead = is_company_number(text)
+                    || !all_dates(text, self.layout.date_order).is_empty()
+                    || !text.chars().any(|c| c.is_ascii_digit());
+                if lead {
+                    if skipped >= ADDRESS_LEAD {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            if ends_address(text, self) || out.len() >= MAX_ADDRESS_LINES {
+                break;
+            }
+            out.push(*id);
+        }
+        out
+    }
+
+    /// Lines joined with single spaces, registration numbers removed.
+    fn joined_text(&self, lines: &[LineId]) -> Option<(Value, Span)> {
+        let texts: Vec<String> = lines
+            .iter()
+            .filter_map(|id| self.layout.line(*id))
+            .map(|l| strip_registration(&l.text))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let first = *lines.first()?;
+        let text = texts.join(" ");
+        (!text.is_empty()).then(|| (Value::String(text), self.layout.line_span(first)))
+    }
+
+    /// The grand total: the best-supported amount on a total line.
+    fn receipt_total(&self) -> Option<(Value, Span)> {
+        let mut amounts: Vec<(LineId, String, f64)> = Vec::new();
+        for id in self.layout.line_ids() {
+            let Some(line) = self.layout.line(id) else {
+                continue;
+            };
+            if let Some(amount) = self.row_amount(id) {
+                amounts.push((id, line.text.to_lowercase(), amount));
+            }
+        }
+        let tendered_line = labelled(&amounts, &["cash", "tender", "tendered", "paid"]);
+        let tendered = tendered_line.map(|(a, _)| a);
+        let change = labelled(&amounts, &["change"]).map(|(a, _)| a);
+        let mut best: Option<(f64, f64, LineId)> = None;
+        for (id, lower, amount) in &amounts {
+            let Some(mut score) = total_label_score(lower) else {
+                continue;
+            };
+            if *amount <= 0.0 {
+                continue;
+            }
+            let recurs = amounts
+                .iter()
+                .filter(|(other, _, a)| other != id && (a - amount).abs() < 0.005)
+                .count();
+            score += 0.3 * recurs.min(3) as f64;
+            if let (Some(cash), Some(change)) = (tendered, change)
+                && (cash - change - amount).abs() < 0.005
+            {
+                score += 1.0;
+            }
+            let better = best.is_none_or(|(s, a, _)| score > s || (score == s && *amount > a));
+            if better {
+                best = Some((score, *amount, *id));
+            }
+        }
+        let (amount, id) = match best {
+            Some((_, amount, id)) => (amount, id),
+            // No readable total line: what was tendered minus the change.
+            None => {
+                let (cash, cash_line) = tendered_line?;
+                let paid = cash - change.unwrap_or(0.0);
+                (paid > 0.0).then_some((paid, cash_line))?
+            }
+        };
+        Some((number_value(amount, false)?, self.layout.line_span(id)))
+    }
+}
+
+impl Run<'_> {
+    /// The amount a line ends with, or, for a label whose amount OCR put in
+    /// a line of its own (a separate column block), the amount ending the
+    /// rightmost line on the same row to its right.
+    fn row_amount(&self, id: LineId) -> Option<f64> {
+        let line = self.layout.line(id)?;
+        if let Some(amount) = amount_at_end(&line.text) {
+            return Some(amount);
+        }
+        let page = self.layout.page(id.page)?;
+        let (top, bottom) = (line.bbox.top, line.bbox.bottom);
+        let height = (bottom - top).max(1.0);
+        page.lines
+            .iter()
+            .filter(|other| {
+                let overlap = bottom.min(other.bbox.bottom) - top.max(other.bbox.top);
+                other.bbox.left >= line.bbox.right && overlap >= 0.5 * height
+            })
+            .max_by(|a, b| a.bbox.left.total_cmp(&b.bbox.left))
+            .and_then(|other| amount_at_end(&other.text))
+    }
+}
+
+/// Whether a line below the address ends it: a contact, tax-id,
+/// registration, title or date line, or one without letters (a phone number).
+fn ends_address(text: &str, run: &Run<'_>) -> bool {
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
+        .any(|w| NOT_ADDRESS.contains(&w))
+        || lower.contains('@')
+        || is_company_number(text)
+        || !all_dates(text, run.layout.date_order).is_empty()
+        || !text.chars().any(char::is_alphabetic)
+}
+
+/// A company registration or tax number line: `(001451637-M)`,
+/// `148481-U`, `Company Reg No. …`, `CO. NO. 373665-A`, or a run of nine or
+/// more digits (a GST id). Address lines carry shorter numbers.
+fn is_company_number(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    let mut run = 0;
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 9 {
+                return true;
+            }
+            continue;
+        }
+        // `123456-X`: five or more digits, a dash, one letter ending the word.
+        let suffixed = run >= 5
+            && *c == '-'
+            && chars.get(i + 1).is_some_and(|c| c.is_alphabetic())
+            && !chars.get(i + 2).is_some_and(|c| c.is_alphanumeric());
+        if suffixed {
+            return true;
+        }
+        run = 0;
+    }
+    lower.contains("reg")
+        || lower
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| {
+                w[0].trim_end_matches('.') == "co" && w[1].trim_end_matches(['.', ':']) == "no"
+            })
+}
+
+/// A name-like line that is mostly letters: OCR of logos, stamps and
+/// handwriting yields upper-case debris such as `3 18 OF OF`.
+fn is_merchant_like(text: &str) -> bool {
+    let name = strip_registration(text);
+    let visible = name.chars().filter(|c| !c.is_whitespace()).count();
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    is_name_like(text) && letters * 2 > visible
+}
+
+/// Whether every word is a company-form word (`CO. (M) SDN BHD`).
+fn only_legal_forms(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    !words.is_empty()
+        && words
+            .iter()
+            .all(|w| LEGAL_FORMS.contains(&w.trim_end_matches('.')) || *w == "s/b")
+}
+
+/// A merchant name without the OCR debris around it: stray marks before it
+/// (`* `, `> `), typographic quotes (receipts print ASCII), and short
+/// fragments after its company form (`SDN. BHD. |`, `ENTERPRISE PO ;`).
+fn clean_name(text: &str) -> String {
+    let text = text.replace(['\u{2018}', '\u{2019}'], "'");
+    let text = text.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let last_form = words.iter().rposition(|w| has_company_form(w));
+    let keep = match last_form {
+        Some(i)
+            if words[i + 1..]
+                .iter()
+                .all(|w| w.chars().filter(|c| c.is_alphabetic()).count() < 3) =>
+        {
+            i + 1
+        }
+        _ => words.len(),
+    };
+    words[..keep].join(" ")
+}
+
+fn has_company_form(text: &str) -> bool {
+    text.to_lowercase()
+        .split_whitespace()
+        .any(|w| COMPANY_FORMS.contains(&w.trim_matches(|c: char| c == '.' || c == ',')))
+}
+
+/// How strongly a line's words say it holds the grand total; `None` when it
+/// is not a total line or is a partial one (`Total Qty`, `Sub Total`,
+/// `Total GST`).
+fn total_label_score(lower: &str) -> Option<f64> {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let total = words.iter().any(|w| *w == "total" || *w == "jumlah")
+        || lower.contains("amount due")
+        || lower.contains("to be paid")
+        || lower.contains("grand");
+    if !total || words.iter().any(|w| NOT_GRAND.contains(w)) || lower.contains("sub") {
+        return None;
+    }
+    let tax_only = words.iter().any(|w| matches!(*w, "tax" | "gst" | "vat"))
+        && !words.iter().any(|w| FINAL.contains(w));
+    if tax_only {
+        return None;
+    }
+    let strong = words.iter().any(|w| FINAL.contains(w));
+    Some(if strong { 1.5 } else { 1.0 })
+}
+
+/// The amount (and line) of the last line labelled with one of `labels`.
+fn labelled(amounts: &[(LineId, String, f64)], labels: &[&str]) -> Option<(f64, LineId)> {
+    amounts
+        .iter()
+        .rev()
+        .find(|(_, lower, _)| {
+            lower
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| labels.contains(&w))
+        })
+        .map(|(id, _, a)| (*a, *id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_totals_are_not_grand_totals() {
+        assert_eq!(total_label_score("total qty 9 327 00"), None);
+        assert_eq!(total_label_score("sub-total (ex) : 26,00"), None);
+        assert_eq!(total_label_score("total gst 5.71"), None);
+        assert_eq!(total_label_score("total sales (excluding gst) 95.17"), None);
+        assert_eq!(total_label_score("total 13.80"), Some(1.0));
+        assert_eq!(total_label_score("nett total: $7.60"), Some(1.5));
+        assert_eq!(
+            total_label_score("total sales (inclusive of gst) : 100.90"),
+            Some(1.5)
+        );
+    }
+
+    #[test]
+    fn registration_and_tax_numbers_are_told_from_address_numbers() {
+        assert!(is_company_number("(001451637-M)"));
+        assert!(is_company_number("148481-U"));
+        assert!(is_company_number("CO. NO. 373665-A"));
+        assert!(is_company_number("GST ID : 002116837376"));
+        assert!(is_company_number("Company Reg No. SA03711951-F"));
+        assert!(!is_company_number("109, SS21/1A,"));
+        assert!(!is_company_number("NO 19-G&19-1&19-2 JALAN TASIK UTAMA 4,"));
+        assert!(!is_company_number("81200 JOHOR BAHRU"));
+    }
+
+    #[test]
+    fn merchant_names_lose_ocr_debris() {
+        assert_eq!(
+            clean_name("* POPULAR BOOK CO. (M) SDN BHD"),
+            "POPULAR BOOK CO. (M) SDN BHD"
+        );
+        assert_eq!(clean_name("BEMED (SP} SDN. BHD. |"), "BEMED (SP} SDN. BHD.");
+        assert_eq!(
+            clean_name("KING\u{2019}S CONFECTIONERY S/B"),
+            "KING'S CONFECTIONERY S/B"
+        );
+        assert_eq!(
+            clean_name("CHECKERS HYPERMARKET SDN BHD (JALAN KLANG LAMA)"),
+            "CHECKERS HYPERMARKET SDN BHD (JALAN KLANG LAMA)"
+        );
+        assert!(only_legal_forms("CO. (M) SDN BHD"));
+        assert!(!only_legal_forms("POPULAR BOOK"));
+    }
+
+    #[test]
+    fn company_forms_mark_the_legal_name() {
+        assert!(has_company_form("MIZU MENTAI SDN. BHD."));
+        assert!(has_company_form("99 SPEED MART S/B"));
+        assert!(!has_company_form("SUSHI MENTAI - MAHKOTA CHERAS"));
+    }
+}
