@@ -33,9 +33,13 @@ pub(super) fn amount_at_end(text: &str) -> Option<f64> {
     // `327 00`, `49. 39`: the fraction became a word of its own.
     if tokens.len() >= 2 && last.len() == 2 && last.chars().all(|c| c.is_ascii_digit()) {
         let whole = strip_currency(tokens[tokens.len() - 2]);
+        let (sign, whole) = match whole.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", whole.as_str()),
+        };
         let whole = whole.trim_end_matches(['.', ',']);
         if !whole.is_empty() && whole.chars().all(|c| c.is_ascii_digit()) && whole.len() <= 6 {
-            return format!("{whole}.{last}").parse().ok();
+            return format!("{sign}{whole}.{last}").parse().ok();
         }
     }
     None
@@ -169,6 +173,7 @@ mod tests {
         assert_eq!(amount_at_end("Total Incl. of GST 7.00 |"), Some(7.0));
         assert_eq!(amount_at_end("Total Qty: 2"), None);
         assert_eq!(amount_at_end("Table 5"), None);
+        assert_eq!(amount_at_end("Cash -50. 00"), Some(-50.0));
         assert_eq!(amount_at_end("11°40"), None);
         assert_eq!(amount_at_end("21u:30-—sr"), None);
     }

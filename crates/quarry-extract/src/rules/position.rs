@@ -84,12 +84,21 @@ pub(super) const LEGAL_FORMS: &[&str] = &[
 ];
 
 impl Run<'_> {
-    /// Fills the root object's still-empty leaves that can be found by position.
-    pub(super) fn positional(&mut self, fields: &[Field], values: &mut Map<String, Value>) {
+    /// Fills the root object's still-empty leaves that can be found by
+    /// position, except those in `decided` (already settled, possibly as
+    /// `null`, by a more specific reader such as [`Run::receipt`]).
+    pub(super) fn positional(
+        &mut self,
+        fields: &[Field],
+        decided: &[String],
+        values: &mut Map<String, Value>,
+    ) {
         let mut company: Option<Vec<LineId>> = None;
         for field in fields {
             let names = &field.names;
-            if !values.get(field.key).is_some_and(Value::is_null) {
+            if !values.get(field.key).is_some_and(Value::is_null)
+                || decided.iter().any(|k| k == field.key)
+            {
                 continue;
             }
             let found = if names.is("seller_name") && field.kind == Kind::String {

@@ -42,6 +42,10 @@ const MAX_ADDRESS_LINES: usize = 5;
 const RECEIPT_WORDS: &[&str] = &[
     "cashier", "change", "cash", "rounding", "receipt", "counter", "tender", "tendered",
 ];
+/// Words of sales documents in general, receipts among them.
+const SALES_WORDS: &[&str] = &["gst", "sst", "qty", "thank", "subtotal", "total"];
+/// Height-to-width ratio from which a page is a paper roll (A4 is 1.41).
+const ROLL_ASPECT: f64 = 1.6;
 /// Company forms that mark a line as the merchant's legal name.
 const COMPANY_FORMS: &[&str] = &[
     "sdn",
@@ -94,35 +98,43 @@ const FINAL: &[&str] = &[
 ];
 
 impl Run<'_> {
-    /// Whether the document reads as a till receipt: one page that uses at
-    /// least two receipt words (`cashier`, `change`, `rounding`…).
+    /// Whether the document reads as a till receipt: one page that uses two
+    /// till words (`cashier`, `change`, `rounding`…), or a tall narrow page
+    /// (a paper roll, not A4 or Letter) with two till or sales words.
     pub(super) fn is_receipt(&self) -> bool {
-        if self.layout.pages.len() != 1 {
+        let [page] = self.layout.pages.as_slice() else {
             return false;
-        }
-        let mut seen: Vec<&str> = Vec::new();
-        for id in self.layout.line_ids() {
-            let Some(line) = self.layout.line(id) else {
-                continue;
-            };
+        };
+        let mut till: Vec<&str> = Vec::new();
+        let mut sales: Vec<&str> = Vec::new();
+        for line in &page.lines {
             for word in line
                 .text
                 .to_lowercase()
                 .split(|c: char| !c.is_alphanumeric())
             {
-                if let Some(w) = RECEIPT_WORDS.iter().find(|w| **w == word)
-                    && !seen.contains(w)
-                {
-                    seen.push(w);
+                for (list, seen) in [(RECEIPT_WORDS, &mut till), (SALES_WORDS, &mut sales)] {
+                    if let Some(w) = list.iter().find(|w| **w == word)
+                        && !seen.contains(w)
+                    {
+                        seen.push(w);
+                    }
                 }
             }
         }
-        seen.len() >= 2
+        let tall = page.height >= ROLL_ASPECT * page.width;
+        till.len() >= 2 || (tall && till.len() + sales.len() >= 2)
     }
 
-    /// Fills (or replaces) the merchant, address and total of a receipt.
-    pub(super) fn receipt(&mut self, fields: &[Field], values: &mut Map<String, Value>) {
+    /// Fills (or replaces) the merchant, address and total of a receipt;
+    /// returns the keys it settled.
+    pub(super) fn receipt(
+        &mut self,
+        fields: &[Field],
+        values: &mut Map<String, Value>,
+    ) -> Vec<String> {
         let merchant = self.merchant();
+        let mut decided = Vec::new();
         for field in fields {
             let names = &field.names;
             let found = if names.is("seller_name") && field.kind == Kind::String {
@@ -137,11 +149,23 @@ impl Run<'_> {
             } else {
                 None
             };
-            if let Some((value, span)) = found {
-                self.record(field.key.to_string(), RECEIPT, span);
-                values.insert(field.key.to_string(), value);
+            match found {
+                Some((value, span)) => {
+                    self.record(field.key.to_string(), RECEIPT, span);
+                    values.insert(field.key.to_string(), value);
+                    decided.push(field.key.to_string());
+                }
+                // A labelled "total" that is no receipt amount (`Total Qty 9`,
+                // an amount OCR lost the point of) is worse than none.
+                None if names.is("total_gross") && field.kind == Kind::Number => {
+                    self.forget(field.key);
+                    values.insert(field.key.to_string(), Value::Null);
+                    decided.push(field.key.to_string());
+                }
+                None => {}
             }
         }
+        decided
     }
 
     /// Lines of the page in top-to-bottom order (OCR blocks can list a
@@ -261,18 +285,27 @@ impl Run<'_> {
 
     /// The grand total: the best-supported amount on a total line.
     fn receipt_total(&self) -> Option<(Value, Span)> {
+        let order = self.lines_top_down();
         let mut amounts: Vec<(LineId, String, f64)> = Vec::new();
-        for id in self.layout.line_ids() {
-            let Some(line) = self.layout.line(id) else {
+        for (i, id) in order.iter().enumerate() {
+            let Some(line) = self.layout.line(*id) else {
                 continue;
             };
-            if let Some(amount) = self.row_amount(id) {
-                amounts.push((id, line.text.to_lowercase(), amount));
+            let lower = line.text.to_lowercase();
+            let amount = self.row_amount(*id).or_else(|| {
+                // `TOTAL AMOUNT PAYABLE` alone on its line: the amount is below.
+                let label_only = !line.text.chars().any(|c| c.is_ascii_digit())
+                    && total_label_score(&lower).is_some();
+                let next = order.get(i + 1)?;
+                label_only.then(|| self.row_amount(*next)).flatten()
+            });
+            if let Some(amount) = amount {
+                amounts.push((*id, lower, amount));
             }
         }
         let tendered_line = labelled(&amounts, &["cash", "tender", "tendered", "paid"]);
-        let tendered = tendered_line.map(|(a, _)| a);
-        let change = labelled(&amounts, &["change"]).map(|(a, _)| a);
+        let tendered = tendered_line.map(|(a, _)| a.abs());
+        let change = labelled(&amounts, &["change"]).map(|(a, _)| a.abs());
         let mut best: Option<(f64, f64, LineId)> = None;
         for (id, lower, amount) in &amounts {
             let Some(mut score) = total_label_score(lower) else {
@@ -296,15 +329,22 @@ impl Run<'_> {
                 best = Some((score, *amount, *id));
             }
         }
-        let (amount, id) = match best {
-            Some((_, amount, id)) => (amount, id),
-            // No readable total line: what was tendered minus the change.
-            None => {
-                let (cash, cash_line) = tendered_line?;
-                let paid = cash - change.unwrap_or(0.0);
-                (paid > 0.0).then_some((paid, cash_line))?
-            }
-        };
+        let paid = tendered_line.and_then(|(cash, line)| {
+            let paid = cash.abs() - change.unwrap_or(0.0);
+            (paid > 0.0).then_some((paid, line))
+        });
+        // Without a readable total line: what was tendered minus the change,
+        // else the subtotal.
+        let (amount, id) = best
+            .map(|(_, amount, id)| (amount, id))
+            .or(paid)
+            .or_else(|| {
+                amounts
+                    .iter()
+                    .rev()
+                    .find(|(_, lower, a)| *a > 0.0 && is_subtotal(lower))
+                    .map(|(id, _, a)| (*a, *id))
+            })?;
         Some((number_value(amount, false)?, self.layout.line_span(id)))
     }
 }
@@ -448,6 +488,12 @@ fn total_label_score(lower: &str) -> Option<f64> {
     }
     let strong = words.iter().any(|w| FINAL.contains(w));
     Some(if strong { 1.5 } else { 1.0 })
+}
+
+/// `Sub Total`, `SUBTOTAL`, `Sub-total (ex)`.
+fn is_subtotal(lower: &str) -> bool {
+    let squashed: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
+    squashed.contains("subtotal")
 }
 
 /// The amount (and line) of the last line labelled with one of `labels`.
