@@ -33,6 +33,10 @@ const RECEIPT: f64 = 0.6;
 const MERCHANT_CANDIDATES: usize = 4;
 /// How far down the page (fraction of its height) the merchant may start.
 const MERCHANT_ZONE: f64 = 0.4;
+/// Mean OCR word confidence below which a top line is logo, stamp or
+/// handwriting debris rather than the printed name (printed names read at
+/// 0.8–0.95, debris such as `3 1% O Olt` at 0.3–0.5).
+const MIN_NAME_CONFIDENCE: f64 = 0.6;
 /// Lines after the merchant that may precede the first address line.
 const ADDRESS_LEAD: usize = 4;
 /// Most lines an address spans.
@@ -203,7 +207,7 @@ impl Run<'_> {
             if line.bbox.top > limit || candidates.len() >= MERCHANT_CANDIDATES {
                 break;
             }
-            if is_merchant_like(&line.text) {
+            if is_merchant_like(&line.text) && mean_confidence(line) >= MIN_NAME_CONFIDENCE {
                 candidates.push(i);
             } else if !candidates.is_empty()
                 && line.text.chars().any(|c| c.is_ascii_digit())
@@ -279,7 +283,18 @@ impl Run<'_> {
             .filter(|t| !t.is_empty())
             .collect();
         let first = *lines.first()?;
-        let text = texts.join(" ");
+        let joined = texts.join(" ");
+        // Stray marks OCR adds at either end (`' Lot 3`, `SELANGOR =.`).
+        let text = joined
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .split_whitespace()
+            .rev()
+            .skip_while(|w| !w.chars().any(char::is_alphanumeric))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join(" ");
         (!text.is_empty()).then(|| (Value::String(text), self.layout.line_span(first)))
     }
 
@@ -380,9 +395,36 @@ fn ends_address(text: &str, run: &Run<'_>) -> bool {
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
         .any(|w| NOT_ADDRESS.contains(&w))
         || lower.contains('@')
+        || has_phone_number(text)
         || is_company_number(text)
         || !all_dates(text, run.layout.date_order).is_empty()
         || !text.chars().any(char::is_alphabetic)
+}
+
+/// Whether the line holds a phone number (`03-55425228`, `+6012-918 7937`,
+/// `03- 7859 9863`): two to four digits, a dash, then three or more digits.
+/// Catches contact lines whose label OCR garbled (`fel:`, `Vel:`).
+fn has_phone_number(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().any(|(i, c)| {
+        if *c != '-' {
+            return false;
+        }
+        let before = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let starts_number = i
+            .checked_sub(before + 1)
+            .is_none_or(|p| !chars[p].is_alphanumeric());
+        let after = chars[i + 1..]
+            .iter()
+            .skip_while(|c| **c == ' ')
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (2..=4).contains(&before) && starts_number && after >= 3
+    })
 }
 
 /// A company registration or tax number line: `(001451637-M)`,
@@ -418,6 +460,14 @@ fn is_company_number(text: &str) -> bool {
             .any(|w| {
                 w[0].trim_end_matches('.') == "co" && w[1].trim_end_matches(['.', ':']) == "no"
             })
+}
+
+/// The mean confidence of a line's tokens (1 for text that was not OCRed).
+fn mean_confidence(line: &crate::layout::LineView) -> f64 {
+    if line.toks.is_empty() {
+        return 0.0;
+    }
+    line.toks.iter().map(|t| f64::from(t.conf)).sum::<f64>() / line.toks.len() as f64
 }
 
 /// A name-like line that is mostly letters: OCR of logos, stamps and
@@ -537,6 +587,16 @@ mod tests {
         assert!(!is_company_number("109, SS21/1A,"));
         assert!(!is_company_number("NO 19-G&19-1&19-2 JALAN TASIK UTAMA 4,"));
         assert!(!is_company_number("81200 JOHOR BAHRU"));
+    }
+
+    #[test]
+    fn phone_numbers_end_the_address_but_house_numbers_do_not() {
+        assert!(has_phone_number("Vel: 03- 55423228 Bax:03- 55423213"));
+        assert!(has_phone_number("Mobile /Whatsapps : +6012-918 7937"));
+        assert!(!has_phone_number("LOT 1851-A & 1851-B, JALAN KPB 6,"));
+        assert!(!has_phone_number("NO: 1-1&2 GROUND FLOOR,"));
+        assert!(!has_phone_number("NO. 20-A1, JALAN SS6/3,"));
+        assert!(!has_phone_number("SS21-123 JALAN"));
     }
 
     #[test]
