@@ -110,3 +110,39 @@ fn every_page_of_a_multi_page_scan_is_ocred_in_page_order() {
         assert_eq!(page_texts(page), [format!("Page {word} Total 12.50")]);
     }
 }
+
+/// The image turned a quarter turn clockwise (what a sideways scan looks like).
+fn rotated_clockwise(image: &quarry_parse::GrayImage) -> quarry_parse::GrayImage {
+    let (w, h) = (image.width, image.height);
+    let mut pixels = vec![255u8; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            // (x, y) moves to (h - 1 - y, x) in the h-wide result.
+            pixels[x * h + (h - 1 - y)] = image.pixels[y * w + x];
+        }
+    }
+    quarry_parse::GrayImage {
+        width: h,
+        height: w,
+        pixels,
+    }
+}
+
+#[test]
+fn sideways_scans_are_read_upright_when_orientation_detection_is_on() {
+    let sideways = rotated_clockwise(&scan()).to_pgm();
+    let limits = Limits {
+        detect_orientation: true,
+        ..Limits::default()
+    };
+    let doc = parse(&sideways, "sideways.pgm", &limits).expect("OCR parses");
+    let page = &doc.pages[0];
+    assert_eq!(
+        page_texts(page),
+        ["Invoice Number INV-42", "Total Due 99.00"]
+    );
+    // Boxes stay in the sideways image's pixels: the text now runs down the
+    // right-hand side, so the first word sits near the right edge.
+    let first = &page.lines[0].words[0].bbox;
+    assert!(first.left > page.width / 2.0, "{first:?} on {}", page.width);
+}

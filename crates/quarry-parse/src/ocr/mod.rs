@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::{BBox, Block, BlockKind, Line, Page, ParseError, Word};
+use crate::{BBox, Block, BlockKind, Limits, Line, Page, ParseError, Word};
 
 mod prepare;
 
@@ -24,6 +24,27 @@ fn program() -> PathBuf {
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("tesseract"))
+}
+
+/// How one OCR run is done.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OcrSettings {
+    /// The tesseract process is killed after this.
+    pub timeout: Duration,
+    /// Page segmentation with orientation and script detection (`--psm 1`)
+    /// instead of plain automatic segmentation (`--psm 3`): tesseract turns
+    /// a rotated page upright before reading it and reports the boxes in
+    /// the image's own coordinates.
+    pub detect_orientation: bool,
+}
+
+impl From<&Limits> for OcrSettings {
+    fn from(limits: &Limits) -> Self {
+        Self {
+            timeout: Duration::from_secs(limits.ocr_seconds_per_page),
+            detect_orientation: limits.detect_orientation,
+        }
+    }
 }
 
 /// Whether the tesseract program runs.
@@ -42,23 +63,33 @@ pub fn ocr_available() -> bool {
 /// OCRs an uploaded image file (PNG, JPEG, TIFF, PNM…) into pages whose
 /// boxes are in the file's pixels; small images are enlarged first
 /// ([`prepare`]).
-pub(crate) fn ocr_image(bytes: &[u8], timeout: Duration) -> Result<Vec<Page>, ParseError> {
+pub(crate) fn ocr_image(bytes: &[u8], settings: &OcrSettings) -> Result<Vec<Page>, ParseError> {
     match prepare::prepare(bytes) {
-        Some(prepared) => ocr(&prepared.bytes, prepared.back_scale, timeout),
-        None => ocr(bytes, 1.0, timeout),
+        Some(prepared) => ocr(&prepared.bytes, prepared.back_scale, settings),
+        None => ocr(bytes, 1.0, settings),
     }
 }
 
 /// OCRs one image file's bytes (PNG, JPEG, TIFF, PNM…) into pages; box
 /// coordinates are image pixels multiplied by `scale`.
-pub(crate) fn ocr(bytes: &[u8], scale: f64, timeout: Duration) -> Result<Vec<Page>, ParseError> {
+pub(crate) fn ocr(
+    bytes: &[u8],
+    scale: f64,
+    settings: &OcrSettings,
+) -> Result<Vec<Page>, ParseError> {
+    let timeout = settings.timeout;
+    let psm = if settings.detect_orientation {
+        "1"
+    } else {
+        "3"
+    };
     let mut file = tempfile::NamedTempFile::new()
         .map_err(|e| ParseError::Corrupt(format!("OCR temp file: {e}")))?;
     std::io::Write::write_all(&mut file, bytes)
         .map_err(|e| ParseError::Corrupt(format!("OCR temp file: {e}")))?;
     let mut child = Command::new(program())
         .arg(file.path())
-        .args(["stdout", "--psm", "3", "tsv"])
+        .args(["stdout", "--psm", psm, "tsv"])
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -117,7 +148,7 @@ const MAX_OCR_WORKERS: usize = 8;
 /// one image per worker waits in the queue, so memory stays flat in page
 /// count. Returns each job's first page by index; the first error of the
 /// producer or of any OCR wins.
-pub(crate) fn ocr_each<I>(jobs: I, timeout: Duration) -> Result<Vec<(usize, Page)>, ParseError>
+pub(crate) fn ocr_each<I>(jobs: I, settings: &OcrSettings) -> Result<Vec<(usize, Page)>, ParseError>
 where
     I: Iterator<Item = Result<OcrJob, ParseError>>,
 {
@@ -142,7 +173,7 @@ where
                 // Workers start with the first scanned page: text-layer PDFs pay nothing.
                 spawned = true;
                 for _ in 0..workers {
-                    scope.spawn(|| ocr_worker(&receiver, &results, timeout));
+                    scope.spawn(|| ocr_worker(&receiver, &results, settings));
                 }
             }
             if sender.send(job).is_err() {
@@ -170,7 +201,7 @@ type OcrResult = (usize, Result<Vec<Page>, ParseError>);
 fn ocr_worker(
     receiver: &std::sync::Mutex<std::sync::mpsc::Receiver<OcrJob>>,
     results: &std::sync::Mutex<Vec<OcrResult>>,
-    timeout: Duration,
+    settings: &OcrSettings,
 ) {
     loop {
         let job = {
@@ -180,7 +211,7 @@ fn ocr_worker(
         let Ok(job) = job else {
             return;
         };
-        let pages = ocr(&job.image, job.scale, timeout);
+        let pages = ocr(&job.image, job.scale, settings);
         results
             .lock()
             .unwrap_or_else(|p| p.into_inner())

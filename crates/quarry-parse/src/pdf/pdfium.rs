@@ -12,7 +12,6 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
 
 use pdfium_render::prelude::*;
 
@@ -213,7 +212,7 @@ fn read_document(pdfium: &Pdfium, bytes: &[u8], limits: &Limits) -> Result<Docum
         });
     }
     let mut pages = Vec::with_capacity(count);
-    let timeout = Duration::from_secs(limits.ocr_seconds_per_page);
+    let settings = ocr::OcrSettings::from(limits);
     // Pages without a text layer are rendered here, in page order, and
     // OCRed on worker threads while the next pages are read.
     let scans = doc.pages().iter().enumerate().filter_map(|(i, page)| {
@@ -231,7 +230,7 @@ fn read_document(pdfium: &Pdfium, bytes: &[u8], limits: &Limits) -> Result<Docum
             })
         })
     });
-    let ocred = ocr::ocr_each(scans, timeout)?;
+    let ocred = ocr::ocr_each(scans, &settings)?;
     for (index, ocr) in ocred {
         if let Some(page) = pages.get_mut(index) {
             page.lines = ocr.lines;
