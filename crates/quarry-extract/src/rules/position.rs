@@ -206,7 +206,7 @@ impl Run<'_> {
     }
 
     /// Lines joined with single spaces, registration numbers removed.
-    fn joined(&self, lines: &[LineId]) -> Option<(Value, Span)> {
+    pub(super) fn joined(&self, lines: &[LineId]) -> Option<(Value, Span)> {
         let texts: Vec<String> = lines
             .iter()
             .filter_map(|id| self.layout.line(*id))

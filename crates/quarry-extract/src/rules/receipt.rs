@@ -274,28 +274,22 @@ impl Run<'_> {
         out
     }
 
-    /// Lines joined with single spaces, registration numbers removed.
+    /// The lines joined as [`Run::joined`] does, without the stray marks
+    /// OCR adds at either end (`' Lot 3`, `SELANGOR =.`).
     fn joined_text(&self, lines: &[LineId]) -> Option<(Value, Span)> {
-        let texts: Vec<String> = lines
-            .iter()
-            .filter_map(|id| self.layout.line(*id))
-            .map(|l| strip_registration(&l.text))
-            .filter(|t| !t.is_empty())
-            .collect();
-        let first = *lines.first()?;
-        let joined = texts.join(" ");
-        // Stray marks OCR adds at either end (`' Lot 3`, `SELANGOR =.`).
-        let text = joined
+        let (joined, span) = self.joined(lines)?;
+        let mut words: Vec<&str> = joined
+            .as_str()?
             .trim_start_matches(|c: char| !c.is_alphanumeric())
             .split_whitespace()
-            .rev()
-            .skip_while(|w| !w.chars().any(char::is_alphanumeric))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join(" ");
-        (!text.is_empty()).then(|| (Value::String(text), self.layout.line_span(first)))
+            .collect();
+        while words
+            .last()
+            .is_some_and(|w| !w.chars().any(char::is_alphanumeric))
+        {
+            words.pop();
+        }
+        (!words.is_empty()).then(|| (Value::String(words.join(" ")), span))
     }
 
     /// The grand total: the best-supported amount on a total line.
