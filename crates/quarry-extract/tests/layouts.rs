@@ -206,7 +206,7 @@ fn receipt_total_is_the_amount_cash_and_change_agree_with() {
     // Two plain totals; only one equals cash tendered minus change, and the
     // decimal point of the amounts was lost or detached by OCR.
     let text = "\
-KEDAI PAPAN YEW CHUAN
+KEDAI PAPAN YEW CHUAN (KL )
 NO 7, JALAN BESAR
 Cashier: 1          Date: 05/03/2018
 Total 57 71
@@ -216,6 +216,6 @@ CHANGE 0 60
 ";
     let got = value(text, receipt_schema());
     assert_eq!(got["total"], json!(49.4));
-    assert_eq!(got["company"], json!("KEDAI PAPAN YEW CHUAN"));
+    assert_eq!(got["company"], json!("KEDAI PAPAN YEW CHUAN (KL)"));
     assert_eq!(got["address"], json!("NO 7, JALAN BESAR"));
 }

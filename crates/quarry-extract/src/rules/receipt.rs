@@ -278,8 +278,10 @@ impl Run<'_> {
     /// OCR adds at either end (`' Lot 3`, `SELANGOR =.`).
     fn joined_text(&self, lines: &[LineId]) -> Option<(Value, Span)> {
         let (joined, span) = self.joined(lines)?;
+        // OCR puts a space before a closing parenthesis that print never has
+        // (`(KL )`). Spaces before commas are left: receipts do print them.
+        let joined = joined.as_str()?.replace(" )", ")");
         let mut words: Vec<&str> = joined
-            .as_str()?
             .trim_start_matches(|c: char| !c.is_alphanumeric())
             .split_whitespace()
             .collect();
