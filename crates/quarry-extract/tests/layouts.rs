@@ -157,3 +157,65 @@ CASH                           400.00
         })
     );
 }
+
+fn receipt_schema() -> Value {
+    json!({"type": "object", "properties": {
+        "company": nullable("string"),
+        "date": date(),
+        "address": nullable("string"),
+        "total": nullable("number"),
+    }})
+}
+
+#[test]
+fn receipt_merchant_is_the_legal_name_and_ocr_slips_in_it_are_repaired() {
+    // OCR noise above the header, a trade name above the legal name, the
+    // legal form misread (`SON BHD`), a line between name and address.
+    let text = "\
+ee severe. ee
+SUSHI HOUSE - CHERAS
+MIZU MENTAI SON BHD (1248446-V)
+formerly known as
+NO: 1-1&2 GROUND FLOOR,
+JLN TEMENGGUNG 13/9,
+43200 CHERAS SELANGOR.
+(GST Reg. No : 001375580160)
+Cashier: ANN           Date: 12/03/2018
+Total Qty 9               327 00
+Total Sales (Excluding GST)    95.17
+Total GST                 5.71
+Rounding                  0.02
+Total Sales (Inclusive of GST) : 100.90
+CASH                      107.00
+Change                    6.10
+Total                     95.17     5.71
+";
+    assert_eq!(
+        value(text, receipt_schema()),
+        json!({
+            "company": "MIZU MENTAI SDN BHD",
+            "date": "2018-03-12",
+            "address": "NO: 1-1&2 GROUND FLOOR, JLN TEMENGGUNG 13/9, 43200 CHERAS SELANGOR.",
+            "total": 100.9
+        })
+    );
+}
+
+#[test]
+fn receipt_total_is_the_amount_cash_and_change_agree_with() {
+    // Two plain totals; only one equals cash tendered minus change, and the
+    // decimal point of the amounts was lost or detached by OCR.
+    let text = "\
+KEDAI PAPAN YEW CHUAN (KL )
+NO 7, JALAN BESAR
+Cashier: 1          Date: 05/03/2018
+Total 57 71
+Total RM 49. 40
+CASH 50 00
+CHANGE 0 60
+";
+    let got = value(text, receipt_schema());
+    assert_eq!(got["total"], json!(49.4));
+    assert_eq!(got["company"], json!("KEDAI PAPAN YEW CHUAN (KL)"));
+    assert_eq!(got["address"], json!("NO 7, JALAN BESAR"));
+}

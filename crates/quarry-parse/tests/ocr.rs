@@ -4,19 +4,26 @@
 
 mod common;
 
-use common::pdf::{PageSpec, image_pdf, pdf, run};
-use quarry_parse::{FileKind, Limits, parse, render_page_gray};
+use common::pdf::{PageSpec, image_pdf, pdf, run, scanned_pdf};
+use quarry_parse::{FileKind, Limits, parse, render_page_gray, render_page_png};
 
-fn scan() -> quarry_parse::GrayImage {
+fn text_page() -> Vec<u8> {
     assert!(
         quarry_parse::ocr_available(),
         "tesseract not found: run scripts/install-deps"
     );
-    let text = pdf(&[PageSpec::new(vec![
+    pdf(&[PageSpec::new(vec![
         run(72.0, 700.0, 24.0, "Invoice Number INV-42"),
         run(72.0, 640.0, 24.0, "Total Due 99.00"),
-    ])]);
-    render_page_gray(&text, 0, 150.0).expect("pdfium renders")
+    ])])
+}
+
+fn scan() -> quarry_parse::GrayImage {
+    render_page_gray(&text_page(), 0, 150.0).expect("pdfium renders")
+}
+
+fn page_texts(page: &quarry_parse::Page) -> Vec<&str> {
+    page.lines.iter().map(|l| l.text.as_str()).collect()
 }
 
 #[test]
@@ -29,8 +36,10 @@ fn image_words_come_with_pixel_boxes_and_confidence() {
         (page.width, page.height),
         (image.width as f64, image.height as f64)
     );
-    let texts: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
-    assert_eq!(texts, ["Invoice Number INV-42", "Total Due 99.00"]);
+    assert_eq!(
+        page_texts(page),
+        ["Invoice Number INV-42", "Total Due 99.00"]
+    );
     let first = &page.lines[0].words[0];
     // 72 pt at 150 dpi is 150 px from the left edge.
     assert!((first.bbox.left - 150.0).abs() < 12.0, "{:?}", first.bbox);
@@ -43,10 +52,97 @@ fn scanned_pdf_pages_are_ocred_into_point_coordinates() {
     let scanned = image_pdf(image.width, image.height, image.pixels);
     let doc = parse(&scanned, "scan.pdf", &Limits::default()).expect("parses");
     let page = &doc.pages[0];
-    let texts: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
-    assert_eq!(texts, ["Invoice Number INV-42", "Total Due 99.00"]);
+    assert_eq!(
+        page_texts(page),
+        ["Invoice Number INV-42", "Total Due 99.00"]
+    );
     let total = &page.lines[1].words[0].bbox;
     // Baseline y=640 from the bottom: about 130–152 pt from the top.
     assert!((total.left - 72.0).abs() < 6.0, "{total:?}");
     assert!(total.top > 125.0 && total.bottom < 160.0, "{total:?}");
+}
+
+#[test]
+fn small_images_are_enlarged_for_ocr_but_boxes_stay_in_their_pixels() {
+    // 60 dpi: a 510 px wide page whose 24 pt text is 20 px tall.
+    let png = render_page_png(&text_page(), 0, 60.0, &Limits::default()).expect("renders");
+    let size = imagesize::blob_size(&png).expect("png header");
+    let doc = parse(&png, "small.png", &Limits::default()).expect("OCR parses");
+    let page = &doc.pages[0];
+    assert!(
+        (page.width - size.width as f64).abs() < 1.0,
+        "{}",
+        page.width
+    );
+    assert!(
+        (page.height - size.height as f64).abs() < 1.0,
+        "{}",
+        page.height
+    );
+    assert_eq!(
+        page_texts(page),
+        ["Invoice Number INV-42", "Total Due 99.00"]
+    );
+    let first = &page.lines[0].words[0].bbox;
+    // 72 pt at 60 dpi is 60 px from the left edge.
+    assert!((first.left - 60.0).abs() < 6.0, "{first:?}");
+}
+
+#[test]
+fn every_page_of_a_multi_page_scan_is_ocred_in_page_order() {
+    let words = ["Alpha", "Bravo", "Charlie", "Delta"];
+    let images = words
+        .iter()
+        .map(|w| {
+            let text = pdf(&[PageSpec::new(vec![run(
+                72.0,
+                700.0,
+                24.0,
+                &format!("Page {w} Total 12.50"),
+            )])]);
+            let image = render_page_gray(&text, 0, 150.0).expect("renders");
+            (image.width, image.height, image.pixels)
+        })
+        .collect();
+    let doc = parse(&scanned_pdf(images), "scans.pdf", &Limits::default()).expect("parses");
+    assert_eq!(doc.pages.len(), words.len());
+    for (page, word) in doc.pages.iter().zip(words) {
+        assert_eq!(page_texts(page), [format!("Page {word} Total 12.50")]);
+    }
+}
+
+/// The image turned a quarter turn clockwise (what a sideways scan looks like).
+fn rotated_clockwise(image: &quarry_parse::GrayImage) -> quarry_parse::GrayImage {
+    let (w, h) = (image.width, image.height);
+    let mut pixels = vec![255u8; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            // (x, y) moves to (h - 1 - y, x) in the h-wide result.
+            pixels[x * h + (h - 1 - y)] = image.pixels[y * w + x];
+        }
+    }
+    quarry_parse::GrayImage {
+        width: h,
+        height: w,
+        pixels,
+    }
+}
+
+#[test]
+fn sideways_scans_are_read_upright_when_orientation_detection_is_on() {
+    let sideways = rotated_clockwise(&scan()).to_pgm();
+    let limits = Limits {
+        detect_orientation: true,
+        ..Limits::default()
+    };
+    let doc = parse(&sideways, "sideways.pgm", &limits).expect("OCR parses");
+    let page = &doc.pages[0];
+    assert_eq!(
+        page_texts(page),
+        ["Invoice Number INV-42", "Total Due 99.00"]
+    );
+    // Boxes stay in the sideways image's pixels: the text now runs down the
+    // right-hand side, so the first word sits near the right edge.
+    let first = &page.lines[0].words[0].bbox;
+    assert!(first.left > page.width / 2.0, "{first:?} on {}", page.width);
 }

@@ -17,8 +17,10 @@
 mod header;
 mod matcher;
 mod metadata;
+mod ocr_fix;
 mod parties;
 mod position;
+mod receipt;
 mod run;
 mod synonyms;
 mod table;

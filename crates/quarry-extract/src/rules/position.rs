@@ -24,7 +24,7 @@ const LETTERHEAD_ZONE: f64 = 0.35;
 const MAX_ADDRESS_LINES: usize = 5;
 
 /// Words of a line that ends an address block or cannot be a company name.
-const NOT_ADDRESS: &[&str] = &[
+pub(super) const NOT_ADDRESS: &[&str] = &[
     "tel", "tel.", "fax", "phone", "telefon", "gst", "email", "e-mail", "invoice", "receipt",
     "cashier", "date", "hours", "www", "http", "vat", "ust", "tva", "iban", "order", "table",
     "rechnung", "facture", "factura", "factuur", "bill", "cash", "member",
@@ -60,7 +60,7 @@ pub(super) const TITLES: &[&str] = &[
     "bon",
 ];
 /// Company-form words that may stand on a line of their own below the name.
-const LEGAL_FORMS: &[&str] = &[
+pub(super) const LEGAL_FORMS: &[&str] = &[
     "sdn",
     "bhd",
     "berhad",
@@ -84,12 +84,21 @@ const LEGAL_FORMS: &[&str] = &[
 ];
 
 impl Run<'_> {
-    /// Fills the root object's still-empty leaves that can be found by position.
-    pub(super) fn positional(&mut self, fields: &[Field], values: &mut Map<String, Value>) {
+    /// Fills the root object's still-empty leaves that can be found by
+    /// position, except those in `decided` (already settled, possibly as
+    /// `null`, by a more specific reader such as [`Run::receipt`]).
+    pub(super) fn positional(
+        &mut self,
+        fields: &[Field],
+        decided: &[String],
+        values: &mut Map<String, Value>,
+    ) {
         let mut company: Option<Vec<LineId>> = None;
         for field in fields {
             let names = &field.names;
-            if !values.get(field.key).is_some_and(Value::is_null) {
+            if !values.get(field.key).is_some_and(Value::is_null)
+                || decided.iter().any(|k| k == field.key)
+            {
                 continue;
             }
             let found = if names.is("seller_name") && field.kind == Kind::String {
@@ -200,7 +209,7 @@ impl Run<'_> {
     }
 
     /// Lines joined with single spaces, registration numbers removed.
-    fn joined(&self, lines: &[LineId]) -> Option<(Value, Span)> {
+    pub(super) fn joined(&self, lines: &[LineId]) -> Option<(Value, Span)> {
         let texts: Vec<String> = lines
             .iter()
             .filter_map(|id| self.layout.line(*id))
@@ -304,7 +313,7 @@ fn last_amount(text: &str) -> Option<f64> {
 
 /// Upper-case text with at least two words of letters, not a document title,
 /// a contact line or a number.
-fn is_name_like(text: &str) -> bool {
+pub(super) fn is_name_like(text: &str) -> bool {
     let clean = strip_registration(text);
     let letters: Vec<char> = clean.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.len() < 4 {
@@ -336,7 +345,7 @@ fn is_registration(text: &str) -> bool {
 }
 
 /// The text without a trailing `(123456-X)` registration number.
-fn strip_registration(text: &str) -> String {
+pub(super) fn strip_registration(text: &str) -> String {
     let trimmed = text.trim();
     match trimmed.rfind('(') {
         Some(open) if trimmed[open..].chars().filter(char::is_ascii_digit).count() >= 3 => {

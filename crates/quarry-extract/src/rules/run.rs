@@ -110,6 +110,11 @@ impl<'a> Run<'a> {
         );
     }
 
+    /// Drops the evidence of a value that was withdrawn.
+    pub(super) fn forget(&mut self, path: &str) {
+        self.evidence.remove(path);
+    }
+
     fn object(&mut self, node: &Value, scope: &Scope, ctx: &Ctx, path: &str) -> Value {
         let Some(props) = node.get("properties").and_then(Value::as_object) else {
             return empty_value(node);
@@ -162,7 +167,12 @@ impl<'a> Run<'a> {
         }
         self.leaves(&fields, scope, &claimed, ctx, path, &mut values);
         if path.is_empty() {
-            self.positional(&fields, &mut values);
+            let decided = if self.is_receipt() {
+                self.receipt(&fields, &mut values)
+            } else {
+                Vec::new()
+            };
+            self.positional(&fields, &decided, &mut values);
         }
 
         for field in fields.iter().filter(|f| f.kind == Kind::Object) {

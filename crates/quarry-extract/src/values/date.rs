@@ -56,6 +56,17 @@ pub(crate) fn all_dates(text: &str, order: DateOrder) -> Vec<String> {
     out
 }
 
+/// Whether `$` stands before an amount (`$7.60`, `$ 12`), not inside a
+/// misread word (`Jalan $S21/39`).
+fn has_dollar_amount(line: &str) -> bool {
+    line.match_indices('$').any(|(i, _)| {
+        let rest = line[i + 1..].trim_start();
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        let after = rest[digits..].chars().next();
+        digits > 0 && after.is_none_or(|c| c.is_whitespace() || c == '.' || c == ',')
+    })
+}
+
 /// The order a document uses, from its own dates: an unambiguous one
 /// (`25/03/2024` or `03/25/2024`) decides; otherwise a currency hints at the
 /// locale (`$` alone: month first); otherwise day first, as most of the world writes.
@@ -81,15 +92,16 @@ pub(crate) fn infer_order<'a>(lines: impl Iterator<Item = &'a str>) -> DateOrder
                 && s1 == s2
                 && *s1 != '.'
             {
-                if *a > 12 && *b <= 12 {
+                // A number over 31 is no day either: an OCR slip (`05/48/2017`).
+                if (13..=31).contains(a) && *b <= 12 {
                     return DateOrder::DayFirst;
                 }
-                if *b > 12 && *a <= 12 {
+                if (13..=31).contains(b) && *a <= 12 {
                     return DateOrder::MonthFirst;
                 }
             }
         }
-        dollar |= line.contains('$') || line.contains("USD");
+        dollar |= has_dollar_amount(line) || line.contains("USD");
         other_currency |= [
             "€", "£", "EUR", "GBP", "RM", "MYR", "CHF", "SGD", "INR", "₹",
         ]
@@ -317,6 +329,15 @@ mod tests {
             DateOrder::MonthFirst
         );
         assert_eq!(order(&["Date 03/04/2024"]), DateOrder::DayFirst);
+        // OCR slips decide nothing: a 48th day, a `$` read for an `S`.
+        assert_eq!(
+            order(&["Jalan $S21/39 Jaya", "DD: 05/48/2017", "Date 05/08/2017"]),
+            DateOrder::DayFirst
+        );
+        assert_eq!(
+            order(&["Total $ 12.00", "Date 03/04/2024"]),
+            DateOrder::MonthFirst
+        );
     }
 
     #[test]

@@ -12,7 +12,6 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
 
 use pdfium_render::prelude::*;
 
@@ -24,8 +23,13 @@ use crate::{BBox, FileKind, Limits, ParseError, ocr};
 const OCR_DPI: f64 = 300.0;
 /// Widest bitmap rendered for OCR, in pixels (bounds memory on huge pages).
 const MAX_RENDER_PIXELS: f64 = 6_000.0;
-/// Pages read before the document is reopened to release pdfium's caches.
+/// Pages read before the document is reopened to release pdfium's caches
+/// (a multiple of [`OCR_WINDOW`], so reopening falls between windows).
 const PAGES_PER_OPEN: PdfPageIndex = 200;
+/// Pages read, OCRed in parallel where they are scans, and handed on
+/// together: enough to keep every core's tesseract busy, few enough that
+/// memory stays flat in the page count.
+const OCR_WINDOW: PdfPageIndex = 20;
 
 /// A rendered page: 8-bit grayscale, row-major, `width * height` bytes.
 #[derive(Debug, Clone)]
@@ -209,8 +213,9 @@ pub(super) fn parse_pages(
     Some(result)
 }
 
-/// Reads the pages one at a time: each pdfium page is dropped before the
-/// next is loaded, and only the table ending a page is carried over.
+/// Reads the pages a window of [`OCR_WINDOW`] at a time: each pdfium page is
+/// dropped before the next is loaded, scans among them are OCRed in
+/// parallel, and only the table ending a page is carried over.
 ///
 /// pdfium keeps every object it has parsed for as long as the document is
 /// open (about 7 KB a page on generated text pages), so the document is
@@ -237,44 +242,54 @@ fn read_document(
             limit: limits.max_pages,
         });
     }
+    let settings = ocr::OcrSettings::from(limits);
     let mut breaks = tables::PageBreaks::default();
-    for index in 0..count {
-        if index > 0 && index % PAGES_PER_OPEN == 0 {
+    let mut start: PdfPageIndex = 0;
+    while start < count {
+        if start > 0 && start % PAGES_PER_OPEN == 0 {
             drop(doc);
             doc = open()?;
         }
-        let page = doc
-            .pages()
-            .get(index)
-            .map_err(|e| ParseError::Corrupt(format!("page {}: {e}", index + 1)))?;
-        let mut parsed = read_page(&page, index as u32 + 1)?;
-        if parsed.lines.is_empty() && ocr::ocr_available() {
-            parsed = ocr_page(&page, parsed, limits)?;
+        let end = (start + OCR_WINDOW).min(count);
+        let mut window = Vec::with_capacity((end - start) as usize);
+        // Pages without a text layer are rendered here, in page order, and
+        // OCRed on worker threads while the next pages are read.
+        let pages = doc.pages();
+        let scans = (start..end).filter_map(|index| {
+            let page = match pages.get(index) {
+                Ok(page) => page,
+                Err(e) => {
+                    let message = format!("page {}: {e}", index + 1);
+                    return Some(Err(ParseError::Corrupt(message)));
+                }
+            };
+            let parsed = match read_page(&page, index as u32 + 1) {
+                Ok(parsed) => parsed,
+                Err(e) => return Some(Err(e)),
+            };
+            let scanned = parsed.lines.is_empty() && ocr::ocr_available();
+            window.push(parsed);
+            scanned.then(|| {
+                render(&page, OCR_DPI).map(|(image, scale)| ocr::OcrJob {
+                    index: (index - start) as usize,
+                    image: image.to_pgm(),
+                    scale,
+                })
+            })
+        });
+        for (index, ocr) in ocr::ocr_each(scans, &settings)? {
+            if let Some(page) = window.get_mut(index) {
+                page.lines = ocr.lines;
+                page.blocks = ocr.blocks;
+            }
         }
-        breaks.link(&mut parsed);
-        on_page(parsed);
+        for mut parsed in window {
+            breaks.link(&mut parsed);
+            on_page(parsed);
+        }
+        start = end;
     }
     Ok(())
-}
-
-/// A page without a text layer (a scan): render it and read it with OCR.
-/// Boxes are scaled back to points in the page's display space.
-fn ocr_page(
-    page: &PdfPage<'_>,
-    mut parsed: crate::Page,
-    limits: &Limits,
-) -> Result<crate::Page, ParseError> {
-    let (image, scale) = render(page, OCR_DPI)?;
-    let timeout = Duration::from_secs(limits.ocr_seconds_per_page);
-    let Some(ocr) = ocr::ocr(&image.to_pgm(), scale, timeout)?
-        .into_iter()
-        .next()
-    else {
-        return Ok(parsed);
-    };
-    parsed.lines = ocr.lines;
-    parsed.blocks = ocr.blocks;
-    Ok(parsed)
 }
 
 fn load_error(e: PdfiumError) -> ParseError {

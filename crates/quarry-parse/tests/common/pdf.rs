@@ -161,28 +161,39 @@ pub fn two_columns() -> PageSpec {
 /// A one-page 612×792 "scan": the grayscale image fills the page and
 /// there is no text layer.
 pub fn image_pdf(width: usize, height: usize, pixels: Vec<u8>) -> Vec<u8> {
+    scanned_pdf(vec![(width, height, pixels)])
+}
+
+/// A 612×792 "scan" per `(width, height, grayscale pixels)`, without any
+/// text layer.
+pub fn scanned_pdf(images: Vec<(usize, usize, Vec<u8>)>) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
-    let mut image = Stream::new(
-        dictionary! {
-            "Type" => "XObject", "Subtype" => "Image",
-            "Width" => width as i64, "Height" => height as i64,
-            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
-        },
-        pixels,
-    );
-    let _ = image.compress();
-    let image_id = doc.add_object(image);
-    let content = b"q 612 0 0 792 0 0 cm /Im1 Do Q".to_vec();
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-        "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
-    });
+    let mut kids: Vec<Object> = Vec::new();
+    for (width, height, pixels) in images {
+        let mut image = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image",
+                "Width" => width as i64, "Height" => height as i64,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            },
+            pixels,
+        );
+        let _ = image.compress();
+        let image_id = doc.add_object(image);
+        let content = b"q 612 0 0 792 0 0 cm /Im1 Do Q".to_vec();
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
+        });
+        kids.push(page_id.into());
+    }
+    let count = kids.len() as i64;
     doc.objects.insert(
         pages_id,
         Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "Type" => "Pages", "Kids" => kids, "Count" => count,
             "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
         }),
     );

@@ -64,7 +64,14 @@ pub fn process_parse(
     limits: &Limits,
 ) -> RunResult {
     let started = Instant::now();
-    let doc = match quarry_parse::parse(bytes, file_name, limits) {
+    let limits = Limits {
+        detect_orientation: config
+            .pointer("/advancedOptions/pageRotationEnabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(limits.detect_orientation),
+        ..limits.clone()
+    };
+    let doc = match quarry_parse::parse(bytes, file_name, &limits) {
         Ok(doc) => doc,
         Err(e) => return failed(failure_reason(&e), format!("Could not read the file: {e}")),
     };

@@ -15,13 +15,36 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::{BBox, Block, BlockKind, Line, Page, ParseError, Word};
+use crate::{BBox, Block, BlockKind, Limits, Line, Page, ParseError, Word};
+
+mod prepare;
 
 fn program() -> PathBuf {
     std::env::var_os("QUARRY_TESSERACT")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("tesseract"))
+}
+
+/// How one OCR run is done.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OcrSettings {
+    /// The tesseract process is killed after this.
+    pub timeout: Duration,
+    /// Page segmentation with orientation and script detection (`--psm 1`)
+    /// instead of plain automatic segmentation (`--psm 3`): tesseract turns
+    /// a rotated page upright before reading it and reports the boxes in
+    /// the image's own coordinates.
+    pub detect_orientation: bool,
+}
+
+impl From<&Limits> for OcrSettings {
+    fn from(limits: &Limits) -> Self {
+        Self {
+            timeout: Duration::from_secs(limits.ocr_seconds_per_page),
+            detect_orientation: limits.detect_orientation,
+        }
+    }
 }
 
 /// Whether the tesseract program runs.
@@ -37,16 +60,36 @@ pub fn ocr_available() -> bool {
     })
 }
 
+/// OCRs an uploaded image file (PNG, JPEG, TIFF, PNM…) into pages whose
+/// boxes are in the file's pixels; small images are enlarged first
+/// ([`prepare`]).
+pub(crate) fn ocr_image(bytes: &[u8], settings: &OcrSettings) -> Result<Vec<Page>, ParseError> {
+    match prepare::prepare(bytes) {
+        Some(prepared) => ocr(&prepared.bytes, prepared.back_scale, settings),
+        None => ocr(bytes, 1.0, settings),
+    }
+}
+
 /// OCRs one image file's bytes (PNG, JPEG, TIFF, PNM…) into pages; box
 /// coordinates are image pixels multiplied by `scale`.
-pub(crate) fn ocr(bytes: &[u8], scale: f64, timeout: Duration) -> Result<Vec<Page>, ParseError> {
+pub(crate) fn ocr(
+    bytes: &[u8],
+    scale: f64,
+    settings: &OcrSettings,
+) -> Result<Vec<Page>, ParseError> {
+    let timeout = settings.timeout;
+    let psm = if settings.detect_orientation {
+        "1"
+    } else {
+        "3"
+    };
     let mut file = tempfile::NamedTempFile::new()
         .map_err(|e| ParseError::Corrupt(format!("OCR temp file: {e}")))?;
     std::io::Write::write_all(&mut file, bytes)
         .map_err(|e| ParseError::Corrupt(format!("OCR temp file: {e}")))?;
     let mut child = Command::new(program())
         .arg(file.path())
-        .args(["stdout", "--psm", "3", "tsv"])
+        .args(["stdout", "--psm", psm, "tsv"])
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -86,6 +129,94 @@ pub(crate) fn ocr(bytes: &[u8], scale: f64, timeout: Duration) -> Result<Vec<Pag
         ));
     }
     Ok(pages_from_tsv(&tsv, scale))
+}
+
+/// One image queued for [`ocr_each`]: its bytes, the scale of its boxes, and
+/// the index of the page it belongs to.
+pub(crate) struct OcrJob {
+    pub index: usize,
+    pub image: Vec<u8>,
+    pub scale: f64,
+}
+
+/// Most tesseract processes one document runs at once.
+const MAX_OCR_WORKERS: usize = 8;
+
+/// OCRs the images `jobs` yields on one worker per core, while the caller's
+/// thread keeps producing them (rendering needs the single-threaded pdfium,
+/// so production stays on this thread and only the OCR fans out). At most
+/// one image per worker waits in the queue, so memory stays flat in page
+/// count. Returns each job's first page by index; the first error of the
+/// producer or of any OCR wins.
+pub(crate) fn ocr_each<I>(jobs: I, settings: &OcrSettings) -> Result<Vec<(usize, Page)>, ParseError>
+where
+    I: Iterator<Item = Result<OcrJob, ParseError>>,
+{
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_OCR_WORKERS);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<OcrJob>(workers);
+    let receiver = std::sync::Mutex::new(receiver);
+    let results = std::sync::Mutex::new(Vec::new());
+    let produced = std::thread::scope(|scope| {
+        let mut produced = Ok(());
+        let mut spawned = false;
+        for job in jobs {
+            let job = match job {
+                Ok(job) => job,
+                Err(e) => {
+                    produced = Err(e);
+                    break;
+                }
+            };
+            if !spawned {
+                // Workers start with the first scanned page: text-layer PDFs pay nothing.
+                spawned = true;
+                for _ in 0..workers {
+                    scope.spawn(|| ocr_worker(&receiver, &results, settings));
+                }
+            }
+            if sender.send(job).is_err() {
+                break;
+            }
+        }
+        // Closing the queue lets the workers finish before the scope joins them.
+        drop(sender);
+        produced
+    });
+    let mut pages = Vec::new();
+    let results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    produced?;
+    for (index, result) in results {
+        if let Some(page) = result?.into_iter().next() {
+            pages.push((index, page));
+        }
+    }
+    pages.sort_by_key(|(index, _)| *index);
+    Ok(pages)
+}
+
+type OcrResult = (usize, Result<Vec<Page>, ParseError>);
+
+fn ocr_worker(
+    receiver: &std::sync::Mutex<std::sync::mpsc::Receiver<OcrJob>>,
+    results: &std::sync::Mutex<Vec<OcrResult>>,
+    settings: &OcrSettings,
+) {
+    loop {
+        let job = {
+            let queue = receiver.lock().unwrap_or_else(|p| p.into_inner());
+            queue.recv()
+        };
+        let Ok(job) = job else {
+            return;
+        };
+        let pages = ocr(&job.image, job.scale, settings);
+        results
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((job.index, pages));
+    }
 }
 
 /// A grayscale image as binary PGM, the simplest format tesseract reads.
