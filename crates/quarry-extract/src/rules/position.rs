@@ -30,7 +30,7 @@ pub(super) const NOT_ADDRESS: &[&str] = &[
     "rechnung", "facture", "factura", "factuur", "bill", "cash", "member",
 ];
 /// Words of a "total" line that make it a count or a partial sum.
-const NOT_TOTAL: &[&str] = &[
+pub(super) const NOT_TOTAL: &[&str] = &[
     "qty",
     "quantity",
     "items",

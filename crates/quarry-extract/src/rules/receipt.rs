@@ -21,7 +21,7 @@
 use serde_json::{Map, Value};
 
 use super::ocr_fix::{amount_at_end, repair_company_forms};
-use super::position::{LEGAL_FORMS, NOT_ADDRESS, is_name_like, strip_registration};
+use super::position::{LEGAL_FORMS, NOT_ADDRESS, NOT_TOTAL, is_name_like, strip_registration};
 use super::run::{Field, Run};
 use crate::layout::{LineId, Span};
 use crate::values::{Kind, all_dates, number_value};
@@ -66,23 +66,9 @@ const COMPANY_FORMS: &[&str] = &[
     "plc",
     "company",
 ];
-/// Words of a total line that make it something other than the amount paid.
-const NOT_GRAND: &[&str] = &[
-    "qty",
-    "quantity",
-    "items",
-    "item",
-    "excl",
-    "exclusive",
-    "excluding",
-    "saving",
-    "savings",
-    "discount",
-    "points",
-    "sub",
-    "subtotal",
-    "before",
-];
+/// Words of a total line that, besides those of [`NOT_TOTAL`] (counts,
+/// discounts), make it something other than the amount paid.
+const PARTIAL: &[&str] = &["sub", "subtotal", "before"];
 /// Words that say a total is the final, payable one.
 const FINAL: &[&str] = &[
     "nett",
@@ -524,7 +510,12 @@ fn total_label_score(lower: &str) -> Option<f64> {
         || lower.contains("amount due")
         || lower.contains("to be paid")
         || lower.contains("grand");
-    if !total || words.iter().any(|w| NOT_GRAND.contains(w)) || lower.contains("sub") {
+    if !total
+        || words
+            .iter()
+            .any(|w| NOT_TOTAL.contains(w) || PARTIAL.contains(w))
+        || lower.contains("sub")
+    {
         return None;
     }
     let tax_only = words.iter().any(|w| matches!(*w, "tax" | "gst" | "vat"))
