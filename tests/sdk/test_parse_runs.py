@@ -242,3 +242,28 @@ def test_webhooks_report_parse_runs_slim(webhook_server):
     finally:
         client.webhook_endpoints.delete(endpoint.id)
         receiver.stop()
+
+
+def test_extract_run_names_the_parse_run_it_read(client):
+    schema = {
+        "type": "object",
+        "properties": {"total": {"type": ["number", "null"]}},
+        "required": ["total"],
+        "additionalProperties": False,
+    }
+    run = client.extract_runs.create_and_poll(
+        config={"schema": schema, "parseConfig": {"target": "spatial"}},
+        file=text("Revenue grew\nTotal: 42.50"),
+        polling_options=POLL,
+    )
+    assert run.status == "PROCESSED", f"{run.failure_reason} {run.failure_message}"
+    assert run.parse_run_id and run.parse_run_id.startswith("pr_")
+    parse = client.parse_runs.retrieve(run.parse_run_id)
+    assert_processed(parse)
+    assert "Total: 42.50" in parse.output.chunks[0].content
+    assert dump(parse)["config"]["target"] == "spatial"
+    assert parse.file.id == run.file.id
+    with pytest.raises(BadRequestError) as bad:
+        client.extract_runs.create(config={"schema": schema, "parseConfig": {"target": "pdf"}}, file=text())
+    body = assert_error_body(bad.value.body, "INVALID_REQUEST")
+    assert "config.parseConfig.target" in body["message"]

@@ -219,3 +219,31 @@ CHANGE 0 60
     assert_eq!(got["company"], json!("KEDAI PAPAN YEW CHUAN (KL)"));
     assert_eq!(got["address"], json!("NO 7, JALAN BESAR"));
 }
+
+#[test]
+fn identifiers_in_a_letterhead_footer_are_normalised() {
+    let text = "\
+Brauhaus Lindner GmbH
+Hopfenweg 4, 80331 München
+Tel.: +49 (0)89 123 456-7   Fax: +49 89 123 456-9
+USt-IdNr.: DE 123 456 789   Steuernummer: 143/215/80021
+
+Rechnung Nr. 2024-117          Datum: 12.03.2024
+Gesamtbetrag                   1.190,00 EUR
+";
+    let schema = json!({"type": "object", "properties": {
+        "phone": nullable("string"),
+        "vat_id": nullable("string"),
+        "tax_number": nullable("string"),
+        "total_gross": nullable("number"),
+    }});
+    assert_eq!(
+        value(text, schema),
+        json!({
+            "phone": "+49 (0)89 123 456-7",
+            "vat_id": "DE123456789",
+            "tax_number": "143/215/80021",
+            "total_gross": 1190,
+        })
+    );
+}

@@ -29,6 +29,9 @@ pub(crate) struct Flow {
     cells: usize,
     max_cells: usize,
     max_pages: usize,
+    /// Keep pages with nothing on them (spreadsheets: a page per sheet,
+    /// even a skipped one, so page numbers stay sheet numbers).
+    keep_empty: bool,
 }
 
 impl Flow {
@@ -43,7 +46,20 @@ impl Flow {
             cells: 0,
             max_cells,
             max_pages,
+            keep_empty: false,
         }
+    }
+
+    /// A flow whose page breaks and last page are kept even when empty.
+    pub(crate) fn keeping_empty_pages(self) -> Self {
+        Self {
+            keep_empty: true,
+            ..self
+        }
+    }
+
+    fn page_is_empty(&self, page: &Page) -> bool {
+        !self.keep_empty && page.lines.is_empty() && page.blocks.is_empty()
     }
 
     pub(crate) fn heading(&mut self, level: u8, text: &str) -> Result<(), ParseError> {
@@ -58,9 +74,10 @@ impl Flow {
         self.text_block(BlockKind::ListItem, text)
     }
 
-    /// Ends the current page (if it has content) and starts the next.
+    /// Ends the current page (if it has content, or empty pages are kept)
+    /// and starts the next.
     pub(crate) fn page_break(&mut self) -> Result<(), ParseError> {
-        if self.page.lines.is_empty() && self.page.blocks.is_empty() {
+        if self.page_is_empty(&self.page) {
             return Ok(());
         }
         if self.pages.len() + 1 >= self.max_pages {
@@ -166,7 +183,7 @@ impl Flow {
     pub(crate) fn finish(mut self) -> Vec<Page> {
         let last = std::mem::replace(&mut self.page, Page::new(0, 0.0, 0.0));
         let last = self.finish_page(last);
-        if self.pages.is_empty() || !last.lines.is_empty() || !last.blocks.is_empty() {
+        if self.pages.is_empty() || !self.page_is_empty(&last) {
             self.pages.push(last);
         }
         self.pages

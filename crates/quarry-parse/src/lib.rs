@@ -31,6 +31,7 @@ pub use document::{BBox, Block, BlockKind, Cell, Document, Line, Page, Table, Wo
 pub use error::ParseError;
 pub use isolate::{ChildLimits, Isolation};
 pub use ocr::ocr_available;
+pub use office::{SheetOptions, SheetSelection};
 pub use output::{ParseOptions, parse_output};
 pub use pdf::{GrayImage, page_sizes, pdfium_available, render_page_gray, render_page_png};
 
@@ -62,6 +63,9 @@ pub struct Limits {
     /// costs about a third more OCR time.
     #[serde(default)]
     pub detect_orientation: bool,
+    /// Which sheets of a spreadsheet are read and how its cells are shown.
+    #[serde(default)]
+    pub sheets: SheetOptions,
 }
 
 impl Default for Limits {
@@ -75,6 +79,7 @@ impl Default for Limits {
             max_image_pixels: 100_000_000,
             isolation: Isolation::InProcess,
             detect_orientation: false,
+            sheets: SheetOptions::default(),
         }
     }
 }

@@ -4,8 +4,10 @@
 
 mod common;
 
-use common::office::{docx, list_item, page_break, para, pptx, table, xlsx, zip_of};
-use quarry_parse::{BlockKind, FileKind, Limits, ParseError, parse};
+use common::office::{
+    XlsxSheet, docx, list_item, page_break, para, pptx, table, xlsx, xlsx_parts, zip_of,
+};
+use quarry_parse::{BlockKind, FileKind, Limits, ParseError, SheetOptions, SheetSelection, parse};
 
 #[test]
 fn docx_headings_paragraphs_lists_tables_and_page_breaks() {
@@ -199,4 +201,95 @@ fn zip_bombs_and_cell_caps_are_typed_errors() {
     )
     .expect_err("no document.xml");
     assert!(matches!(err, ParseError::Corrupt(_)), "{err:?}");
+}
+
+/// A workbook with a hidden sheet, a hidden row and column, and a date cell
+/// (style 1 = number format 14, `m/d/yyyy`).
+fn workbook_with_hidden_content() -> Vec<u8> {
+    let styles = r#"<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#;
+    let visible = r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cols><col min="2" max="2" hidden="1"/></cols><sheetData>
+        <row r="1"><c r="A1" t="inlineStr"><is><t>Due</t></is></c><c r="B1" t="inlineStr"><is><t>internal</t></is></c><c r="C1" s="1"><v>45356</v></c></row>
+        <row r="2" hidden="1"><c r="A2" t="inlineStr"><is><t>draft row</t></is></c></row>
+        <row r="3"><c r="A3" t="inlineStr"><is><t>Total</t></is></c><c r="C3"><v>0.30000000000000004</v></c></row>
+        </sheetData></worksheet>"#;
+    let secret = r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>secret</t></is></c></row></sheetData></worksheet>"#;
+    let last = r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>notes</t></is></c></row></sheetData></worksheet>"#;
+    let sheet = |name: &str, state, xml: &str| XlsxSheet {
+        name: name.to_string(),
+        state,
+        xml: xml.to_string(),
+    };
+    xlsx_parts(
+        &[
+            sheet("Invoice", None, visible),
+            sheet("Scratch", Some("hidden"), secret),
+            sheet("Notes", None, last),
+        ],
+        Some(styles),
+    )
+}
+
+#[test]
+fn xlsx_dates_display_as_dates_and_hidden_content_is_kept_by_default() {
+    let doc = parse(
+        &workbook_with_hidden_content(),
+        "b.xlsx",
+        &Limits::default(),
+    )
+    .expect("parses");
+    assert_eq!(doc.page_count(), 3);
+    let t = &doc.pages[0].tables[0];
+    assert_eq!(t.cell(0, 2), Some("2024-03-05"));
+    assert_eq!(t.cell(2, 2), Some("0.3"));
+    assert!(doc.markdown().contains("draft row") && doc.markdown().contains("secret"));
+
+    let raw = Limits {
+        sheets: SheetOptions {
+            raw_values: true,
+            ..SheetOptions::default()
+        },
+        ..Limits::default()
+    };
+    let doc = parse(&workbook_with_hidden_content(), "b.xlsx", &raw).expect("parses");
+    assert_eq!(doc.pages[0].tables[0].cell(0, 2), Some("45356"));
+}
+
+#[test]
+fn xlsx_hidden_sheets_rows_and_columns_can_be_skipped_and_sheets_selected() {
+    let skip = Limits {
+        sheets: SheetOptions {
+            skip_hidden: true,
+            ..SheetOptions::default()
+        },
+        ..Limits::default()
+    };
+    let doc = parse(&workbook_with_hidden_content(), "b.xlsx", &skip).expect("parses");
+    let md = doc.markdown();
+    assert!(
+        !md.contains("draft row") && !md.contains("internal"),
+        "{md}"
+    );
+    assert!(!md.contains("secret"), "{md}");
+    // The hidden sheet keeps its (empty) page: page numbers stay sheet numbers.
+    assert_eq!(doc.page_count(), 3);
+    assert!(doc.pages[1].lines.is_empty());
+    let t = &doc.pages[0].tables[0];
+    let due = t
+        .cells
+        .iter()
+        .find(|c| c.text == "2024-03-05")
+        .expect("date");
+    assert_eq!(due.reference.as_deref(), Some("C1"));
+
+    let last = Limits {
+        sheets: SheetOptions {
+            selection: SheetSelection::Last,
+            ..SheetOptions::default()
+        },
+        ..Limits::default()
+    };
+    let doc = parse(&workbook_with_hidden_content(), "b.xlsx", &last).expect("parses");
+    assert_eq!(doc.page_count(), 3);
+    let md = doc.markdown();
+    assert!(md.contains("notes") && !md.contains("Due"), "{md}");
 }

@@ -118,19 +118,25 @@ const CONFIG: &[(&str, Rule)] = &[
 
 /// Validates `config` (absent = `{}`) and returns it with defaults applied.
 pub fn resolve(config: Option<&Value>) -> Result<Value, ApiError> {
+    resolve_at(config, "config")
+}
+
+/// [`resolve`] for a ParseConfig found at `path` (errors name that path),
+/// such as an ExtractConfig's `config.parseConfig`.
+pub fn resolve_at(config: Option<&Value>, path: &str) -> Result<Value, ApiError> {
     let mut config = config.cloned().unwrap_or_else(|| json!({}));
-    check(&config, CONFIG, "config").map_err(ApiError::bad_request)?;
+    check(&config, CONFIG, path).map_err(ApiError::bad_request)?;
     let target = config.get("target").and_then(Value::as_str);
     let chunking = config
         .pointer("/chunkingStrategy/type")
         .and_then(Value::as_str);
     if target == Some("spatial") && chunking == Some("section") {
-        return Err(ApiError::bad_request(
-            "config.chunkingStrategy.type `section` cannot be used with target `spatial`; \
-             use `page` or `document`",
-        ));
+        return Err(ApiError::bad_request(format!(
+            "{path}.chunkingStrategy.type `section` cannot be used with target `spatial`; \
+             use `page` or `document`"
+        )));
     }
-    check_page_ranges(&config)?;
+    check_page_ranges(&config, path)?;
     let (min, max) = (
         config
             .pointer("/chunkingStrategy/options/minCharacters")
@@ -143,7 +149,7 @@ pub fn resolve(config: Option<&Value>) -> Result<Value, ApiError> {
         && min > max
     {
         return Err(ApiError::bad_request(format!(
-            "config.chunkingStrategy.options.minCharacters ({min}) is above maxCharacters ({max})"
+            "{path}.chunkingStrategy.options.minCharacters ({min}) is above maxCharacters ({max})"
         )));
     }
     if let Some(o) = config.as_object_mut() {
@@ -199,12 +205,12 @@ pub fn options(config: &Value) -> ParseOptions {
     }
 }
 
-fn check_page_ranges(config: &Value) -> Result<(), ApiError> {
+fn check_page_ranges(config: &Value, root: &str) -> Result<(), ApiError> {
     let ranges = config
         .pointer("/advancedOptions/pageRanges")
         .and_then(Value::as_array);
     for (i, r) in ranges.into_iter().flatten().enumerate() {
-        let path = format!("config.advancedOptions.pageRanges[{i}]");
+        let path = format!("{root}.advancedOptions.pageRanges[{i}]");
         let n = |k: &str| r.get(k).and_then(Value::as_i64);
         match (n("start"), n("end")) {
             (Some(s), Some(e)) if 1 <= s && s <= e => {}

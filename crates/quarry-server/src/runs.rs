@@ -91,7 +91,9 @@ pub async fn resolve_spec(
 
 /// Validates an ExtractConfig, answering 400 with the offending JSON path.
 pub fn check_config(config: &Value) -> Result<(), ApiError> {
-    quarry_extract::validate_config(config).map_err(|e| ApiError::bad_request(e.to_string()))
+    quarry_extract::validate_config(config).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let parse = config.get("parseConfig");
+    crate::parse_config::resolve_at(parse, crate::worker::PARSE_CONFIG).map(drop)
 }
 
 /// Applies documented defaults so runs echo the effective config.

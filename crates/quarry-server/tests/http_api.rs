@@ -312,3 +312,55 @@ async fn pending_run_cancels_once_and_deleted_run_is_gone() {
     .await;
     s.stop().await;
 }
+
+#[tokio::test]
+async fn extract_run_records_the_parse_it_was_made_from() {
+    let s = TestServer::start(|_| {}).await;
+    let bad = json!({"config": {"schema": invoice_schema(), "parseConfig": {"target": "pdf"}},
+                     "file": {"text": INVOICE_TEXT}});
+    let body = assert_error(s.post("/extract_runs", bad).await, 400, "INVALID_REQUEST").await;
+    let message = body["message"].as_str().expect("message");
+    assert!(message.contains("config.parseConfig.target"), "{message}");
+
+    let config = json!({"schema": invoice_schema(),
+                        "parseConfig": {"chunkingStrategy": {"type": "document"}}});
+    let run: Value = s
+        .post(
+            "/extract_runs",
+            json!({"config": config, "file": {"text": INVOICE_TEXT}}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let run_id = run["id"].as_str().expect("id");
+    let run = s.wait_run(run_id).await;
+    assert_eq!(run["status"], "PROCESSED", "{run}");
+    let parse_id = run["parseRunId"].as_str().expect("parseRunId");
+    assert!(parse_id.starts_with("pr_"), "{parse_id}");
+
+    let parse: Value = s
+        .get(&format!("/parse_runs/{parse_id}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(parse["status"], "PROCESSED", "{parse}");
+    assert_eq!(parse["file"]["id"], run["file"]["id"]);
+    assert_eq!(parse["config"]["chunkingStrategy"]["type"], "document");
+    let chunks = parse["output"]["chunks"].as_array().expect("chunks");
+    assert_eq!(chunks.len(), 1, "{parse}");
+    let markdown = chunks[0]["content"].as_str().expect("content");
+    assert!(markdown.contains("INV-2024-001"), "{markdown}");
+    assert_eq!(parse["metrics"]["pageCount"], 1);
+
+    let listed: Value = s
+        .get(&format!("/parse_runs?sourceId={run_id}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed["data"][0]["id"], parse_id);
+    s.stop().await;
+}

@@ -256,7 +256,10 @@ pub struct RunResult {
     pub output: Option<Value>,
     pub failure_reason: Option<String>,
     pub failure_message: Option<String>,
-    pub parse_run_id: Option<String>,
+    /// Extract runs: the parse the run was made from, stored as a finished
+    /// parse run in the same transaction as the result; the extract run's
+    /// `parseRunId` names it.
+    pub parse_run: Option<Box<ParseRunRecord>>,
     pub usage: Option<Value>,
     /// When set, replaces the stored config (e.g. a generated schema).
     pub config: Option<Value>,

@@ -12,7 +12,10 @@ use super::matcher::{FieldNames, PARTIAL, words};
 use super::metadata::Evidence;
 use crate::layout::{Delim, Layout, LineId, Span};
 use crate::pairs::{Pair, PairKind, find_pairs};
-use crate::values::{Kind, all_dates, currency_code, empty_value, normalize_iban, parse_leaf_in};
+use crate::values::{
+    Kind, all_dates, currency_code, empty_value, normalize_iban, normalize_tax_id, parse_leaf_in,
+    phone_number,
+};
 
 /// A qualified child name beats an unqualified one found outside the parent's section.
 const OUTSIDE_SECTION: f64 = 0.85;
@@ -276,6 +279,12 @@ impl<'a> Run<'a> {
             }
             _ if field.kind == Kind::String && field.names.is("iban") => {
                 Value::String(normalize_iban(&text)?)
+            }
+            _ if field.kind == Kind::String && field.names.is("vat_id") => {
+                Value::String(normalize_tax_id(&text)?)
+            }
+            _ if field.kind == Kind::String && field.names.is("phone") => {
+                Value::String(phone_number(&text)?)
             }
             _ if field.kind == Kind::String && field.names.is("currency") => {
                 Value::String(currency_code(&text)?.to_string())

@@ -1,17 +1,23 @@
 //! Typed reading of one value's text according to its schema node: strings,
 //! numbers, integers, booleans, ISO dates (`extend:type: date`), enums and
-//! currency objects. Everything returns `None` when the text does not hold a
-//! value of that type, so the caller writes `null` instead of a wrong guess.
+//! currency objects; and, for string fields that name one, identifiers
+//! (IBAN, VAT and tax numbers, phone numbers). Everything returns `None`
+//! when the text does not hold a value of that type, so the caller writes
+//! `null` instead of a wrong guess.
 
 mod date;
 mod ids;
 mod number;
+mod phone;
+mod tax_id;
 
 use serde_json::{Map, Value, json};
 
 pub(crate) use date::{DateOrder, all_dates, infer_order, parse_date, parse_date_in};
 pub(crate) use ids::normalize_iban;
 pub(crate) use number::{looks_numeric, number_value, parse_number};
+pub(crate) use phone::phone_number;
+pub(crate) use tax_id::normalize_tax_id;
 
 /// What a schema node asks for, as far as filling it is concerned.
 #[derive(Debug, Clone, PartialEq)]

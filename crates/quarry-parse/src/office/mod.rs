@@ -3,6 +3,7 @@
 //! before any XML is parsed.
 
 mod docx;
+mod hidden;
 mod package;
 mod pptx;
 mod sheet;
@@ -11,3 +12,4 @@ mod xml;
 pub(crate) use docx::parse_docx;
 pub(crate) use pptx::parse_pptx;
 pub(crate) use sheet::parse_sheets;
+pub use sheet::{SheetOptions, SheetSelection};

@@ -4,60 +4,117 @@
 //! whole used range, so for XLSX the range is measured from the cell
 //! references first and a sheet that would exceed the cell cap is refused
 //! before calamine allocates it (a two-cell file can claim A1:XFD1048576).
+//!
+//! [`SheetOptions`] choose which sheets are read (a sheet left out keeps its
+//! page, empty, so page numbers stay sheet numbers as citations need),
+//! whether hidden sheets, rows and columns are skipped, and whether cells
+//! show their stored value (a date's serial number) or what a reader sees.
 
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, ExcelDateTime, Reader, SheetVisible, open_workbook_auto_from_rs};
+use serde::{Deserialize, Serialize};
 
+use super::hidden::{Hidden, xlsx_hidden};
 use super::package::Package;
 use super::xml::{Node, attr, walk};
 use crate::flow::{CellInput, Flow};
 use crate::{Document, FileKind, Limits, ParseError};
 
+/// How a spreadsheet is read: the parse config's `excelSkipHiddenContent`
+/// and `excelUseRawCellValues`, and the extract config's `excelSheetRanges`
+/// / `excelSheetSelectionStrategy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SheetOptions {
+    /// Leave out hidden sheets, rows and columns (rows and columns: XLSX).
+    pub skip_hidden: bool,
+    /// Cells as stored (`45356` for a date) instead of as displayed
+    /// (`2024-03-05`; floats without binary noise).
+    pub raw_values: bool,
+    pub selection: SheetSelection,
+}
+
+/// Which sheets are read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub enum SheetSelection {
+    #[default]
+    All,
+    First,
+    Last,
+    /// 0-based sheet indices, inclusive ranges.
+    Ranges(Vec<(usize, usize)>),
+}
+
+impl SheetSelection {
+    fn includes(&self, index: usize, sheets: usize) -> bool {
+        match self {
+            Self::All => true,
+            Self::First => index == 0,
+            Self::Last => index + 1 == sheets,
+            Self::Ranges(ranges) => ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&index)),
+        }
+    }
+}
+
 pub(crate) fn parse_sheets(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
+    let mut hidden = HashMap::new();
     if bytes.starts_with(b"PK") {
         let mut pkg = Package::open(bytes, limits.max_decompressed_bytes)?;
         check_xlsx_ranges(&mut pkg, limits.max_cells)?;
         check_ods_repeats(&mut pkg, limits.max_cells)?;
+        if limits.sheets.skip_hidden {
+            hidden = xlsx_hidden(&mut pkg)?;
+        }
     }
-    catch_unwind(AssertUnwindSafe(|| read_workbook(bytes, limits))).unwrap_or_else(|_| {
+    catch_unwind(AssertUnwindSafe(|| read_workbook(bytes, limits, &hidden))).unwrap_or_else(|_| {
         Err(ParseError::Corrupt(
             "the spreadsheet structure could not be read".into(),
         ))
     })
 }
 
-fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
+fn read_workbook(
+    bytes: &[u8],
+    limits: &Limits,
+    hidden: &HashMap<String, Hidden>,
+) -> Result<Document, ParseError> {
+    let options = &limits.sheets;
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(book_error)?;
-    let names = book.sheet_names();
-    if names.len() > limits.max_pages {
+    let sheets = book.sheets_metadata().to_vec();
+    if sheets.len() > limits.max_pages {
         return Err(ParseError::TooManyPages {
-            pages: names.len(),
+            pages: sheets.len(),
             limit: limits.max_pages,
         });
     }
-    let mut flow = Flow::new(false, limits.max_cells, limits.max_pages.saturating_add(1));
-    for (i, name) in names.iter().enumerate() {
+    let nothing_hidden = Hidden::default();
+    let mut flow = Flow::new(false, limits.max_cells, limits.max_pages.saturating_add(1))
+        .keeping_empty_pages();
+    for (i, sheet) in sheets.iter().enumerate() {
         if i > 0 {
             flow.page_break()?;
         }
+        let invisible = sheet.visible != SheetVisible::Visible;
+        if !options.selection.includes(i, sheets.len()) || (options.skip_hidden && invisible) {
+            continue;
+        }
+        let name = &sheet.name;
+        let hidden = hidden.get(name).unwrap_or(&nothing_hidden);
         let range = book.worksheet_range(name).map_err(book_error)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let rows: Vec<Vec<CellInput>> = range
             .rows()
             .enumerate()
-            .filter(|(_, row)| row.iter().any(|c| !matches!(c, Data::Empty)))
+            .map(|(r, row)| (r0 + r as u32, row))
+            .filter(|(r, row)| !hidden.row(*r) && row.iter().any(|c| !matches!(c, Data::Empty)))
             .map(|(r, row)| {
                 row.iter()
                     .enumerate()
-                    .map(|(c, cell)| {
-                        let text = match cell {
-                            Data::Empty => String::new(),
-                            other => other.to_string(),
-                        };
-                        (text, Some(a1(r0 + r as u32, c0 + c as u32)))
-                    })
+                    .map(|(c, cell)| (c0 + c as u32, cell))
+                    .filter(|(c, _)| !hidden.col(*c))
+                    .map(|(c, cell)| (cell_text(cell, options.raw_values), Some(a1(r, c))))
                     .collect()
             })
             .collect();
@@ -72,6 +129,48 @@ fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> 
         kind: FileKind::Excel,
         pages: flow.finish(),
     })
+}
+
+/// A cell as text: as stored when `raw`, else as a reader sees it.
+fn cell_text(cell: &Data, raw: bool) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::DateTime(d) if !raw => displayed_datetime(d),
+        Data::Float(f) if !raw => displayed_float(*f),
+        other => other.to_string(),
+    }
+}
+
+/// Decimal places a displayed float keeps: enough for any printed amount,
+/// few enough to drop binary noise (`0.1 + 0.2`).
+const FLOAT_PLACES: usize = 10;
+
+fn displayed_float(f: f64) -> String {
+    if !f.is_finite() || f.abs() >= 1e15 {
+        return f.to_string();
+    }
+    let fixed = format!("{f:.FLOAT_PLACES$}");
+    let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
+    match trimmed {
+        "-0" => "0".to_string(),
+        t => t.to_string(),
+    }
+}
+
+/// ISO 8601: a date, a date and time, or a duration as `h:mm:ss`.
+fn displayed_datetime(d: &ExcelDateTime) -> String {
+    if d.is_duration() {
+        let seconds = (d.as_f64() * 86_400.0).round() as i64;
+        let sign = if seconds < 0 { "-" } else { "" };
+        let s = seconds.abs();
+        return format!("{sign}{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+    }
+    let (y, mo, day, h, mi, sec, _) = d.to_ymd_hms_milli();
+    if (h, mi, sec) == (0, 0, 0) {
+        format!("{y:04}-{mo:02}-{day:02}")
+    } else {
+        format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{sec:02}")
+    }
 }
 
 fn book_error(e: calamine::Error) -> ParseError {
@@ -204,6 +303,33 @@ fn check_ods_repeats(pkg: &mut Package<'_>, max_cells: usize) -> Result<(), Pars
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_display_as_a_reader_sees_them_unless_raw() {
+        use calamine::ExcelDateTimeType::{DateTime, TimeDelta};
+        let date = Data::DateTime(ExcelDateTime::new(45356.0, DateTime, false));
+        assert_eq!(cell_text(&date, false), "2024-03-05");
+        assert_eq!(cell_text(&date, true), "45356");
+        let noon = Data::DateTime(ExcelDateTime::new(45356.5, DateTime, false));
+        assert_eq!(cell_text(&noon, false), "2024-03-05 12:00:00");
+        let span = Data::DateTime(ExcelDateTime::new(1.5, TimeDelta, false));
+        assert_eq!(cell_text(&span, false), "36:00:00");
+        let noisy = Data::Float(0.1 + 0.2);
+        assert_eq!(cell_text(&noisy, false), "0.3");
+        assert_eq!(cell_text(&noisy, true), "0.30000000000000004");
+        assert_eq!(cell_text(&Data::Float(1234.5), false), "1234.5");
+        assert_eq!(cell_text(&Data::Float(-0.0), false), "0");
+    }
+
+    #[test]
+    fn selections_pick_sheets_by_index() {
+        let ranges = SheetSelection::Ranges(vec![(1, 2)]);
+        let picked = |s: &SheetSelection| (0..4).filter(|&i| s.includes(i, 4)).collect::<Vec<_>>();
+        assert_eq!(picked(&ranges), [1, 2]);
+        assert_eq!(picked(&SheetSelection::First), [0]);
+        assert_eq!(picked(&SheetSelection::Last), [3]);
+        assert_eq!(picked(&SheetSelection::All), [0, 1, 2, 3]);
+    }
 
     #[test]
     fn a1_references_round_trip() {

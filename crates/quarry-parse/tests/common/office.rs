@@ -69,19 +69,53 @@ const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmln
 pub type Sheet<'a> = (&'a str, &'a [(&'a str, &'a str)]);
 
 pub fn xlsx(sheets: &[Sheet<'_>]) -> Vec<u8> {
+    let parts: Vec<XlsxSheet> = sheets
+        .iter()
+        .map(|(name, cells)| XlsxSheet {
+            name: name.to_string(),
+            state: None,
+            xml: sheet_xml(cells),
+        })
+        .collect();
+    xlsx_parts(&parts, None)
+}
+
+/// One sheet as [`xlsx_parts`] writes it: its workbook `state` (`hidden`)
+/// and its whole worksheet XML.
+pub struct XlsxSheet {
+    pub name: String,
+    pub state: Option<&'static str>,
+    pub xml: String,
+}
+
+/// An XLSX package of `sheets`, with `styles` as `xl/styles.xml` when given
+/// (date cells need a date number format there).
+pub fn xlsx_parts(sheets: &[XlsxSheet], styles: Option<&str>) -> Vec<u8> {
     let mut entries = vec![("[Content_Types].xml", CONTENT_TYPES.to_string())];
     let mut book_sheets = String::new();
     let mut rels = String::new();
     let mut parts = Vec::new();
-    for (i, (name, cells)) in sheets.iter().enumerate() {
+    for (i, sheet) in sheets.iter().enumerate() {
         let n = i + 1;
+        let state = sheet
+            .state
+            .map(|s| format!(r#" state="{s}""#))
+            .unwrap_or_default();
         book_sheets.push_str(&format!(
-            r#"<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>"#
+            r#"<sheet name="{}" sheetId="{n}"{state} r:id="rId{n}"/>"#,
+            sheet.name
         ));
         rels.push_str(&format!(
             r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#
         ));
-        parts.push((format!("xl/worksheets/sheet{n}.xml"), sheet_xml(cells)));
+        parts.push((format!("xl/worksheets/sheet{n}.xml"), sheet.xml.clone()));
+    }
+    if let Some(styles) = styles {
+        let n = sheets.len() + 1;
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
+        ));
+        parts.push(("xl/styles.xml".to_string(), styles.to_string()));
     }
     entries.push((
         "_rels/.rels",

@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 use crate::ingest::store_file;
 use crate::state::AppState;
 pub use parse::process_parse;
-pub use pipeline::{Input, failed, process};
+pub use pipeline::{Input, PARSE_CONFIG, failed, process};
 pub use usage::{credits_per_page, usage_for};
 
 /// How long an idle worker waits before polling the queue again when no
@@ -245,6 +245,7 @@ async fn compute_extract(
     Some(
         run_blocking(state, reason, move || {
             process(&Input {
+                workspace_id: &run.workspace_id,
                 run_id: &run_id,
                 file_id: &file.id,
                 file_name: &file.name,

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use quarry_model::enums::{RunStatus, parse_failure};
-use quarry_parse::{Limits, ParseError, parse_output};
+use quarry_parse::{Document, Limits, ParseError, SheetOptions, parse_output};
 use quarry_store::{Lease, RunKind, RunResult};
 use serde_json::{Value, json};
 
@@ -64,30 +64,22 @@ pub fn process_parse(
     limits: &Limits,
 ) -> RunResult {
     let started = Instant::now();
-    let limits = Limits {
-        detect_orientation: config
-            .pointer("/advancedOptions/pageRotationEnabled")
-            .and_then(Value::as_bool)
-            .unwrap_or(limits.detect_orientation),
-        ..limits.clone()
-    };
-    let doc = match quarry_parse::parse(bytes, file_name, &limits) {
+    let doc = match quarry_parse::parse(bytes, file_name, &limits_for(config, limits)) {
         Ok(doc) => doc,
         Err(e) => return failed(failure_reason(&e), format!("Could not read the file: {e}")),
     };
-    let output = parse_output(&doc, &parse_config::options(config));
-    let output = match serde_json::to_value(&output) {
-        Ok(v) => v,
+    let parsed = match Parsed::of(&doc, config, started) {
+        Ok(p) => p,
         Err(e) => return failed(parse_failure::INTERNAL_ERROR, e.to_string()),
     };
     let pages = doc.page_count();
     let credits = CREDITS_PER_PAGE * pages.max(1) as f64;
     RunResult {
         status: RunStatus::Processed,
-        output: Some(output),
+        output: Some(parsed.output),
         failure_reason: None,
         failure_message: None,
-        parse_run_id: None,
+        parse_run: None,
         usage: Some(json!({
             "credits": credits,
             "totalCredits": credits,
@@ -96,10 +88,53 @@ pub fn process_parse(
                              "quantity": pages.max(1), "credits": credits}]}],
         })),
         config: None,
-        metrics: Some(json!({
-            "processingTimeMs": started.elapsed().as_millis() as u64,
-            "pageCount": pages,
-        })),
+        metrics: Some(parsed.metrics),
+    }
+}
+
+/// The parse limits a resolved ParseConfig asks for: `pageRotationEnabled`
+/// turns orientation detection on or off over the server's default, and the
+/// Excel options say how spreadsheets are read.
+pub(super) fn limits_for(config: &Value, limits: &Limits) -> Limits {
+    let flag = |key: &str, default: bool| {
+        config
+            .pointer(&format!("/advancedOptions/{key}"))
+            .and_then(Value::as_bool)
+            .unwrap_or(default)
+    };
+    Limits {
+        detect_orientation: flag("pageRotationEnabled", limits.detect_orientation),
+        sheets: SheetOptions {
+            skip_hidden: flag("excelSkipHiddenContent", limits.sheets.skip_hidden),
+            raw_values: flag("excelUseRawCellValues", limits.sheets.raw_values),
+            selection: limits.sheets.selection.clone(),
+        },
+        ..limits.clone()
+    }
+}
+
+/// A parsed document as a parse run reports it.
+pub(super) struct Parsed {
+    /// `{chunks, blocks, …}` under the config's target and chunking.
+    pub output: Value,
+    /// `{processingTimeMs, pageCount}`, timed from `started`.
+    pub metrics: Value,
+}
+
+impl Parsed {
+    pub(super) fn of(
+        doc: &Document,
+        config: &Value,
+        started: Instant,
+    ) -> Result<Parsed, serde_json::Error> {
+        let output = serde_json::to_value(parse_output(doc, &parse_config::options(config)))?;
+        Ok(Parsed {
+            output,
+            metrics: json!({
+                "processingTimeMs": started.elapsed().as_millis() as u64,
+                "pageCount": doc.page_count(),
+            }),
+        })
     }
 }
 

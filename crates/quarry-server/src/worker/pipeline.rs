@@ -1,20 +1,32 @@
 //! One run's processing, as a blocking function: bytes + config in,
-//! terminal [`RunResult`] out. Parse → (infer schema if none) → extract with
-//! the engine the `baseProcessor` selects → validate against the schema →
-//! usage (pages, plus model tokens when a model was asked). Every failure becomes a `FAILED`
-//! result with a documented `failureReason` and a message a user can act on.
+//! terminal [`RunResult`] out. Parse (under the config's `parseConfig`) →
+//! (infer schema if none) → extract with the engine the `baseProcessor`
+//! selects → validate against the schema → usage (pages, plus model tokens
+//! when a model was asked). Every failure becomes a `FAILED` result with a
+//! documented `failureReason` and a message a user can act on. Once the file
+//! is parsed, the result carries that parse as a finished parse run, so the
+//! extract run's `parseRunId` shows users what the engine read.
+
+use std::time::Instant;
 
 use quarry_extract::{CitationMode, ExtractRequest, infer_schema, validate_output};
 use quarry_llm::Engines;
 use quarry_model::enums::{RunStatus, failure};
-use quarry_parse::{Limits, ParseError};
-use quarry_store::RunResult;
+use quarry_model::ids::{PARSE_RUN, new_id};
+use quarry_model::time::now_ms;
+use quarry_parse::{Document, Limits, ParseError, SheetSelection};
+use quarry_store::{ParseRunRecord, RunResult};
 use serde_json::Value;
 
+use super::parse::{Parsed, limits_for};
+use crate::parse_config;
+use crate::runs::DEFAULT_PRIORITY;
 use crate::worker::usage::usage_for;
 
 /// What the pipeline needs to know about the run's file.
 pub struct Input<'a> {
+    /// The workspace of the run (and of the parse run it records).
+    pub workspace_id: &'a str,
     pub run_id: &'a str,
     pub file_id: &'a str,
     pub file_name: &'a str,
@@ -31,15 +43,26 @@ pub fn failed(reason: &str, message: impl Into<String>) -> RunResult {
         output: None,
         failure_reason: Some(reason.to_string()),
         failure_message: Some(message.into()),
-        parse_run_id: None,
+        parse_run: None,
         usage: None,
         config: None,
         metrics: None,
     }
 }
 
+/// Where an ExtractConfig holds its ParseConfig.
+pub const PARSE_CONFIG: &str = "config.parseConfig";
+
 pub fn process(input: &Input<'_>) -> RunResult {
-    let doc = match quarry_parse::parse(input.bytes, input.file_name, input.limits) {
+    let parse_config = match parse_config::resolve_at(input.config.get("parseConfig"), PARSE_CONFIG)
+    {
+        Ok(c) => c,
+        Err(e) => return failed(failure::INVALID_CONFIGURATION, e.to_string()),
+    };
+    let started = Instant::now();
+    let mut limits = limits_for(&parse_config, input.limits);
+    limits.sheets.selection = sheet_selection(input.config);
+    let doc = match quarry_parse::parse(input.bytes, input.file_name, &limits) {
         Ok(doc) => doc,
         Err(e) => {
             return failed(
@@ -48,10 +71,79 @@ pub fn process(input: &Input<'_>) -> RunResult {
             );
         }
     };
+    let parse_run = match Parsed::of(&doc, &parse_config, started) {
+        Ok(parsed) => parse_run_of(input, parse_config, parsed),
+        Err(e) => return failed(failure::INTERNAL_ERROR, e.to_string()),
+    };
+    RunResult {
+        parse_run: Some(Box::new(parse_run)),
+        ..extract(input, &doc)
+    }
+}
+
+/// The sheets an ExtractConfig asks for: `excelSheetRanges` (0-based,
+/// validated at create time) over `excelSheetSelectionStrategy` (`first`,
+/// `last`; `intelligent` and `all` read every sheet).
+fn sheet_selection(config: &Value) -> SheetSelection {
+    let options = config.get("advancedOptions");
+    let ranges: Vec<(usize, usize)> = options
+        .and_then(|o| o.get("excelSheetRanges"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let at = |k: &str| r.get(k).and_then(Value::as_u64).map(|n| n as usize);
+            Some((at("start")?, at("end")?))
+        })
+        .collect();
+    if !ranges.is_empty() {
+        return SheetSelection::Ranges(ranges);
+    }
+    match options
+        .and_then(|o| o.get("excelSheetSelectionStrategy"))
+        .and_then(Value::as_str)
+    {
+        Some("first") => SheetSelection::First,
+        Some("last") => SheetSelection::Last,
+        _ => SheetSelection::All,
+    }
+}
+
+/// The parse an extract run was made from, as a finished parse run found by
+/// `GET /parse_runs?sourceId=<extract run id>`. It carries no usage: the
+/// extract run's usage already charges its pages.
+fn parse_run_of(input: &Input<'_>, config: Value, parsed: Parsed) -> ParseRunRecord {
+    let now = now_ms();
+    ParseRunRecord {
+        id: new_id(PARSE_RUN),
+        workspace_id: input.workspace_id.to_string(),
+        status: RunStatus::Processed,
+        priority: DEFAULT_PRIORITY,
+        file_id: Some(input.file_id.to_string()),
+        file_name: Some(input.file_name.to_string()),
+        file_url: None,
+        batch_id: None,
+        source: "API".to_string(),
+        source_id: Some(input.run_id.to_string()),
+        config,
+        metadata: None,
+        output: Some(parsed.output),
+        failure_reason: None,
+        failure_message: None,
+        metrics: Some(parsed.metrics),
+        usage: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Extraction from the parsed document: schema (given or inferred), engine,
+/// validation and usage.
+fn extract(input: &Input<'_>, doc: &Document) -> RunResult {
     let config = input.config;
     let (schema, inferred) = match config.get("schema").filter(|s| !s.is_null()) {
         Some(s) => (s.clone(), false),
-        None => match infer_schema(&doc) {
+        None => match infer_schema(doc) {
             Ok(s) => (s, true),
             Err(e) => return failed(e.failure_reason(), e.to_string()),
         },
@@ -80,7 +172,7 @@ pub fn process(input: &Input<'_>) -> RunResult {
     let (output, tokens) = match input
         .engines
         .for_processor(base)
-        .extract_metered(&doc, &request)
+        .extract_metered(doc, &request)
     {
         Ok(e) => (e.output, e.tokens),
         Err(e) => return failed(e.failure_reason(), e.to_string()),
@@ -107,7 +199,7 @@ pub fn process(input: &Input<'_>) -> RunResult {
         output: Some(output),
         failure_reason: None,
         failure_message: None,
-        parse_run_id: None,
+        parse_run: None,
         usage: Some(usage_for(
             input.run_id,
             base,
@@ -134,6 +226,7 @@ mod tests {
 
     fn run(bytes: &[u8], name: &str, config: Value) -> RunResult {
         process(&Input {
+            workspace_id: "ws_t",
             run_id: "exr_t",
             file_id: "file_t",
             file_name: name,

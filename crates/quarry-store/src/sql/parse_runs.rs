@@ -10,6 +10,7 @@ use sqlx::any::AnyRow;
 
 use super::SqlStore;
 use super::lifecycle::{RunListing, insert_batch, insert_job};
+use super::outbox::Tx;
 use super::runs::status_of;
 use super::util::get_scoped;
 use super::util::{args, json_opt, json_req, stmt};
@@ -48,6 +49,44 @@ fn from_row(r: &AnyRow) -> Result<ParseRunRecord> {
     })
 }
 
+/// Inserts one parse run row, every column included: a queued run has no
+/// output yet, while the parse an extract run made arrives finished
+/// (`complete_run` stores it with the extract run's result).
+pub(super) async fn insert_parse_run(tx: &mut Tx, r: &ParseRunRecord) -> Result<()> {
+    stmt(
+        "INSERT INTO parse_runs (id, workspace_id, status, priority, file_id, file_name,
+            file_name_fold, file_url, batch_id, source, source_id, config, metadata, output,
+            failure_reason, failure_message, metrics, usage_json, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+            $18, $19, $20)",
+        args![
+            r.id.as_str(),
+            r.workspace_id.as_str(),
+            r.status.as_str(),
+            r.priority,
+            r.file_id.clone(),
+            r.file_name.clone(),
+            r.file_name.as_deref().map(fold),
+            r.file_url.clone(),
+            r.batch_id.clone(),
+            r.source.as_str(),
+            r.source_id.clone(),
+            to_json(&r.config),
+            to_json_opt(r.metadata.as_ref()),
+            to_json_opt(r.output.as_ref()),
+            r.failure_reason.clone(),
+            r.failure_message.clone(),
+            to_json_opt(r.metrics.as_ref()),
+            to_json_opt(r.usage.as_ref()),
+            r.created_at,
+            r.updated_at
+        ],
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl ParseRunStore for SqlStore {
     async fn create_parse_runs(
@@ -60,31 +99,7 @@ impl ParseRunStore for SqlStore {
             insert_batch(&mut tx, b).await?;
         }
         for r in runs {
-            stmt(
-                "INSERT INTO parse_runs (id, workspace_id, status, priority, file_id, file_name,
-                    file_name_fold, file_url, batch_id, source, source_id, config, metadata,
-                    created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                args![
-                    r.id.as_str(),
-                    r.workspace_id.as_str(),
-                    r.status.as_str(),
-                    r.priority,
-                    r.file_id.clone(),
-                    r.file_name.clone(),
-                    r.file_name.as_deref().map(fold),
-                    r.file_url.clone(),
-                    r.batch_id.clone(),
-                    r.source.as_str(),
-                    r.source_id.clone(),
-                    to_json(&r.config),
-                    to_json_opt(r.metadata.as_ref()),
-                    r.created_at,
-                    r.updated_at
-                ],
-            )
-            .execute(&mut *tx)
-            .await?;
+            insert_parse_run(&mut tx, r).await?;
             let (id, ws) = (r.id.as_str(), r.workspace_id.as_str());
             insert_job(&mut tx, RunKind::Parse, id, ws, r.priority, r.created_at).await?;
         }

@@ -17,6 +17,7 @@ use super::SqlStore;
 use super::claim::{ClaimArgs, lease_next};
 use super::lifecycle::returning;
 use super::outbox::run_finished;
+use super::parse_runs::insert_parse_run;
 use super::runs::status_of;
 use super::util::{Sql, args, stmt, to_json_opt};
 use crate::{Completion, JobQueue, Lease, LeaseState, QueueDepth, Result, RunKind, RunResult};
@@ -157,7 +158,7 @@ impl JobQueue for SqlStore {
                     to_json_opt(r.output.as_ref()),
                     r.failure_reason.clone(),
                     r.failure_message.clone(),
-                    r.parse_run_id.clone(),
+                    r.parse_run.as_ref().map(|p| p.id.clone()),
                     to_json_opt(r.usage.as_ref()),
                     to_json_opt(r.config.as_ref()),
                     now,
@@ -183,6 +184,9 @@ impl JobQueue for SqlStore {
         }
         .fetch_optional(&mut *tx)
         .await?;
+        if let (Some(_), Some(parse)) = (&stored, &r.parse_run) {
+            insert_parse_run(&mut tx, parse).await?;
+        }
         // The outbox event commits with the result, or not at all.
         if let Some(row) = &stored {
             run_finished(

@@ -69,6 +69,7 @@ backend_tests!(
     parse_runs::parse_runs_are_queued_processed_and_reported,
     parse_runs::parse_run_filters_paging_cancel_and_delete,
     parse_runs::parse_batch_settles_with_its_runs,
+    parse_runs::extract_result_stores_its_parse_run,
     names::name_filters_fold_non_ascii,
     review::review_keeps_the_engine_answer,
     review::sessions_expire_and_log_out,

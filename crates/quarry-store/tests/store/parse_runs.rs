@@ -9,11 +9,11 @@ use quarry_model::ids::{BATCH_RUN, PARSE_RUN, new_id};
 use quarry_model::time::now_ms;
 use quarry_store::prelude::*;
 use quarry_store::{
-    BatchRecord, CancelOutcome, Completion, PageRequest, ParseRunFilter, ParseRunRecord,
+    BatchRecord, CancelOutcome, Completion, PageRequest, ParseRunFilter, ParseRunRecord, RunResult,
 };
 use serde_json::json;
 
-use crate::fixtures::{OTHER_WS, WS, claim, failed, processed};
+use crate::fixtures::{OTHER_WS, WS, claim, enqueue, failed, processed, run_in_ws};
 use crate::webhooks::{endpoint, ev, events};
 
 pub fn parse_run(name: &str, created_at: i64, batch: Option<&str>) -> ParseRunRecord {
@@ -241,5 +241,67 @@ pub async fn parse_batch_settles_with_its_runs(store: Arc<dyn Store>) {
     assert_eq!(
         batch_events,
         vec![ev("batch_parse_run.processed", &batch.id)]
+    );
+}
+
+/// An extract run's result carries the parse it was made from: the parse run
+/// is stored finished, without a job, in the same transaction, and the
+/// extract run's `parse_run_id` names it. A result that is discarded (the
+/// run was cancelled meanwhile) stores no parse run.
+pub async fn extract_result_stores_its_parse_run(store: Arc<dyn Store>) {
+    let store = &*store;
+    enqueue(store, &[50, 50]).await;
+    let now = now_ms();
+    let finished = |source_id: &str| ParseRunRecord {
+        status: RunStatus::Processed,
+        source_id: Some(source_id.to_string()),
+        output: Some(json!({"chunks": [], "blocks": []})),
+        metrics: Some(json!({"processingTimeMs": 3, "pageCount": 1})),
+        ..parse_run("a.pdf", now, None)
+    };
+
+    let lease = claim(store, "w").await.expect("the first run");
+    let parse = finished(&lease.run_id);
+    let result = RunResult {
+        parse_run: Some(Box::new(parse.clone())),
+        ..processed(json!({"value": {}, "metadata": {}}))
+    };
+    let done = store.complete_run(&lease, &result).await.expect("complete");
+    assert_eq!(done, Completion::Stored);
+    let run = run_in_ws(store, &lease.run_id).await;
+    assert_eq!(run.parse_run_id.as_deref(), Some(parse.id.as_str()));
+    assert_eq!(
+        store.get_parse_run(WS, &parse.id).await.expect("get"),
+        Some(parse.clone())
+    );
+    let listed = store
+        .list_parse_runs(
+            WS,
+            &ParseRunFilter {
+                source_id: Some(lease.run_id.clone()),
+                ..ParseRunFilter::default()
+            },
+            &page(10),
+        )
+        .await
+        .expect("list by source");
+    assert_eq!(listed.items.len(), 1);
+
+    let lease = claim(store, "w").await.expect("the second run");
+    assert!(
+        claim(store, "w").await.is_none(),
+        "a stored parse has no job"
+    );
+    store.cancel_run(WS, &lease.run_id).await.expect("cancel");
+    let orphan = finished(&lease.run_id);
+    let result = RunResult {
+        parse_run: Some(Box::new(orphan.clone())),
+        ..processed(json!({"value": {}, "metadata": {}}))
+    };
+    let done = store.complete_run(&lease, &result).await.expect("complete");
+    assert_eq!(done, Completion::Discarded);
+    assert_eq!(
+        store.get_parse_run(WS, &orphan.id).await.expect("get"),
+        None
     );
 }

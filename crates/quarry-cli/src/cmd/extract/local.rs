@@ -87,6 +87,7 @@ impl Local {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let input = Input {
+            workspace_id: "local",
             run_id: "local",
             file_id: &file,
             file_name: &name,
