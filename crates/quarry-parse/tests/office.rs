@@ -5,7 +5,8 @@
 mod common;
 
 use common::office::{
-    XlsxSheet, docx, list_item, page_break, para, pptx, table, xlsx, xlsx_parts, zip_of,
+    XlsxSheet, docx, docx_with_parts, list_item, page_break, para, pptx, table, xlsx, xlsx_parts,
+    zip_of,
 };
 use quarry_parse::{BlockKind, FileKind, Limits, ParseError, SheetOptions, SheetSelection, parse};
 
@@ -292,4 +293,35 @@ fn xlsx_hidden_sheets_rows_and_columns_can_be_skipped_and_sheets_selected() {
     assert_eq!(doc.page_count(), 3);
     let md = doc.markdown();
     assert!(md.contains("notes") && !md.contains("Due"), "{md}");
+}
+
+#[test]
+fn docx_headers_come_first_and_footers_and_footnotes_last() {
+    let letterhead = para(None, "Brauhaus Lindner GmbH, Hopfenweg 4, München");
+    let footer = para(None, "USt-IdNr. DE123456789");
+    let notes = format!(
+        r#"<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:id="1">{}</w:footnote>"#,
+        para(None, "Prices include delivery.")
+    );
+    let bytes = docx_with_parts(
+        &para(None, "Invoice INV-7"),
+        &[
+            ("header", "header1.xml", &letterhead),
+            // The first-page header repeats the default one: read once.
+            ("header", "header2.xml", &letterhead),
+            ("footer", "footer1.xml", &footer),
+            ("footnotes", "footnotes.xml", &notes),
+        ],
+    );
+    let doc = parse(&bytes, "letter.docx", &Limits::default()).expect("docx parses");
+    let lines: Vec<&str> = doc.pages[0].lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(
+        lines,
+        [
+            "Brauhaus Lindner GmbH, Hopfenweg 4, München",
+            "Invoice INV-7",
+            "USt-IdNr. DE123456789",
+            "Prices include delivery.",
+        ]
+    );
 }

@@ -4,8 +4,14 @@
 //! numbering properties; explicit page breaks start a new page, and long
 //! documents are paginated like Letter pages. Deleted (tracked) text, field
 //! codes and drawings are skipped.
+//!
+//! Headers come before the body and footers, footnotes and endnotes after
+//! it: a letterhead or a company's registration details often live only in
+//! a header or footer, and extraction must see them. A header or footer
+//! repeated by several sections is read once. Comments are reviewers'
+//! notes, not the document, and are left out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::package::Package;
 use super::xml::{Node, attr, walk};
@@ -30,7 +36,85 @@ pub(crate) fn parse_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
         Some(xml) => style_names(&String::from_utf8_lossy(&xml))?,
         None => HashMap::new(),
     };
+    let (headers, footers) = header_footer_parts(&mut pkg)?;
     let mut flow = Flow::new(true, limits.max_cells, limits.max_pages);
+    let mut seen = HashSet::new();
+    for part in &headers {
+        read_part_once(&mut pkg, part, &mut seen, &mut flow, &styles)?;
+    }
+    read_part(&String::from_utf8_lossy(&body), &mut flow, &styles)?;
+    let after = footers
+        .iter()
+        .map(String::as_str)
+        .chain(["word/footnotes.xml", "word/endnotes.xml"]);
+    for part in after {
+        read_part_once(&mut pkg, part, &mut seen, &mut flow, &styles)?;
+    }
+    Ok(Document {
+        kind: FileKind::Docx,
+        pages: flow.finish(),
+    })
+}
+
+/// The header and footer parts the document's relationships name, in order.
+fn header_footer_parts(pkg: &mut Package<'_>) -> Result<(Vec<String>, Vec<String>), ParseError> {
+    let (mut headers, mut footers) = (Vec::new(), Vec::new());
+    let Some(rels) = pkg.read("word/_rels/document.xml.rels")? else {
+        return Ok((headers, footers));
+    };
+    walk(&String::from_utf8_lossy(&rels), |node| {
+        if let Node::Open("Relationship", e) = node
+            && let (Some(kind), Some(target)) = (attr(e, "Type"), attr(e, "Target"))
+        {
+            let path = match target.strip_prefix('/') {
+                Some(absolute) => absolute.to_string(),
+                None => format!("word/{target}"),
+            };
+            if kind.ends_with("/header") {
+                headers.push(path);
+            } else if kind.ends_with("/footer") {
+                footers.push(path);
+            }
+        }
+        Ok(())
+    })?;
+    Ok((headers, footers))
+}
+
+/// Reads `part` unless a part with the same text was read already (the
+/// first-page, even and default headers of a section are often identical).
+fn read_part_once(
+    pkg: &mut Package<'_>,
+    part: &str,
+    seen: &mut HashSet<String>,
+    flow: &mut Flow,
+    styles: &HashMap<String, String>,
+) -> Result<(), ParseError> {
+    let Some(xml) = pkg.read(part)? else {
+        return Ok(());
+    };
+    let xml = String::from_utf8_lossy(&xml);
+    let mut text = String::new();
+    walk(&xml, |node| {
+        if let Node::Text(t) = node {
+            text.push_str(t);
+        }
+        Ok(())
+    })?;
+    let text: String = text.split_whitespace().collect();
+    if text.is_empty() || !seen.insert(text) {
+        return Ok(());
+    }
+    read_part(&xml, flow, styles)
+}
+
+/// Lays out one part's paragraphs and tables (the body, a header, a
+/// footer, the footnotes).
+fn read_part(
+    xml: &str,
+    flow: &mut Flow,
+    styles: &HashMap<String, String>,
+) -> Result<(), ParseError> {
     let mut para = Para::default();
     let mut in_text = false;
     // Table nesting: only the outermost table becomes a Table; nested
@@ -38,7 +122,7 @@ pub(crate) fn parse_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
     let mut depth = 0usize;
     let mut rows: Vec<Vec<CellInput>> = Vec::new();
     let mut cell = String::new();
-    walk(&String::from_utf8_lossy(&body), |node| {
+    walk(xml, |node| {
         match node {
             Node::Open(name, e) => match name {
                 "p" => para = Para::default(),
@@ -78,7 +162,7 @@ pub(crate) fn parse_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
                         }
                         cell.push_str(p.text.trim());
                     } else {
-                        emit(&mut flow, &p, &styles)?;
+                        emit(flow, &p, styles)?;
                     }
                     if p.page_break && depth == 0 {
                         flow.page_break()?;
@@ -99,10 +183,6 @@ pub(crate) fn parse_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
             },
         }
         Ok(())
-    })?;
-    Ok(Document {
-        kind: FileKind::Docx,
-        pages: flow.finish(),
     })
 }
 

@@ -50,17 +50,61 @@ pub fn page_break() -> String {
 
 /// A DOCX whose body is `body` (already-built `w:p`/`w:tbl` XML).
 pub fn docx(body: &str) -> Vec<u8> {
+    docx_with_parts(body, &[])
+}
+
+/// The root element of a DOCX part of relationship type `kind`.
+fn part_root(kind: &str) -> &str {
+    match kind {
+        "header" => "hdr",
+        "footer" => "ftr",
+        _ => kind,
+    }
+}
+
+/// A DOCX whose document relationships name `parts`: `(relationship type
+/// such as "header", part name such as "header1.xml", its paragraphs)`.
+/// Footnotes go in as `("footnotes", "footnotes.xml", …)`.
+pub fn docx_with_parts(body: &str, parts: &[(&str, &str, &str)]) -> Vec<u8> {
+    let rels: String = parts
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, name, _))| {
+            format!(
+                r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{name}"/>"#,
+                i + 10
+            )
+        })
+        .collect();
+    let rels = format!(
+        r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+    );
+    let part_xml: Vec<(String, String)> = parts
+        .iter()
+        .map(|(kind, name, paras)| {
+            (
+                format!("word/{name}"),
+                format!(
+                    r#"<?xml version="1.0"?><w:{root} {W}>{paras}</w:{root}>"#,
+                    root = part_root(kind)
+                ),
+            )
+        })
+        .collect();
     let document = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W}><w:body>{body}<w:sectPr/></w:body></w:document>"#
     );
     let styles = format!(
         r#"<?xml version="1.0"?><w:styles {W}><w:style w:type="paragraph" w:styleId="Kop1"><w:name w:val="heading 1"/></w:style></w:styles>"#
     );
-    zip_of(&[
+    let mut entries: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("word/document.xml", document),
         ("word/styles.xml", styles),
-    ])
+        ("word/_rels/document.xml.rels", rels),
+    ];
+    entries.extend(part_xml.iter().map(|(n, x)| (n.as_str(), x.clone())));
+    zip_of(&entries)
 }
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
