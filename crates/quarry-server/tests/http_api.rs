@@ -324,27 +324,19 @@ async fn extract_run_records_the_parse_it_was_made_from() {
 
     let config = json!({"schema": invoice_schema(),
                         "parseConfig": {"chunkingStrategy": {"type": "document"}}});
-    let run: Value = s
-        .post(
+    let run = s
+        .post_json(
             "/extract_runs",
             json!({"config": config, "file": {"text": INVOICE_TEXT}}),
         )
-        .await
-        .json()
-        .await
-        .expect("json");
+        .await;
     let run_id = run["id"].as_str().expect("id");
     let run = s.wait_run(run_id).await;
     assert_eq!(run["status"], "PROCESSED", "{run}");
     let parse_id = run["parseRunId"].as_str().expect("parseRunId");
     assert!(parse_id.starts_with("pr_"), "{parse_id}");
 
-    let parse: Value = s
-        .get(&format!("/parse_runs/{parse_id}"))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let parse = s.get_json(&format!("/parse_runs/{parse_id}")).await;
     assert_eq!(parse["status"], "PROCESSED", "{parse}");
     assert_eq!(parse["file"]["id"], run["file"]["id"]);
     assert_eq!(parse["config"]["chunkingStrategy"]["type"], "document");
@@ -354,12 +346,7 @@ async fn extract_run_records_the_parse_it_was_made_from() {
     assert!(markdown.contains("INV-2024-001"), "{markdown}");
     assert_eq!(parse["metrics"]["pageCount"], 1);
 
-    let listed: Value = s
-        .get(&format!("/parse_runs?sourceId={run_id}"))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let listed = s.get_json(&format!("/parse_runs?sourceId={run_id}")).await;
     assert_eq!(listed["data"].as_array().map(Vec::len), Some(1), "{listed}");
     assert_eq!(listed["data"][0]["id"], parse_id);
     s.stop().await;

@@ -79,15 +79,20 @@ impl TestServer {
             .expect("send")
     }
 
+    /// `GET path`, its body as JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.get(path).await.json().await.expect("json")
+    }
+
+    /// `POST path` with `body`, the answer's body as JSON.
+    pub async fn post_json(&self, path: &str, body: Value) -> Value {
+        self.post(path, body).await.json().await.expect("json")
+    }
+
     /// Polls a run until it leaves PENDING/PROCESSING (10 s at most).
     pub async fn wait_run(&self, id: &str) -> Value {
         for _ in 0..200 {
-            let run: Value = self
-                .get(&format!("/extract_runs/{id}"))
-                .await
-                .json()
-                .await
-                .expect("json");
+            let run = self.get_json(&format!("/extract_runs/{id}")).await;
             if !matches!(run["status"].as_str(), Some("PENDING" | "PROCESSING")) {
                 return run;
             }
