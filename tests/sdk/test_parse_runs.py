@@ -267,3 +267,27 @@ def test_extract_run_names_the_parse_run_it_read(client):
         client.extract_runs.create(config={"schema": schema, "parseConfig": {"target": "pdf"}}, file=text())
     body = assert_error_body(bad.value.body, "INVALID_REQUEST")
     assert "config.parseConfig.target" in body["message"]
+
+
+def test_cell_blocks_and_ocr_words_parse_through_the_sdk(client):
+    csv = "Item,Qty\nBolt,3\nNut,12\n"
+    uploaded = client.files.upload(file=(f"{unique('cells')}.csv", csv.encode(), "text/csv"))
+    run = client.parse(
+        file={"id": uploaded.id},
+        config={
+            "blockOptions": {"tables": {"cellBlocksEnabled": True}},
+            "advancedOptions": {"returnOcr": {"words": True, "lines": True}},
+        },
+    )
+    assert_processed(run)
+    table = next(b for b in run.output.chunks[0].blocks if b.type == "table")
+    cells = table.children
+    assert [c.content for c in cells] == ["Item", "Qty", "Bolt", "3", "Nut", "12"]
+    assert all(c.type == "table_cell" and c.parent_block_id == table.id for c in cells)
+    wire = dump(run)
+    cell = wire["output"]["chunks"][0]["blocks"][0]["children"][3]
+    assert cell["details"] == {"type": "table_cell_details", "rowIndex": 1, "columnIndex": 1}
+    words = wire["output"]["ocr"]["words"]
+    assert [w["content"] for w in words][:2] == ["Item", "Qty"]
+    assert all(w["pageNumber"] == 1 and 0 <= w["confidence"] <= 1 for w in words)
+    assert wire["output"]["ocr"]["lines"][0]["content"].startswith("Item")

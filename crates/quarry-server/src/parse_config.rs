@@ -170,6 +170,7 @@ pub fn resolve_at(config: Option<&Value>, path: &str) -> Result<Value, ApiError>
 /// The output options of a config that [`resolve`] accepted.
 pub fn options(config: &Value) -> ParseOptions {
     let str_at = |p: &str| config.pointer(p).and_then(Value::as_str);
+    let flag = |p: &str| config.pointer(p).and_then(Value::as_bool).unwrap_or(false);
     let count_at = |p: &str| {
         config
             .pointer(p)
@@ -202,6 +203,9 @@ pub fn options(config: &Value) -> ParseOptions {
                 Some((n("start")?, n("end")?))
             })
             .collect(),
+        cell_blocks: flag("/blockOptions/tables/cellBlocksEnabled"),
+        ocr_words: flag("/advancedOptions/returnOcr/words"),
+        ocr_lines: flag("/advancedOptions/returnOcr/lines"),
     }
 }
 

@@ -4,16 +4,23 @@
 //! paragraphs at vertical gaps. Content is markdown; tables follow the
 //! requested table format.
 
-use super::{BlockDetails, BlockMetadata, BlockPage, OutputBlock, Point, TableFormat, block_id};
+use super::{
+    BlockDetails, BlockMetadata, BlockPage, OutputBlock, ParseOptions, Point, TableFormat, block_id,
+};
 use crate::markdown::{escape_leading, one_line, table as markdown_table};
 use crate::{BBox, BlockKind, Cell, Line, Page, Table};
 
 /// A vertical gap above this many line heights starts a new paragraph.
 const PARAGRAPH_GAP: f64 = 0.75;
 
+/// A block before it gets its id: type, content, box, details, and the
+/// table it shows (for cell blocks).
+type RawBlock<'p> = (&'static str, String, BBox, BlockDetails, Option<&'p Table>);
+
 /// The blocks of `page`, with ids unique within the page.
-pub(crate) fn page_blocks(page: &Page, tables: TableFormat) -> Vec<OutputBlock> {
-    let mut raw: Vec<(&'static str, String, BBox, BlockDetails)> = Vec::new();
+pub(crate) fn page_blocks(page: &Page, options: &ParseOptions) -> Vec<OutputBlock> {
+    let tables = options.table_format;
+    let mut raw: Vec<RawBlock<'_>> = Vec::new();
     if page.blocks.is_empty() {
         for para in paragraphs(&page.lines) {
             let text = para
@@ -25,7 +32,7 @@ pub(crate) fn page_blocks(page: &Page, tables: TableFormat) -> Vec<OutputBlock> 
                 .iter()
                 .skip(1)
                 .fold(para[0].bbox, |acc, l| acc.union(&l.bbox));
-            raw.push(("text", text, bbox, BlockDetails::TextDetails {}));
+            raw.push(("text", text, bbox, BlockDetails::TextDetails {}, None));
         }
         for t in &page.tables {
             raw.push(table_block(t, tables));
@@ -42,19 +49,21 @@ pub(crate) fn page_blocks(page: &Page, tables: TableFormat) -> Vec<OutputBlock> 
                     };
                     let hashes = "#".repeat(level.clamp(1, 6) as usize);
                     let content = format!("{hashes} {}", one_line(text));
-                    (kind, content, b.bbox, BlockDetails::TextDetails {})
+                    (kind, content, b.bbox, BlockDetails::TextDetails {}, None)
                 }
                 BlockKind::Paragraph => (
                     "text",
                     escape_leading(text),
                     b.bbox,
                     BlockDetails::TextDetails {},
+                    None,
                 ),
                 BlockKind::ListItem => (
                     "text",
                     format!("- {}", one_line(text)),
                     b.bbox,
                     BlockDetails::TextDetails {},
+                    None,
                 ),
                 BlockKind::Table { index } => match page.tables.get(index) {
                     Some(t) => table_block(t, tables),
@@ -64,29 +73,76 @@ pub(crate) fn page_blocks(page: &Page, tables: TableFormat) -> Vec<OutputBlock> 
             raw.push(entry);
         }
     }
-    raw.retain(|(_, content, _, _)| !content.trim().is_empty());
+    raw.retain(|(_, content, ..)| !content.trim().is_empty());
     raw.into_iter()
         .enumerate()
-        .map(|(i, (kind, content, bbox, details))| OutputBlock {
-            object: "block",
-            id: block_id(&content, page.number, i),
-            kind,
-            content,
-            details,
-            metadata: BlockMetadata {
-                page: BlockPage {
-                    number: page.number,
-                    width: page.width,
-                    height: page.height,
-                },
-            },
-            polygon: Point::corners(&bbox),
-            bounding_box: bbox,
+        .map(|(i, (kind, content, bbox, details, table))| {
+            let id = block_id(&content, page.number, i);
+            let children = match table {
+                Some(t) if options.cell_blocks => cell_blocks(page, t, &id),
+                _ => Vec::new(),
+            };
+            OutputBlock {
+                children,
+                ..block(page, id, kind, content, bbox, details)
+            }
         })
         .collect()
 }
 
-fn table_block(t: &Table, format: TableFormat) -> (&'static str, String, BBox, BlockDetails) {
+/// A block of `page` without parent or children.
+fn block(
+    page: &Page,
+    id: String,
+    kind: &'static str,
+    content: String,
+    bbox: BBox,
+    details: BlockDetails,
+) -> OutputBlock {
+    OutputBlock {
+        object: "block",
+        id,
+        kind,
+        content,
+        details,
+        metadata: BlockMetadata {
+            page: BlockPage {
+                number: page.number,
+                width: page.width,
+                height: page.height,
+            },
+        },
+        polygon: Point::corners(&bbox),
+        bounding_box: bbox,
+        parent_block_id: None,
+        children: Vec::new(),
+    }
+}
+
+/// One `table_cell` block per non-empty cell of `t`, in row order, each
+/// pointing at the table block `parent`.
+fn cell_blocks(page: &Page, t: &Table, parent: &str) -> Vec<OutputBlock> {
+    t.cells
+        .iter()
+        .filter(|c| !c.text.trim().is_empty())
+        .enumerate()
+        .map(|(i, c)| {
+            let content = one_line(&c.text);
+            let id = block_id(&format!("{parent}/{content}"), page.number, i);
+            let details = BlockDetails::TableCellDetails {
+                row_index: c.row,
+                column_index: c.col,
+                cell_reference: c.reference.clone(),
+            };
+            OutputBlock {
+                parent_block_id: Some(parent.to_string()),
+                ..block(page, id, "table_cell", content, c.bbox, details)
+            }
+        })
+        .collect()
+}
+
+fn table_block(t: &Table, format: TableFormat) -> RawBlock<'_> {
     let content = match format {
         TableFormat::Markdown => markdown_table(t),
         TableFormat::Html => html_table(t),
@@ -95,7 +151,7 @@ fn table_block(t: &Table, format: TableFormat) -> (&'static str, String, BBox, B
         row_count: t.rows,
         column_count: t.cols,
     };
-    ("table", content, t.bbox, details)
+    ("table", content, t.bbox, details, Some(t))
 }
 
 /// Consecutive lines, split where the vertical gap exceeds [`PARAGRAPH_GAP`]

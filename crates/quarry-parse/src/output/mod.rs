@@ -3,11 +3,14 @@
 //!
 //! This is pure (no I/O, no HTTP) so the server's parse runs, the CLI and
 //! tests all produce the same output from the same document. Blocks come
-//! from [`blocks`], chunk boundaries from [`chunk`], and the `spatial`
-//! target's layout-preserving text from [`spatial`].
+//! from [`blocks`] (running headers, footers and page numbers retyped by
+//! [`furniture`]), chunk boundaries from [`chunk`], the `spatial` target's
+//! layout-preserving text from [`spatial`], and `output.ocr` from [`ocr`].
 
 mod blocks;
 mod chunk;
+mod furniture;
+mod ocr;
 mod spatial;
 mod types;
 
@@ -28,6 +31,12 @@ pub struct ParseOptions {
     pub table_format: TableFormat,
     /// Inclusive 1-based page ranges to keep; empty keeps every page.
     pub page_ranges: Vec<(u32, u32)>,
+    /// `blockOptions.tables.cellBlocksEnabled`: table blocks carry one
+    /// `table_cell` child per cell.
+    pub cell_blocks: bool,
+    /// `advancedOptions.returnOcr.words` / `.lines`: add `output.ocr`.
+    pub ocr_words: bool,
+    pub ocr_lines: bool,
 }
 
 /// `target`: reading-order markdown, or layout-preserving text.
@@ -68,13 +77,16 @@ pub fn parse_output(doc: &Document, options: &ParseOptions) -> ParseOutput {
                     .any(|&(start, end)| (start..=end).contains(&p.number))
         })
         .collect();
-    let page_blocks: Vec<_> = pages
+    let mut page_blocks: Vec<_> = pages
         .iter()
-        .map(|p| blocks::page_blocks(p, options.table_format))
+        .map(|p| blocks::page_blocks(p, options))
         .collect();
+    furniture::mark(&mut page_blocks);
+    let ocr = ocr::output(&pages, options);
     let chunks = chunk::chunks(&pages, page_blocks, options);
     ParseOutput {
         chunks,
+        ocr,
         metadata: OutputMetadata {
             pages: pages
                 .iter()

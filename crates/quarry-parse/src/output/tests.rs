@@ -162,3 +162,114 @@ fn block_ids_are_stable_and_distinct() {
     assert_ne!(block_id("x", 1, 0), block_id("x", 1, 1));
     assert_ne!(block_id("x", 1, 0), block_id("x", 2, 0));
 }
+
+#[test]
+fn table_cells_become_child_blocks_when_asked() {
+    let doc = structured_doc();
+    let cells = ParseOptions {
+        cell_blocks: true,
+        ..ParseOptions::default()
+    };
+    let out = parse_output(&doc, &cells);
+    let table = out.chunks[0]
+        .blocks
+        .iter()
+        .find(|b| b.kind == "table")
+        .expect("table block");
+    let texts: Vec<_> = table.children.iter().map(|c| c.content.as_str()).collect();
+    assert_eq!(texts, ["Item", "Price", "Bolt", "3"]);
+    let bolt = &table.children[2];
+    assert_eq!(bolt.kind, "table_cell");
+    assert_eq!(bolt.parent_block_id.as_deref(), Some(table.id.as_str()));
+    assert_eq!(
+        bolt.details,
+        BlockDetails::TableCellDetails {
+            row_index: 1,
+            column_index: 0,
+            cell_reference: None
+        }
+    );
+    let wire = serde_json::to_value(bolt).expect("serializes");
+    assert_eq!(wire["details"]["type"], "table_cell_details");
+    assert_eq!(wire["parentBlockId"], table.id.as_str());
+    let plain = parse_output(&doc, &ParseOptions::default());
+    let wire = serde_json::to_value(&plain.chunks[0].blocks[3]).expect("serializes");
+    assert!(wire.get("children").is_none() && wire.get("parentBlockId").is_none());
+}
+
+/// Three pages with a running header, body text, and a page number at the
+/// foot, laid out on a Letter page.
+fn paged_doc() -> Document {
+    let pages = (1..=3)
+        .map(|n| {
+            let mut page = Page::new(n, 612.0, 792.0);
+            for (kind, text, top) in [
+                (
+                    BlockKind::Paragraph,
+                    format!("Statement 2024-0{n} · Karlsbach GmbH"),
+                    30.0,
+                ),
+                (
+                    BlockKind::Paragraph,
+                    format!("Body text of page {n}."),
+                    300.0,
+                ),
+                (BlockKind::Paragraph, format!("Page {n} of 3"), 760.0),
+            ] {
+                let bbox = BBox {
+                    left: 72.0,
+                    top,
+                    right: 400.0,
+                    bottom: top + 12.0,
+                };
+                page.blocks.push(Block { kind, text, bbox });
+            }
+            page
+        })
+        .collect();
+    Document {
+        kind: FileKind::Pdf,
+        pages,
+    }
+}
+
+#[test]
+fn running_headers_and_page_numbers_are_typed() {
+    let out = parse_output(&paged_doc(), &ParseOptions::default());
+    for chunk in &out.chunks {
+        let kinds: Vec<_> = chunk.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, ["header", "text", "page_number"], "{chunk:?}");
+    }
+    // A heading in the top band stays a heading; one page has no running text.
+    let mut single = paged_doc();
+    single.pages.truncate(1);
+    let out = parse_output(&single, &ParseOptions::default());
+    let kinds: Vec<_> = out.chunks[0].blocks.iter().map(|b| b.kind).collect();
+    assert_eq!(kinds, ["text", "text", "page_number"]);
+}
+
+#[test]
+fn ocr_words_and_lines_are_returned_when_asked() {
+    let doc = text_doc("Invoice 7\u{c}Total 12");
+    assert!(parse_output(&doc, &ParseOptions::default()).ocr.is_none());
+    let words = ParseOptions {
+        ocr_words: true,
+        ..ParseOptions::default()
+    };
+    let out = parse_output(&doc, &words);
+    let ocr = out.ocr.expect("ocr");
+    assert!(ocr.lines.is_none());
+    let words = ocr.words.expect("words");
+    let texts: Vec<_> = words
+        .iter()
+        .map(|w| (w.content.as_str(), w.page_number))
+        .collect();
+    assert_eq!(texts, [("Invoice", 1), ("7", 1), ("Total", 2), ("12", 2)]);
+    assert!(
+        words
+            .iter()
+            .all(|w| w.bounding_box.right > w.bounding_box.left)
+    );
+    let wire = serde_json::to_value(&words[0]).expect("serializes");
+    assert!(wire["boundingBox"].is_object() && wire["pageNumber"] == 1);
+}

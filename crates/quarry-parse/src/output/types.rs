@@ -7,7 +7,29 @@ use crate::BBox;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParseOutput {
     pub chunks: Vec<Chunk>,
+    /// OCR words and lines, when `advancedOptions.returnOcr` asks for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<OcrOutput>,
     pub metadata: OutputMetadata,
+}
+
+/// `output.ocr`: every word and line of the kept pages with its box.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OcrOutput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<Vec<OcrText>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<OcrText>>,
+}
+
+/// One OCR word or line. Text-layer words carry confidence 1.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OcrText {
+    pub content: String,
+    pub bounding_box: BBox,
+    pub confidence: f64,
+    pub page_number: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,6 +82,12 @@ pub struct OutputBlock {
     pub metadata: BlockMetadata,
     pub polygon: Vec<Point>,
     pub bounding_box: BBox,
+    /// Table cells: the table block they belong to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_block_id: Option<String>,
+    /// A table's cell blocks, when `blockOptions.tables.cellBlocksEnabled`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<OutputBlock>,
 }
 
 /// `details`, discriminated by `details.type`.
@@ -72,6 +100,15 @@ pub enum BlockDetails {
         row_count: usize,
         #[serde(rename = "columnCount")]
         column_count: usize,
+    },
+    TableCellDetails {
+        #[serde(rename = "rowIndex")]
+        row_index: usize,
+        #[serde(rename = "columnIndex")]
+        column_index: usize,
+        /// The spreadsheet's A1 reference of the cell.
+        #[serde(rename = "cellReference", skip_serializing_if = "Option::is_none")]
+        cell_reference: Option<String>,
     },
 }
 
