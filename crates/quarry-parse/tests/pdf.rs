@@ -113,6 +113,12 @@ fn garbage_and_page_caps_are_typed_errors() {
     require_pdfium();
     let err = parse(b"%PDF-1.4\n garbage", "g.pdf", &Limits::default()).expect_err("garbage");
     assert!(matches!(err, ParseError::Corrupt(_)), "{err:?}");
+    // The message becomes a run's failureMessage: one readable line.
+    let message = err.to_string();
+    assert!(
+        !message.contains('\n') && message.contains("broken"),
+        "{message}"
+    );
     let pages: Vec<PageSpec> = (0..3)
         .map(|i| PageSpec::new(vec![run(72.0, 700.0, 12.0, &format!("page {i}"))]))
         .collect();

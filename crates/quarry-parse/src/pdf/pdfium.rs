@@ -134,7 +134,7 @@ fn render(page: &PdfPage<'_>, dpi: f64) -> Result<(GrayImage, f64), ParseError> 
         .set_format(PdfBitmapFormat::BGRA);
     let bitmap = page
         .render_with_config(&config)
-        .map_err(|e| ParseError::Corrupt(format!("render: {e}")))?;
+        .map_err(|e| ParseError::Corrupt(format!("render: {}", describe(&e))))?;
     let (w, h) = (
         bitmap.width().max(0) as usize,
         bitmap.height().max(0) as usize,
@@ -259,7 +259,7 @@ fn read_document(
             let page = match pages.get(index) {
                 Ok(page) => page,
                 Err(e) => {
-                    let message = format!("page {}: {e}", index + 1);
+                    let message = format!("page {}: {}", index + 1, describe(&e));
                     return Some(Err(ParseError::Corrupt(message)));
                 }
             };
@@ -298,7 +298,24 @@ fn load_error(e: PdfiumError) -> ParseError {
         | PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::SecurityError) => {
             ParseError::PasswordProtected
         }
-        other => ParseError::Corrupt(format!("pdfium could not open the file: {other}")),
+        other => ParseError::Corrupt(format!("pdfium could not open it: {}", describe(&other))),
+    }
+}
+
+/// A pdfium error in one line a user can read: pdfium-render's `Display`
+/// is a multi-line pretty `Debug`, which ends up in a run's failureMessage.
+fn describe(e: &PdfiumError) -> String {
+    match e {
+        PdfiumError::PdfiumLibraryInternalError(kind) => match kind {
+            PdfiumInternalError::FormatError => "its structure is broken or it is not a PDF",
+            PdfiumInternalError::FileError => "the file could not be read",
+            PdfiumInternalError::PasswordError => "it needs a password",
+            PdfiumInternalError::SecurityError => "its security settings forbid reading it",
+            PdfiumInternalError::PageError => "a page could not be loaded",
+            _ => "pdfium reported an unknown error",
+        }
+        .to_string(),
+        other => format!("{other:?}"),
     }
 }
 
