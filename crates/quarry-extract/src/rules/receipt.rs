@@ -246,6 +246,9 @@ impl Run<'_> {
                 break;
             }
             out.push(*id);
+            if ends_with_country(text) {
+                break;
+            }
         }
         out
     }
@@ -283,6 +286,41 @@ fn ends_address(text: &str, run: &Run<'_>) -> bool {
         || is_company_number(text)
         || !all_dates(text, run.layout.date_order).is_empty()
         || !text.chars().any(char::is_alphabetic)
+}
+
+/// Country names that close a postal address when they end a line.
+const COUNTRIES: &[&str] = &[
+    "malaysia",
+    "singapore",
+    "indonesia",
+    "thailand",
+    "germany",
+    "deutschland",
+    "france",
+    "spain",
+    "españa",
+    "netherlands",
+    "nederland",
+    "belgium",
+    "belgique",
+    "belgië",
+    "austria",
+    "österreich",
+    "switzerland",
+    "schweiz",
+    "suisse",
+    "italy",
+    "italia",
+    "usa",
+];
+
+/// Whether the line ends with a country name (`56000 Kuala Lumpur,
+/// Malaysia`): the last line of an address, whatever follows it.
+fn ends_with_country(text: &str) -> bool {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .rfind(|w| !w.is_empty())
+        .is_some_and(|w| COUNTRIES.contains(&w.to_lowercase().as_str()))
 }
 
 /// Whether the line holds a phone number (`03-55425228`, `+6012-918 7937`,
@@ -355,12 +393,21 @@ fn mean_confidence(line: &crate::layout::LineView) -> f64 {
 }
 
 /// A name-like line that is mostly letters: OCR of logos, stamps and
-/// handwriting yields upper-case debris such as `3 18 OF OF`.
+/// handwriting yields upper-case debris such as `3 18 OF OF`. A line in
+/// mixed case counts when it carries a company form (`Farmasi Maluri
+/// S/B(587969-U)`), and the trade `Cash & Carry` is a name, not a till word.
 fn is_merchant_like(text: &str) -> bool {
     let name = strip_registration(text);
     let visible = name.chars().filter(|c| !c.is_whitespace()).count();
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    is_name_like(text) && letters * 2 > visible
+    let lower = name.to_lowercase();
+    let trade = ["cash & carry", "cash and carry", "cash&carry"]
+        .iter()
+        .fold(lower.clone(), |t, phrase| t.replace(phrase, "wholesale"));
+    let named = is_name_like(&name)
+        || (trade != lower && is_name_like(&trade.to_uppercase()))
+        || (has_company_form(&name) && !is_company_number(&name));
+    named && letters * 2 > visible
 }
 
 /// Street words of receipt addresses (Malay abbreviations included) and of
@@ -470,6 +517,22 @@ mod tests {
         );
         assert!(only_legal_forms("CO. (M) SDN BHD"));
         assert!(!only_legal_forms("POPULAR BOOK"));
+    }
+
+    #[test]
+    fn trade_names_and_mixed_case_company_lines_are_merchants() {
+        assert!(is_merchant_like("SLF CASH & CARRY"));
+        assert!(is_merchant_like("Farmasi Maluri S/B(587969-U)"));
+        assert!(!is_merchant_like("CASH"));
+        assert!(!is_merchant_like("Cashier : Kelly"));
+    }
+
+    #[test]
+    fn a_country_closes_the_address() {
+        assert!(ends_with_country(
+            "Desa Tun Razak 56000 Kuala Lumpur, Malaysia ."
+        ));
+        assert!(!ends_with_country("TAMAN MALAYSIA JAYA,"));
     }
 
     #[test]
