@@ -76,7 +76,7 @@ pub fn run(corpus_dir: Option<&Path>, count: usize) -> anyhow::Result<()> {
                 "1.00×".into(),
             ],
             vec![
-                "tesseract CLI (`--psm 3 tsv`)".into(),
+                "tesseract CLI (`--psm 3`, TSV)".into(),
                 cli_words.to_string(),
                 format!("{:.2}", cli.as_secs_f64()),
                 format!("{:.2}", rate(cli)),
