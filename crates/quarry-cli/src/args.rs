@@ -243,6 +243,11 @@ pub struct LimitArgs {
     /// OCR time cap per page or image, in seconds.
     #[arg(long, env = "QUARRY_OCR_SECONDS_PER_PAGE", default_value_t = Limits::default().ocr_seconds_per_page)]
     pub ocr_seconds_per_page: u64,
+    /// Directory of the OCR language model (`eng.traineddata`). Unset:
+    /// `$HOME/.cache/quarry/tessdata` when scripts/install-deps filled it
+    /// (tessdata_best), else tesseract's own data.
+    #[arg(long, env = "QUARRY_TESSDATA_DIR")]
+    pub tessdata_dir: Option<PathBuf>,
     /// Where documents are parsed: `child` (a child process under hard
     /// memory/CPU/time limits, so a parser crash costs one run) or
     /// `in-process` (faster, no isolation).
@@ -286,6 +291,7 @@ impl LimitArgs {
         limits.max_cells = self.max_cells.max(1);
         limits.max_image_pixels = self.max_image_megapixels.max(1) * 1_000_000;
         limits.ocr_seconds_per_page = self.ocr_seconds_per_page.max(1);
+        limits.tessdata_dir.clone_from(&self.tessdata_dir);
     }
 }
 

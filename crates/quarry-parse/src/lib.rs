@@ -30,7 +30,7 @@ pub use detect::{FileKind, detect_kind};
 pub use document::{BBox, Block, BlockKind, Cell, Document, Line, Page, Table, Word};
 pub use error::ParseError;
 pub use isolate::{ChildLimits, Isolation};
-pub use ocr::ocr_available;
+pub use ocr::{ocr_available, tessdata_dir};
 pub use office::{SheetOptions, SheetSelection};
 pub use output::{ParseOptions, parse_output};
 pub use pdf::{GrayImage, page_sizes, pdfium_available, render_page_gray, render_page_png};
@@ -66,6 +66,12 @@ pub struct Limits {
     /// Which sheets of a spreadsheet are read and how its cells are shown.
     #[serde(default)]
     pub sheets: SheetOptions,
+    /// Directory of the OCR language model (`eng.traineddata`); `None`
+    /// looks in `$QUARRY_TESSDATA_DIR`, then in the directory
+    /// scripts/install-deps fills, then in tesseract's own data
+    /// ([`tessdata_dir`]).
+    #[serde(default)]
+    pub tessdata_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Limits {
@@ -80,6 +86,7 @@ impl Default for Limits {
             isolation: Isolation::InProcess,
             detect_orientation: false,
             sheets: SheetOptions::default(),
+            tessdata_dir: None,
         }
     }
 }

@@ -21,6 +21,7 @@ mod ocr_fix;
 mod parties;
 mod position;
 mod receipt;
+mod receipt_total;
 mod run;
 mod synonyms;
 mod table;

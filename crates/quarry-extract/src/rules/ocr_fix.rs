@@ -45,19 +45,29 @@ pub(super) fn amount_at_end(text: &str) -> Option<f64> {
     None
 }
 
-/// `RM12.50` → `12.50`, `-$3.00` → `-3.00`; the sign is kept.
+/// `RM12.50` → `12.50`, `-$3.00` → `-3.00`; the sign is kept. Marks OCR
+/// reads around the currency (`<RM_34.80`, `(RM12.00`) go too.
 fn strip_currency(token: &str) -> String {
     let (sign, rest) = match token.strip_prefix(['-', '~']) {
         Some(rest) => ("-", rest),
         None => ("", token),
     };
     let lower = rest.to_lowercase();
+    let lower = lower.trim_start_matches(['<', '(', ':']);
     let rest = CURRENCY_PREFIXES
         .iter()
         .find_map(|p| lower.strip_prefix(p))
-        .unwrap_or(&lower);
-    let rest = rest.trim_start_matches([':', '.', '(']);
+        .unwrap_or(lower);
+    let rest = rest.trim_start_matches([':', '.', '(', '_']);
     format!("{sign}{}", rest.trim_end_matches([':', ';', ')', '|']))
+}
+
+/// How many two-decimal amounts the text holds: a `Total` row with two
+/// (`TOTAL : 26.00 1.56`) is a line of a tax breakdown, not the total.
+pub(super) fn amount_count(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|t| decimal_amount(&strip_currency(t)).is_some())
+        .count()
 }
 
 /// A token such as `1,234.56`, `34,70` or `-0.01` (two decimals, either
@@ -176,6 +186,14 @@ mod tests {
         assert_eq!(amount_at_end("Cash -50. 00"), Some(-50.0));
         assert_eq!(amount_at_end("11°40"), None);
         assert_eq!(amount_at_end("21u:30-—sr"), None);
+        assert_eq!(amount_at_end("~ Total Incl. GST@6% <RM_34.80"), Some(34.8));
+    }
+
+    #[test]
+    fn breakdown_rows_hold_two_amounts() {
+        assert_eq!(amount_count("TOTAL : 26.00 1.56"), 2);
+        assert_eq!(amount_count("Total Qty. : 1 26.00"), 1);
+        assert_eq!(amount_count("Total Sales (Inclusive GST) RM 177.22"), 1);
     }
 
     #[test]

@@ -344,10 +344,11 @@ fn is_registration(text: &str) -> bool {
         || (text.trim().starts_with('(') && digits >= 4)
 }
 
-/// The text without a trailing `(123456-X)` registration number.
+/// The text without a trailing `(123456-X)` registration number (whose
+/// parenthesis OCR may read as `{` or `[`).
 pub(super) fn strip_registration(text: &str) -> String {
     let trimmed = text.trim();
-    match trimmed.rfind('(') {
+    match trimmed.rfind(['(', '{', '[']) {
         Some(open) if trimmed[open..].chars().filter(char::is_ascii_digit).count() >= 3 => {
             trimmed[..open].trim_end().to_string()
         }
@@ -368,6 +369,10 @@ mod tests {
         assert!(!is_name_like("TAX INVOICE"));
         assert!(!is_name_like("TEL: 03-3271 9872"));
         assert!(!is_name_like("(001451637-M)"));
+        assert_eq!(
+            strip_registration("99 SPEED MART S/B {519537-X)"),
+            "99 SPEED MART S/B"
+        );
     }
 
     #[test]

@@ -14,17 +14,19 @@
 //! - the address is the lines below it, from the first line with a digit (a
 //!   trade name or slogan may come in between) to the first contact, tax-id
 //!   or title line;
-//! - the total is the labelled amount the rest of the receipt agrees with:
-//!   the rounded/nett/grand total over the plain one, an amount that recurs
-//!   (`Total`, `Cash`), or that equals cash tendered minus change.
+//! - the merchant's letterhead is printed above its address: a street line
+//!   before any name means the name was a logo, and no merchant is given
+//!   rather than a guess from labels;
+//! - the total is the labelled amount the rest of the receipt agrees with
+//!   ([`super::receipt_total`]).
 
 use serde_json::{Map, Value};
 
-use super::ocr_fix::{amount_at_end, repair_company_forms};
-use super::position::{LEGAL_FORMS, NOT_ADDRESS, NOT_TOTAL, is_name_like, strip_registration};
+use super::ocr_fix::repair_company_forms;
+use super::position::{LEGAL_FORMS, NOT_ADDRESS, is_name_like, strip_registration};
 use super::run::{Field, Run};
 use crate::layout::{LineId, Span};
-use crate::values::{Kind, all_dates, number_value};
+use crate::values::{Kind, all_dates};
 
 /// Confidence of a receipt value before OCR confidence is applied: between a
 /// positional guess and a labelled value.
@@ -66,27 +68,6 @@ const COMPANY_FORMS: &[&str] = &[
     "plc",
     "company",
 ];
-/// Words of a total line that, besides those of [`NOT_TOTAL`] (counts,
-/// discounts), make it something other than the amount paid.
-const PARTIAL: &[&str] = &["sub", "subtotal", "before"];
-/// Words that say a total is the final, payable one.
-const FINAL: &[&str] = &[
-    "nett",
-    "net",
-    "grand",
-    "rounded",
-    "round",
-    "adj",
-    "incl",
-    "inclusive",
-    "including",
-    "includes",
-    "included",
-    "due",
-    "payable",
-    "amount",
-];
-
 impl Run<'_> {
     /// Whether the document reads as a till receipt: one page that uses two
     /// till words (`cashier`, `change`, `rounding`…), or a tall narrow page
@@ -146,8 +127,12 @@ impl Run<'_> {
                     decided.push(field.key.to_string());
                 }
                 // A labelled "total" that is no receipt amount (`Total Qty 9`,
-                // an amount OCR lost the point of) is worse than none.
-                None if names.is("total_gross") && field.kind == Kind::Number => {
+                // an amount OCR lost the point of) is worse than none, and so
+                // is a merchant guessed from labels when the letterhead was a
+                // logo (it is an address or a slogan line).
+                None if (names.is("total_gross") && field.kind == Kind::Number)
+                    || (names.is("seller_name") && field.kind == Kind::String) =>
+                {
                     self.forget(field.key);
                     values.insert(field.key.to_string(), Value::Null);
                     decided.push(field.key.to_string());
@@ -160,7 +145,7 @@ impl Run<'_> {
 
     /// Lines of the page in top-to-bottom order (OCR blocks can list a
     /// side column before the header above it).
-    fn lines_top_down(&self) -> Vec<LineId> {
+    pub(super) fn lines_top_down(&self) -> Vec<LineId> {
         let mut ids: Vec<LineId> = self.layout.line_ids().filter(|id| id.page == 0).collect();
         ids.sort_by(|a, b| {
             let top = |id: &LineId| self.layout.line(*id).map_or(0.0, |l| l.bbox.top);
@@ -190,7 +175,12 @@ impl Run<'_> {
             let Some(line) = self.layout.line(*id) else {
                 continue;
             };
-            if line.bbox.top > limit || candidates.len() >= MERCHANT_CANDIDATES {
+            // The name is printed above the address: a street line before
+            // any name means the name was a logo OCR could not read.
+            if line.bbox.top > limit
+                || candidates.len() >= MERCHANT_CANDIDATES
+                || is_street_line(&line.text)
+            {
                 break;
             }
             if is_merchant_like(&line.text) && mean_confidence(line) >= MIN_NAME_CONFIDENCE {
@@ -256,6 +246,9 @@ impl Run<'_> {
                 break;
             }
             out.push(*id);
+            if ends_with_country(text) {
+                break;
+            }
         }
         out
     }
@@ -279,94 +272,6 @@ impl Run<'_> {
         }
         (!words.is_empty()).then(|| (Value::String(words.join(" ")), span))
     }
-
-    /// The grand total: the best-supported amount on a total line.
-    fn receipt_total(&self) -> Option<(Value, Span)> {
-        let order = self.lines_top_down();
-        let mut amounts: Vec<(LineId, String, f64)> = Vec::new();
-        for (i, id) in order.iter().enumerate() {
-            let Some(line) = self.layout.line(*id) else {
-                continue;
-            };
-            let lower = line.text.to_lowercase();
-            let amount = self.row_amount(*id).or_else(|| {
-                // `TOTAL AMOUNT PAYABLE` alone on its line: the amount is below.
-                let label_only = !line.text.chars().any(|c| c.is_ascii_digit())
-                    && total_label_score(&lower).is_some();
-                let next = order.get(i + 1)?;
-                label_only.then(|| self.row_amount(*next)).flatten()
-            });
-            if let Some(amount) = amount {
-                amounts.push((*id, lower, amount));
-            }
-        }
-        let tendered_line = labelled(&amounts, &["cash", "tender", "tendered", "paid"]);
-        let tendered = tendered_line.map(|(a, _)| a.abs());
-        let change = labelled(&amounts, &["change"]).map(|(a, _)| a.abs());
-        let mut best: Option<(f64, f64, LineId)> = None;
-        for (id, lower, amount) in &amounts {
-            let Some(mut score) = total_label_score(lower) else {
-                continue;
-            };
-            if *amount <= 0.0 {
-                continue;
-            }
-            let recurs = amounts
-                .iter()
-                .filter(|(other, _, a)| other != id && (a - amount).abs() < 0.005)
-                .count();
-            score += 0.3 * recurs.min(3) as f64;
-            if let (Some(cash), Some(change)) = (tendered, change)
-                && (cash - change - amount).abs() < 0.005
-            {
-                score += 1.0;
-            }
-            let better = best.is_none_or(|(s, a, _)| score > s || (score == s && *amount > a));
-            if better {
-                best = Some((score, *amount, *id));
-            }
-        }
-        let paid = tendered_line.and_then(|(cash, line)| {
-            let paid = cash.abs() - change.unwrap_or(0.0);
-            (paid > 0.0).then_some((paid, line))
-        });
-        // Without a readable total line: what was tendered minus the change,
-        // else the subtotal.
-        let (amount, id) = best
-            .map(|(_, amount, id)| (amount, id))
-            .or(paid)
-            .or_else(|| {
-                amounts
-                    .iter()
-                    .rev()
-                    .find(|(_, lower, a)| *a > 0.0 && is_subtotal(lower))
-                    .map(|(id, _, a)| (*a, *id))
-            })?;
-        Some((number_value(amount, false)?, self.layout.line_span(id)))
-    }
-}
-
-impl Run<'_> {
-    /// The amount a line ends with, or, for a label whose amount OCR put in
-    /// a line of its own (a separate column block), the amount ending the
-    /// rightmost line on the same row to its right.
-    fn row_amount(&self, id: LineId) -> Option<f64> {
-        let line = self.layout.line(id)?;
-        if let Some(amount) = amount_at_end(&line.text) {
-            return Some(amount);
-        }
-        let page = self.layout.page(id.page)?;
-        let (top, bottom) = (line.bbox.top, line.bbox.bottom);
-        let height = (bottom - top).max(1.0);
-        page.lines
-            .iter()
-            .filter(|other| {
-                let overlap = bottom.min(other.bbox.bottom) - top.max(other.bbox.top);
-                other.bbox.left >= line.bbox.right && overlap >= 0.5 * height
-            })
-            .max_by(|a, b| a.bbox.left.total_cmp(&b.bbox.left))
-            .and_then(|other| amount_at_end(&other.text))
-    }
 }
 
 /// Whether a line below the address ends it: a contact, tax-id,
@@ -381,6 +286,41 @@ fn ends_address(text: &str, run: &Run<'_>) -> bool {
         || is_company_number(text)
         || !all_dates(text, run.layout.date_order).is_empty()
         || !text.chars().any(char::is_alphabetic)
+}
+
+/// Country names that close a postal address when they end a line.
+const COUNTRIES: &[&str] = &[
+    "malaysia",
+    "singapore",
+    "indonesia",
+    "thailand",
+    "germany",
+    "deutschland",
+    "france",
+    "spain",
+    "españa",
+    "netherlands",
+    "nederland",
+    "belgium",
+    "belgique",
+    "belgië",
+    "austria",
+    "österreich",
+    "switzerland",
+    "schweiz",
+    "suisse",
+    "italy",
+    "italia",
+    "usa",
+];
+
+/// Whether the line ends with a country name (`56000 Kuala Lumpur,
+/// Malaysia`): the last line of an address, whatever follows it.
+fn ends_with_country(text: &str) -> bool {
+    text.split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .rfind(|w| !w.is_empty())
+        .is_some_and(|w| COUNTRIES.contains(&w.to_lowercase().as_str()))
 }
 
 /// Whether the line holds a phone number (`03-55425228`, `+6012-918 7937`,
@@ -453,12 +393,49 @@ fn mean_confidence(line: &crate::layout::LineView) -> f64 {
 }
 
 /// A name-like line that is mostly letters: OCR of logos, stamps and
-/// handwriting yields upper-case debris such as `3 18 OF OF`.
+/// handwriting yields upper-case debris such as `3 18 OF OF`. A line in
+/// mixed case counts when it carries a company form (`Farmasi Maluri
+/// S/B(587969-U)`), and the trade `Cash & Carry` is a name, not a till word.
 fn is_merchant_like(text: &str) -> bool {
     let name = strip_registration(text);
     let visible = name.chars().filter(|c| !c.is_whitespace()).count();
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    is_name_like(text) && letters * 2 > visible
+    let lower = name.to_lowercase();
+    let trade = ["cash & carry", "cash and carry", "cash&carry"]
+        .iter()
+        .fold(lower.clone(), |t, phrase| t.replace(phrase, "wholesale"));
+    let named = is_name_like(&name)
+        || (trade != lower && is_name_like(&trade.to_uppercase()))
+        || (has_company_form(&name) && !is_company_number(&name));
+    named && letters * 2 > visible
+}
+
+/// Street words of receipt addresses (Malay abbreviations included) and of
+/// the languages the engine reads.
+const STREET_WORDS: &[&str] = &[
+    "jalan", "jln", "lorong", "lrg", "taman", "tmn", "lot", "blok", "street", "road", "rd",
+    "avenue", "ave", "strasse", "straße", "str", "rue", "calle", "avenida", "straat", "weg",
+];
+
+/// An address line: a street word next to a number (`22 LRG PERUSAHAAN 4`,
+/// `LOT P.T. 2811, JALAN ANGSA,`), or a five-digit postcode before a place
+/// name (`40150 SHAH ALAM,`).
+fn is_street_line(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != 'ß')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let number = words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
+    // German compounds carry the street word at the end (`Hauptstraße`).
+    let street = words
+        .iter()
+        .any(|w| STREET_WORDS.contains(w) || w.ends_with("straße") || w.ends_with("strasse"));
+    let postcode = words
+        .first()
+        .is_some_and(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()))
+        && words.len() >= 2;
+    (number && street) || postcode
 }
 
 /// Whether every word is a company-form word (`CO. (M) SDN BHD`).
@@ -498,72 +475,9 @@ fn has_company_form(text: &str) -> bool {
         .any(|w| COMPANY_FORMS.contains(&w.trim_matches(|c: char| c == '.' || c == ',')))
 }
 
-/// How strongly a line's words say it holds the grand total; `None` when it
-/// is not a total line or is a partial one (`Total Qty`, `Sub Total`,
-/// `Total GST`).
-fn total_label_score(lower: &str) -> Option<f64> {
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let total = words.iter().any(|w| *w == "total" || *w == "jumlah")
-        || lower.contains("amount due")
-        || lower.contains("to be paid")
-        || lower.contains("grand");
-    if !total
-        || words
-            .iter()
-            .any(|w| NOT_TOTAL.contains(w) || PARTIAL.contains(w))
-        || lower.contains("sub")
-    {
-        return None;
-    }
-    let tax_only = words.iter().any(|w| matches!(*w, "tax" | "gst" | "vat"))
-        && !words.iter().any(|w| FINAL.contains(w));
-    if tax_only {
-        return None;
-    }
-    let strong = words.iter().any(|w| FINAL.contains(w));
-    Some(if strong { 1.5 } else { 1.0 })
-}
-
-/// `Sub Total`, `SUBTOTAL`, `Sub-total (ex)`.
-fn is_subtotal(lower: &str) -> bool {
-    let squashed: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
-    squashed.contains("subtotal")
-}
-
-/// The amount (and line) of the last line labelled with one of `labels`.
-fn labelled(amounts: &[(LineId, String, f64)], labels: &[&str]) -> Option<(f64, LineId)> {
-    amounts
-        .iter()
-        .rev()
-        .find(|(_, lower, _)| {
-            lower
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| labels.contains(&w))
-        })
-        .map(|(id, _, a)| (*a, *id))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn partial_totals_are_not_grand_totals() {
-        assert_eq!(total_label_score("total qty 9 327 00"), None);
-        assert_eq!(total_label_score("sub-total (ex) : 26,00"), None);
-        assert_eq!(total_label_score("total gst 5.71"), None);
-        assert_eq!(total_label_score("total sales (excluding gst) 95.17"), None);
-        assert_eq!(total_label_score("total 13.80"), Some(1.0));
-        assert_eq!(total_label_score("nett total: $7.60"), Some(1.5));
-        assert_eq!(
-            total_label_score("total sales (inclusive of gst) : 100.90"),
-            Some(1.5)
-        );
-    }
-
     #[test]
     fn registration_and_tax_numbers_are_told_from_address_numbers() {
         assert!(is_company_number("(001451637-M)"));
@@ -603,6 +517,33 @@ mod tests {
         );
         assert!(only_legal_forms("CO. (M) SDN BHD"));
         assert!(!only_legal_forms("POPULAR BOOK"));
+    }
+
+    #[test]
+    fn trade_names_and_mixed_case_company_lines_are_merchants() {
+        assert!(is_merchant_like("SLF CASH & CARRY"));
+        assert!(is_merchant_like("Farmasi Maluri S/B(587969-U)"));
+        assert!(!is_merchant_like("CASH"));
+        assert!(!is_merchant_like("Cashier : Kelly"));
+    }
+
+    #[test]
+    fn a_country_closes_the_address() {
+        assert!(ends_with_country(
+            "Desa Tun Razak 56000 Kuala Lumpur, Malaysia ."
+        ));
+        assert!(!ends_with_country("TAMAN MALAYSIA JAYA,"));
+    }
+
+    #[test]
+    fn street_lines_are_not_merchant_names() {
+        assert!(is_street_line("22 LRG PERUSAHAAN 4"));
+        assert!(is_street_line("LOT P.T. 2811, JALAN ANGSA,"));
+        assert!(is_street_line("40150 SHAH ALAM,"));
+        assert!(is_street_line("Hauptstraße 5"));
+        assert!(!is_street_line("99 SPEED MART S/B"));
+        assert!(!is_street_line("TAMAN SRI PUTRA BAKERY"));
+        assert!(!is_street_line("MR. D.I.Y. (M) SDN BHD"));
     }
 
     #[test]

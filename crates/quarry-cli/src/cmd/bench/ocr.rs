@@ -76,7 +76,7 @@ pub fn run(corpus_dir: Option<&Path>, count: usize) -> anyhow::Result<()> {
                 "1.00×".into(),
             ],
             vec![
-                "tesseract CLI (`--psm 3 tsv`)".into(),
+                "tesseract CLI (`--psm 3`, TSV)".into(),
                 cli_words.to_string(),
                 format!("{:.2}", cli.as_secs_f64()),
                 format!("{:.2}", rate(cli)),
@@ -93,11 +93,17 @@ fn tesseract_pass(images: &[PathBuf]) -> anyhow::Result<usize> {
     let program = std::env::var_os("QUARRY_TESSERACT")
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| "tesseract".into());
+    // The model Quarry's OCR uses, so both rows read with the same one.
+    let tessdata = quarry_parse::tessdata_dir(&Limits::default());
     let mut words = 0;
     for image in images {
-        let out = Command::new(&program)
-            .arg(image)
-            .args(["stdout", "--psm", "3", "tsv"])
+        let mut command = Command::new(&program);
+        command.arg(image).arg("stdout");
+        if let Some(dir) = &tessdata {
+            command.arg("--tessdata-dir").arg(dir);
+        }
+        let out = command
+            .args(["--psm", "3", "-c", "tessedit_create_tsv=1"])
             .env("OMP_THREAD_LIMIT", "1")
             .output()
             .with_context(|| format!("running tesseract on {}", image.display()))?;
