@@ -14,6 +14,9 @@ use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
 use crate::values::currency_code;
 
+/// Properties a header must name to be read among many unnamed columns.
+const MIN_WIDE_MATCHED: usize = 3;
+
 /// A header cell: its horizontal extent and the property it names, if any.
 pub(super) struct Column {
     pub left: f64,
@@ -95,7 +98,10 @@ impl Run<'_> {
     ) -> Option<Header> {
         let columns = match_columns(labels, names);
         let matched = columns.iter().filter(|c| c.prop.is_some()).count();
-        (labels.len() >= 2 && matched * 2 >= labels.len()).then_some(Header {
+        // Most cells must name a property, unless the header names every
+        // property of a wide table (`Pos  Unsere Art.Nr.  Ihre Art.Nr. …`).
+        let named = matched * 2 >= labels.len() || matched >= names.len().max(MIN_WIDE_MATCHED);
+        (labels.len() >= 2 && named).then_some(Header {
             line: first,
             last,
             delim,
@@ -317,6 +323,63 @@ Pos  Description        Qty    Price     Amount
                 {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
                 {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
             ])
+        );
+    }
+
+    #[test]
+    fn an_introduction_under_the_header_does_not_end_the_table() {
+        let text = "\
+Pos  Description        Qty    Price     Amount
+Important: orders before 19.12. are delivered before Christmas.
+1    Widget             2      5.00      10.00
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
+        );
+    }
+
+    #[test]
+    fn a_note_under_the_description_column_does_not_end_the_table() {
+        let text = "\
+Pos  Description        Qty    Price     Amount
+1    Widget             2      5.00      10.00
+     Properties:
+     Plate: M-MM 0000
+2    Included km: 873
+3    Gadget             1      7.50      7.50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn a_header_naming_every_property_among_many_columns_is_read() {
+        let text = "\
+Pos  Our no.  Your no.  Article description  Qty  Unit  Price  Amount  VAT %  Code
+1    A-1      B-1       Widget               2    pcs   5.00   10.00   19     S
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
+        );
+    }
+
+    #[test]
+    fn a_percentage_alone_is_no_price_or_amount() {
+        let text = "\
+Description        Qty    Price     Amount
+Widget             2      5.00      10.00
+                          16.7%     -2.00
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
         );
     }
 }

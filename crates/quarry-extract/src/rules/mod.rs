@@ -24,6 +24,7 @@ mod receipt;
 mod run;
 mod synonyms;
 mod table;
+mod totals;
 
 use quarry_parse::Document;
 

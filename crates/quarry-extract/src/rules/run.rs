@@ -110,6 +110,14 @@ impl<'a> Run<'a> {
         );
     }
 
+    /// Gives the field at `to` the evidence of the field at `from` (one
+    /// printed value that answers both).
+    pub(super) fn copy_evidence(&mut self, from: &str, to: &str) {
+        if let Some(evidence) = self.evidence.get(from).cloned() {
+            self.evidence.insert(to.to_string(), evidence);
+        }
+    }
+
     /// Drops the evidence of a value that was withdrawn.
     pub(super) fn forget(&mut self, path: &str) {
         self.evidence.remove(path);
@@ -173,6 +181,7 @@ impl<'a> Run<'a> {
                 Vec::new()
             };
             self.positional(&fields, &decided, &mut values);
+            self.due_from_gross(&fields, &mut values);
         }
 
         for field in fields.iter().filter(|f| f.kind == Kind::Object) {

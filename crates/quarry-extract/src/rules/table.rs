@@ -11,7 +11,7 @@ use super::matcher::{FieldNames, words};
 use super::run::{Run, Scope, join};
 use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
-use crate::values::{Kind, empty_value, looks_numeric, parse_leaf_in};
+use crate::values::{DateOrder, Kind, empty_value, looks_numeric, parse_leaf_in};
 
 impl Run<'_> {
     /// The items of every table (in scope, not yet used) whose header names
@@ -59,6 +59,7 @@ impl Run<'_> {
     fn rows(&self, header: &Header, scope: &Scope, props: &Map<String, Value>) -> Vec<Vec<LineId>> {
         let mut items: Vec<Vec<LineId>> = Vec::new();
         let mut open = false;
+        let mut passed_over = 0;
         let mut last_bottom = self.layout.line(header.last).map_or(0.0, |l| l.bbox.bottom);
         let Some(page) = self.layout.page(header.line.page) else {
             return items;
@@ -87,9 +88,18 @@ impl Run<'_> {
                 .zip(header.columns.first())
                 .is_some_and(|(t, first)| t.bbox.left > first.right);
             let detail = !items.is_empty() && indented && header.delim == Delim::Gap;
-            if is_totals(&self.layout.text(first))
-                || (!detail && self.spans_columns(header, &cells))
-            {
+            if is_totals(&self.layout.text(first)) {
+                break;
+            }
+            // An introduction between the header and the first item (`Wir
+            // erlauben uns, folgende Positionen …`, `Wichtige Information: …`)
+            // does not end the table; a few such lines are passed over.
+            let lead_in = items.is_empty() && passed_over < MAX_LEAD_IN;
+            if !detail && self.spans_columns(header, &cells) {
+                if lead_in {
+                    passed_over += 1;
+                    continue;
+                }
                 break;
             }
             // Delimited tables (pipes, commas) have one line per row and end at a blank line.
@@ -114,17 +124,29 @@ impl Run<'_> {
             // A `Label: value` line ends the table, unless it is wrapped text
             // of the item above (`Remittance information: …`) or a detail
             // of it indented past the first column (`Art-Nr-Lieferant: TB100`).
-            let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
-            if !continues
-                && !detail
-                && kind != RowKind::Item
-                && gap_cells
-                    .iter()
-                    .any(|c| label_colon(line, c.clone()).is_some())
-            {
+            // A label under a later column (`2  Inklusiv-Kilometer waren: 873`
+            // under the description) is a note on an item, not the table's end.
+            let first_right = header.columns.first().map_or(f64::MAX, |c| c.right);
+            let labels: Vec<f64> = line
+                .cells(0..line.toks.len(), Delim::Gap)
+                .into_iter()
+                .filter(|c| label_colon(line, c.clone()).is_some())
+                .filter_map(|c| line.toks.get(c.start).map(|t| t.bbox.left))
+                .collect();
+            let labelled = !labels.is_empty();
+            let note = labels.iter().all(|&left| left > first_right) && !items.is_empty();
+            if !continues && !detail && kind != RowKind::Item && labelled && !note {
+                if lead_in {
+                    passed_over += 1;
+                    continue;
+                }
                 break;
             }
+            // `Weitere Eigenschaften:` under an item opens a list of its
+            // details, which are no part of its name.
+            let details_heading = kind == RowKind::Text && line.text.trim_end().ends_with(':');
             match kind {
+                _ if details_heading => open = false,
                 RowKind::Item => {
                     items.push(vec![id]);
                     open = true;
@@ -176,8 +198,9 @@ impl Run<'_> {
                 .map(Kind::of);
             match kind {
                 Some(kind) => {
-                    if parse_leaf_in(
+                    if cell_value(
                         &props_node(props, header, column),
+                        key_of(header, column),
                         &text,
                         self.layout.date_order,
                     )
@@ -272,7 +295,7 @@ impl Run<'_> {
                 // `Heiße Luft pro Liter:` introduces details; the colon is not the name's.
                 text = text.trim_end_matches(':').trim_end().to_string();
             }
-            let Some(value) = parse_leaf_in(node, &text, self.layout.date_order) else {
+            let Some(value) = cell_value(node, key, &text, self.layout.date_order) else {
                 continue;
             };
             let cell_path = join(path, key);
@@ -317,8 +340,13 @@ impl Run<'_> {
         for (column, cell) in self.assign(header, &self.cells(below, header.delim)) {
             let node = props_node(props, header, column);
             let numeric = !matches!(Kind::of(&node), Kind::String | Kind::Object);
-            let readable =
-                parse_leaf_in(&node, &self.layout.text(&cell), self.layout.date_order).is_some();
+            let readable = cell_value(
+                &node,
+                key_of(header, column),
+                &self.layout.text(&cell),
+                self.layout.date_order,
+            )
+            .is_some();
             if let Some(slot) = by_column.get_mut(column)
                 && slot.is_none()
                 && numeric
@@ -330,6 +358,8 @@ impl Run<'_> {
     }
 }
 
+/// Lines between a header and its first item that may be passed over.
+const MAX_LEAD_IN: usize = 3;
 /// How far below the previous line (in line heights) a wrapped cell may continue.
 const CONTINUATION_GAP: f64 = 2.5;
 
@@ -342,6 +372,36 @@ enum RowKind {
     Text,
     /// Anything else (skipped).
     Other,
+}
+
+/// The key of the property `column` is mapped to (empty when none).
+fn key_of(header: &Header, column: usize) -> &str {
+    header
+        .columns
+        .get(column)
+        .and_then(|c| c.prop.as_ref())
+        .map_or("", |(key, _)| key.as_str())
+}
+
+/// Words of a property key that let a percentage be its value.
+const PERCENT_WORDS: &[&str] = &["percent", "percentage", "rate", "tax", "vat", "discount"];
+
+/// A cell's value for the property `key`: a cell that only holds a
+/// percentage (`16,7%` of a discount line) is only the value of a property
+/// that names a rate, never of a quantity, price or amount.
+fn cell_value(node: &Value, key: &str, text: &str, order: DateOrder) -> Option<Value> {
+    let mut numbers = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()));
+    let percent = numbers.next().is_some_and(|n| n.ends_with('%')) && numbers.next().is_none();
+    if percent
+        && !words(key)
+            .iter()
+            .any(|w| PERCENT_WORDS.contains(&w.as_str()))
+    {
+        return None;
+    }
+    parse_leaf_in(node, text, order)
 }
 
 /// The schema node of the property `column` is mapped to (or a string node).

@@ -1,0 +1,140 @@
+//! Invoice totals that the document states through another total.
+//!
+//! Many invoices print no separate "amount due" line: with nothing paid in
+//! advance, the grand total (`Gesamtbetrag`, `Total TTC`) *is* what the buyer
+//! owes. So when the schema asks for both an amount due and a grand total,
+//! the amount due was not found by any label, the grand total was, and the
+//! document never mentions a prepayment, the amount due is the grand total's
+//! printed value (with its evidence). A document that speaks of an advance,
+//! a deposit or an amount already paid keeps its amount due empty, because
+//! it differs from the grand total.
+
+use serde_json::{Map, Value};
+
+use super::matcher::words;
+use super::run::{Field, Run};
+use crate::values::Kind;
+
+/// Words that say part of the total was paid before (EN/DE/FR/ES/NL).
+const PREPAYMENT: &[&str] = &[
+    "prepaid",
+    "prepayment",
+    "prepayments",
+    "deposit",
+    "anzahlung",
+    "anzahlungen",
+    "vorauszahlung",
+    "vorauszahlungen",
+    "abschlagszahlung",
+    "abschlagszahlungen",
+    "acompte",
+    "acomptes",
+    "anticipo",
+    "aanbetaling",
+    "voorschot",
+];
+/// Phrases (consecutive words) that say the same.
+const PAID_BEFORE: &[&str] = &[
+    "already paid",
+    "amount paid",
+    "advance payment",
+    "bereits gezahlt",
+    "bereits bezahlt",
+    "erhaltene zahlung",
+    "erhaltene zahlungen",
+    "déjà payé",
+    "déjà réglé",
+    "déjà versé",
+    "ya pagado",
+    "reeds betaald",
+    "al betaald",
+];
+
+impl Run<'_> {
+    /// Fills an empty amount-due field of the root object from its grand total.
+    pub(super) fn due_from_gross(&mut self, fields: &[Field], values: &mut Map<String, Value>) {
+        let amount = |concept: &str| {
+            fields
+                .iter()
+                .find(|f| f.names.is(concept) && matches!(f.kind, Kind::Number | Kind::Currency))
+        };
+        let (Some(due), Some(gross)) = (amount("due_payable"), amount("total_gross")) else {
+            return;
+        };
+        let Some(total) = values.get(gross.key).filter(|v| !v.is_null()).cloned() else {
+            return;
+        };
+        if due.kind != gross.kind
+            || !values.get(due.key).is_some_and(Value::is_null)
+            || self.mentions_prepayment()
+        {
+            return;
+        }
+        self.copy_evidence(gross.key, due.key);
+        values.insert(due.key.to_string(), total);
+    }
+
+    /// Whether any line speaks of an amount paid before this invoice.
+    fn mentions_prepayment(&self) -> bool {
+        self.layout.line_ids().any(|id| {
+            self.layout.line(id).is_some_and(|line| {
+                let words = words(&line.text);
+                let phrase = format!(" {} ", words.join(" "));
+                words.iter().any(|w| PREPAYMENT.contains(&w.as_str()))
+                    || PAID_BEFORE
+                        .iter()
+                        .any(|p| phrase.contains(&format!(" {p} ")))
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::engine::{Engine, ExtractRequest};
+    use crate::rules::RulesEngine;
+
+    fn extract(text: &str) -> Value {
+        let schema = json!({"type": "object", "properties": {
+            "total_gross": {"type": ["number", "null"], "description": "Grand total including tax"},
+            "due_payable": {"type": ["number", "null"],
+                "description": "Amount due for payment (grand total minus prepaid amounts)"},
+        }});
+        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
+            .expect("text parses");
+        let request = ExtractRequest {
+            schema: Some(schema),
+            ..Default::default()
+        };
+        RulesEngine.extract(&doc, &request).expect("extracts").value
+    }
+
+    #[test]
+    fn the_grand_total_is_due_when_nothing_was_paid_before() {
+        let text = "Rechnung 4711\n\nNettobetrag: 100,00\nUSt 19%: 19,00\nGesamtbetrag: 119,00\n";
+        assert_eq!(
+            extract(text),
+            json!({"total_gross": 119, "due_payable": 119})
+        );
+    }
+
+    #[test]
+    fn a_prepayment_keeps_the_amount_due_unknown() {
+        let text = "Gesamtbetrag: 119,00\nAnzahlung vom 01.03.2024: 50,00\n";
+        assert_eq!(
+            extract(text),
+            json!({"total_gross": 119, "due_payable": null})
+        );
+    }
+
+    #[test]
+    fn a_printed_amount_due_is_kept() {
+        let text = "Total: 119.00\nAmount due: 69.00\n";
+        assert_eq!(
+            extract(text),
+            json!({"total_gross": 119, "due_payable": 69})
+        );
+    }
+}
