@@ -10,7 +10,7 @@
 
 use super::matcher::{FieldNames, PARTIAL, words};
 use super::run::Run;
-use crate::layout::{Delim, LineId, Span};
+use crate::layout::{Delim, LineId, LineView, Span};
 use crate::pairs::label_colon;
 use crate::values::currency_code;
 
@@ -70,11 +70,11 @@ impl Run<'_> {
             .into_iter()
             .filter(|(_, present)| *present)
             .find_map(|(delim, _)| {
-                let labels = self.labels(id, delim);
+                let labels = self.labels(id, delim, names);
                 let single = self.header_from(id, id, delim, &labels, names);
                 let double = self
                     .second_header_line(id, delim)
-                    .map(|below| (below, self.labels(below, delim)))
+                    .map(|below| (below, self.labels(below, delim, names)))
                     .and_then(|(below, more)| {
                         let joined = join_labels(labels.clone(), more);
                         self.header_from(id, below, delim, &joined, names)
@@ -131,20 +131,54 @@ impl Run<'_> {
         })
     }
 
-    /// The cells of line `id` as labels, unit-only cells merged into their left neighbour.
-    fn labels(&self, id: LineId, delim: Delim) -> Vec<Label> {
-        merge_units(self, self.cells(id, delim))
-            .into_iter()
-            .map(|cell| {
+    /// The cells of line `id` as labels, unit-only cells merged into their
+    /// left neighbour. Titles set closer than a column gap run together
+    /// (`Pos Art-Nr-Lief. Beschreibung`); a cell that names no property as a
+    /// whole while one of its words does is cut into its words.
+    fn labels(&self, id: LineId, delim: Delim, names: &[(String, FieldNames)]) -> Vec<Label> {
+        let Some(line) = self.layout.line(id) else {
+            return Vec::new();
+        };
+        let names_any = |text: &str| {
+            let label = words(text);
+            names.iter().any(|(_, n)| n.score(&label) >= PARTIAL)
+        };
+        let mut out = Vec::new();
+        for cell in merge_units(self, self.cells(id, delim)) {
+            let text = self.layout.text(&cell);
+            let pieces: Vec<Span> = word_runs(line, cell.clone());
+            let split = delim == Delim::Gap
+                && pieces.len() > 1
+                && !names_any(&text)
+                && pieces.iter().any(|p| names_any(&self.layout.text(p)));
+            let cells = if split { pieces } else { vec![cell] };
+            out.extend(cells.into_iter().map(|cell| {
                 let b = self.layout.bbox(&cell).unwrap_or_default();
                 Label {
                     text: self.layout.text(&cell),
                     left: b.left,
                     right: b.right,
                 }
-            })
-            .collect()
+            }));
+        }
+        out
     }
+}
+
+/// The whitespace-separated words of `cell` (tokens glued together stay one word).
+fn word_runs(line: &LineView, cell: Span) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    for i in cell.toks.clone() {
+        let glued = line.toks.get(i).is_some_and(|t| t.glued);
+        match out.last_mut() {
+            Some(last) if glued && i > cell.toks.start => last.toks.end = i + 1,
+            _ => out.push(Span {
+                line: cell.line,
+                toks: i..i + 1,
+            }),
+        }
+    }
+    out
 }
 
 /// Adds each label of the second header line to the first-line label it
@@ -381,5 +415,33 @@ Widget             2      5.00      10.00
             items(text),
             json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
         );
+    }
+
+    #[test]
+    fn titles_set_too_close_together_are_cut_into_words() {
+        let text = "\
+Pos Art-Nr-Lief. Bezeichnung   Menge   Preis    Betrag
+1   X-1          Widget        2       5,00     10,00
+2   X-2          Gadget        1       7,50     7,50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn numbers_set_close_together_in_an_item_row_do_not_end_the_table() {
+        let text = "\
+Pos  Description        Price     Qty       VAT          Amount
+1    Widget             5.00      2 pcs 19 % VAT (S)     10.00
+2    Gadget             7.50      1 pcs 7 % VAT (S)      7.50
+";
+        let rows = items(text);
+        assert_eq!(rows.as_array().map(Vec::len), Some(2));
+        assert_eq!(rows[1]["line_total"], json!(7.5));
     }
 }

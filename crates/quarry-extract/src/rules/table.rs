@@ -95,13 +95,6 @@ impl Run<'_> {
             // erlauben uns, folgende Positionen …`, `Wichtige Information: …`)
             // does not end the table; a few such lines are passed over.
             let lead_in = items.is_empty() && passed_over < MAX_LEAD_IN;
-            if !detail && self.spans_columns(header, &cells) {
-                if lead_in {
-                    passed_over += 1;
-                    continue;
-                }
-                break;
-            }
             // Delimited tables (pipes, commas) have one line per row and end at a blank line.
             let delimited = header.delim != Delim::Gap;
             let previous = LineId {
@@ -120,6 +113,22 @@ impl Run<'_> {
                 RowKind::Item if detail && line.text.contains(':') => RowKind::Other,
                 kind => kind,
             };
+            // A cell spanning columns is a paragraph or a footer, unless it
+            // is numbers set too close together in an item row (`20 Stk 19 %`).
+            let spanning = self.spanning_cells(header, &cells);
+            let merged_numbers = kind == RowKind::Item
+                && spanning.iter().all(|c| {
+                    self.layout
+                        .text(c)
+                        .starts_with(|c: char| c.is_ascii_digit())
+                });
+            if !detail && !spanning.is_empty() && !merged_numbers {
+                if lead_in {
+                    passed_over += 1;
+                    continue;
+                }
+                break;
+            }
             let continues = kind == RowKind::Text && open && near && !delimited;
             // A `Label: value` line ends the table, unless it is wrapped text
             // of the item above (`Remittance information: …`) or a detail
@@ -163,11 +172,14 @@ impl Run<'_> {
         items
     }
 
-    /// Whether one cell of a gap-cut row covers the centres of two or more columns.
-    fn spans_columns(&self, header: &Header, cells: &[Span]) -> bool {
-        header.delim == Delim::Gap
-            && header.columns.len() > 2
-            && cells.iter().any(|cell| {
+    /// The cells of a gap-cut row that cover the centres of two or more columns.
+    fn spanning_cells<'c>(&self, header: &Header, cells: &'c [Span]) -> Vec<&'c Span> {
+        if header.delim != Delim::Gap || header.columns.len() <= 2 {
+            return Vec::new();
+        }
+        cells
+            .iter()
+            .filter(|cell| {
                 self.layout.bbox(cell).is_some_and(|b| {
                     header
                         .columns
@@ -180,6 +192,7 @@ impl Run<'_> {
                         >= 2
                 })
             })
+            .collect()
     }
 
     /// An item row fills at least two of the mapped columns (all of them
