@@ -6,12 +6,12 @@
 
 use serde_json::{Map, Value};
 
-use super::header::{Column, Header};
+use super::header::{Column, Header, word_runs};
 use super::matcher::{FieldNames, words};
 use super::run::{Run, Scope, join};
 use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
-use crate::values::{DateOrder, Kind, empty_value, looks_numeric, parse_leaf_in};
+use crate::values::{DateOrder, Kind, all_dates, empty_value, looks_numeric, parse_leaf_in};
 
 impl Run<'_> {
     /// The items of every table (in scope, not yet used) whose header names
@@ -179,20 +179,22 @@ impl Run<'_> {
         }
         cells
             .iter()
-            .filter(|cell| {
-                self.layout.bbox(cell).is_some_and(|b| {
-                    header
-                        .columns
-                        .iter()
-                        .filter(|c| {
-                            let centre = (c.left + c.right) / 2.0;
-                            b.left <= centre && centre <= b.right
-                        })
-                        .count()
-                        >= 2
-                })
-            })
+            .filter(|cell| self.centres_covered(header, cell) >= 2)
             .collect()
+    }
+
+    /// How many column centres a cell covers horizontally.
+    fn centres_covered(&self, header: &Header, cell: &Span) -> usize {
+        self.layout.bbox(cell).map_or(0, |b| {
+            header
+                .columns
+                .iter()
+                .filter(|c| {
+                    let centre = (c.left + c.right) / 2.0;
+                    b.left <= centre && centre <= b.right
+                })
+                .count()
+        })
     }
 
     /// An item row fills at least two of the mapped columns (all of them
@@ -244,7 +246,30 @@ impl Run<'_> {
     }
 
     /// Each cell of a row with the index of the column it belongs to.
+    /// Numbers set too close together to be cut by a gap (`20 Stk 19 %`
+    /// across the quantity and tax columns) are cut into words, each
+    /// going to the column its centre falls under.
     fn assign(&self, header: &Header, cells: &[Span]) -> Vec<(usize, Span)> {
+        let cells: Vec<Span> = cells
+            .iter()
+            .flat_map(|cell| {
+                let text = self.layout.text(cell);
+                // A list of dates (`15.10.2018; 17.10.2018`) is one text cell.
+                let numbers = text.starts_with(|c: char| c.is_ascii_digit())
+                    && all_dates(&text, self.layout.date_order).is_empty();
+                let line = self.layout.line(cell.line);
+                match line {
+                    Some(line)
+                        if header.delim == Delim::Gap
+                            && numbers
+                            && self.centres_covered(header, cell) >= 2 =>
+                    {
+                        word_runs(line, cell.clone())
+                    }
+                    _ => vec![cell.clone()],
+                }
+            })
+            .collect();
         cells
             .iter()
             .enumerate()
