@@ -448,4 +448,24 @@ Pos  Description        Price     Qty       VAT          Amount
             ])
         );
     }
+
+    #[test]
+    fn a_paragraph_under_the_item_columns_is_a_note_and_labelled_items_count() {
+        let text = "\
+Pos  Ref                Description          Qty    Price     Amount
+     Ref-A: SE_KR       Widget               3      5.00      15.00
+1                       We take the liberty of invoicing the following items today.
+     Ref-A: SE_SFK      Gadget               1      7.50      7.50
+     Ref-B: SFK5
+2                       Ordered were five, delivered was one; the rest follows later.
+Payment terms apply to all the items above, payable within thirty days from today.
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 3, "unit_price": 5, "line_total": 15},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
 }

@@ -110,7 +110,15 @@ impl Run<'_> {
                 // `Bruttopreis : 9,90` under an item is a detail, not wrapped text.
                 RowKind::Text if labelled_number(&line.text) => RowKind::Other,
                 // `• Bestell-Nr.: 4444444444` indented under an item is not an item.
-                RowKind::Item if detail && line.text.contains(':') => RowKind::Other,
+                // One that fills the number columns is an item whose
+                // reference carries a label (`Art-Nr-Kunde: SE_SFK5  Schweinesteak  5,50 …`).
+                RowKind::Item
+                    if detail
+                        && line.text.contains(':')
+                        && self.numbers_filled(header, &cells, props) < ITEM_NUMBERS =>
+                {
+                    RowKind::Other
+                }
                 kind => kind,
             };
             // A cell spanning columns is a paragraph or a footer, unless it
@@ -122,6 +130,21 @@ impl Run<'_> {
                         .text(c)
                         .starts_with(|c: char| c.is_ascii_digit())
                 });
+            // A paragraph under the item columns, right of the first column
+            // (`1  Wir erlauben uns Ihnen folgende Positionen …`), is a note on
+            // the item; one starting at the margin ends the table.
+            let first_right = header.columns.first().map_or(f64::MAX, |c| c.right);
+            let item_note = !items.is_empty()
+                && !merged_numbers
+                && !spanning.is_empty()
+                && spanning
+                    .iter()
+                    .all(|c| self.layout.bbox(c).is_some_and(|b| b.left > first_right));
+            if item_note {
+                open = false;
+                last_bottom = line.bbox.bottom;
+                continue;
+            }
             if !detail && !spanning.is_empty() && !merged_numbers {
                 if lead_in {
                     passed_over += 1;
@@ -135,7 +158,6 @@ impl Run<'_> {
             // of it indented past the first column (`Art-Nr-Lieferant: TB100`).
             // A label under a later column (`2  Inklusiv-Kilometer waren: 873`
             // under the description) is a note on an item, not the table's end.
-            let first_right = header.columns.first().map_or(f64::MAX, |c| c.right);
             let labels: Vec<f64> = line
                 .cells(0..line.toks.len(), Delim::Gap)
                 .into_iter()
@@ -243,6 +265,24 @@ impl Run<'_> {
         } else {
             RowKind::Other
         }
+    }
+
+    /// How many number columns (quantity, price, amount) of a row hold a readable value.
+    fn numbers_filled(&self, header: &Header, cells: &[Span], props: &Map<String, Value>) -> usize {
+        self.assign(header, cells)
+            .into_iter()
+            .filter(|(column, cell)| {
+                let node = props_node(props, header, column.to_owned());
+                matches!(Kind::of(&node), Kind::Number | Kind::Currency)
+                    && cell_value(
+                        &node,
+                        key_of(header, *column),
+                        &self.layout.text(cell),
+                        self.layout.date_order,
+                    )
+                    .is_some()
+            })
+            .count()
     }
 
     /// Each cell of a row with the index of the column it belongs to.
@@ -396,6 +436,8 @@ impl Run<'_> {
     }
 }
 
+/// Number columns a labelled, indented row must fill to be an item.
+const ITEM_NUMBERS: usize = 3;
 /// Lines between a header and its first item that may be passed over.
 const MAX_LEAD_IN: usize = 3;
 /// How far below the previous line (in line heights) a wrapped cell may continue.
