@@ -141,11 +141,25 @@ fn inline_pairs(
             continue;
         };
         // The label runs from its cell's start, or the cell before when `Nr.` opens a cell.
-        let label_start = match cells[ci].start {
+        let mut label_start = match cells[ci].start {
             s if s < i => s,
             _ if ci > 0 => cells[ci - 1].start,
             _ => continue,
         };
+        // `Rechnungskorrektur  (384)  Nr. RK21012345`: a type code between
+        // the title and `Nr.` says nothing; the title cell before it names the number.
+        let mut before = cells.iter().rposition(|c| c.start == label_start);
+        while let Some(k) = before.filter(|&k| k > 0) {
+            let label = layout.text(&Span {
+                line: id,
+                toks: label_start..i,
+            });
+            if label.chars().any(char::is_alphabetic) {
+                break;
+            }
+            label_start = cells[k - 1].start;
+            before = Some(k - 1);
+        }
         let value_start = i + 1;
         let value_cell = &cells[vi];
         let mut end = value_start;
@@ -423,6 +437,16 @@ mod tests {
         );
         let no_value = pairs("We ship No. of items in stock today");
         assert!(no_value.iter().all(|p| p.2 != PairKind::Inline));
+    }
+
+    #[test]
+    fn a_type_code_cell_before_the_number_keeps_the_title_in_the_label() {
+        let found = pairs("Rechnungskorrektur     (384)    Nr. RK21012345");
+        assert!(found.contains(&(
+            "Rechnungskorrektur (384) Nr.".into(),
+            Some("RK21012345".into()),
+            PairKind::Inline
+        )));
     }
 
     #[test]

@@ -532,6 +532,19 @@ mod tests {
     }
 
     #[test]
+    fn a_number_named_inside_a_compound_loses_to_the_documents_own() {
+        let schema = json!({"type": "object", "properties": {
+            "invoice_number": {"type": ["string", "null"]},
+        }});
+        let text = "Rechnungskorrektur (384) Nr. RK21012345 vom 16.09.2018\n\n\
+                    Ursprungsbeleg-Nr : R87654321012345\n";
+        assert_eq!(
+            extract(text, schema),
+            json!({"invoice_number": "RK21012345"})
+        );
+    }
+
+    #[test]
     fn a_colon_cut_off_its_label_is_not_part_of_the_value() {
         let schema = json!({"type": "object", "properties": {
             "invoice_number": {"type": ["string", "null"]},
