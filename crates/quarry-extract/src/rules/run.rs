@@ -181,6 +181,7 @@ impl<'a> Run<'a> {
                 Vec::new()
             };
             self.positional(&fields, &decided, &mut values);
+            self.consistent_totals(&fields, &mut values);
             self.due_from_gross(&fields, &mut values);
         }
 
@@ -269,6 +270,31 @@ impl<'a> Run<'a> {
             self.record(field_path, score, filled.span);
             values.insert(fields[fi].key.to_string(), filled.value);
         }
+    }
+
+    /// Every labelled value readable as `field` (used or not), with its
+    /// score as [`Run::leaves`] would rank it, best first.
+    pub(super) fn candidates(&self, field: &Field) -> Vec<(f64, Value, Span)> {
+        let ctx = Ctx::default();
+        let mut out: Vec<(f64, Value, Span)> = self
+            .pairs
+            .iter()
+            .filter_map(|(pair, label)| {
+                let value = pair.value.as_ref()?;
+                if self.table_lines.contains(&pair.label.line) {
+                    return None;
+                }
+                let score = field_score(field, label, &ctx) * kind_factor(pair.kind);
+                if score < PARTIAL * kind_factor(PairKind::Inline) {
+                    return None;
+                }
+                let filled = self.fill_leaf(field, value)?;
+                let fit = type_fit(field, label, &self.layout.text(value));
+                (fit > 0.0).then_some((score * fit, filled.value, filled.span))
+            })
+            .collect();
+        out.sort_by(|a, b| b.0.total_cmp(&a.0));
+        out
     }
 
     fn fill_leaf(&self, field: &Field, span: &Span) -> Option<Filled> {
