@@ -221,7 +221,17 @@ fn match_columns(labels: &[Label], names: &[(String, FieldNames)]) -> Vec<Column
             }
         }
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Two titles naming the line amount equally well (`Amount … Total`):
+    // the line amount is the rightmost column of an item table.
+    let order = |&(_, ci, ni): &(f64, usize, usize)| {
+        let ci = ci as i64;
+        if names[ni].1.is("line_total") {
+            -ci
+        } else {
+            ci
+        }
+    };
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(order(a).cmp(&order(b))));
     let mut columns: Vec<Column> = labels
         .iter()
         .map(|label| Column {
@@ -465,6 +475,22 @@ Payment terms apply to all the items above, payable within thirty days from toda
             json!([
                 {"description": "Widget", "quantity": 3, "unit_price": 5, "line_total": 15},
                 {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn the_rightmost_of_two_amount_titles_is_the_line_total() {
+        let text = "\
+Amount     Product              VAT      Price       Total
+1.00       Design (hours)       7%       160.00 €    160.00 €
+400.00     Ballons              19%      0.79 €      316.00 €
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Design (hours)", "quantity": null, "unit_price": 160, "line_total": 160},
+                {"description": "Ballons", "quantity": null, "unit_price": 0.79, "line_total": 316},
             ])
         );
     }
