@@ -494,4 +494,16 @@ Amount     Product              VAT      Price       Total
             ])
         );
     }
+
+    #[test]
+    fn a_reference_run_into_the_description_is_cut_at_the_column() {
+        let text = "\
+Pos  Ref          Description        Qty      Price      Amount
+1    Toolbox-0815 Stahlcoil          10       100,00     1.000,00
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Stahlcoil", "quantity": 10, "unit_price": 100, "line_total": 1000}])
+        );
+    }
 }

@@ -121,14 +121,17 @@ impl Run<'_> {
                 }
                 kind => kind,
             };
-            // A cell spanning columns is a paragraph or a footer, unless it
-            // is numbers set too close together in an item row (`20 Stk 19 %`).
+            // A cell spanning columns is a paragraph or a footer, unless it is
+            // part of an item row: numbers set too close together (`20 Stk
+            // 19 %`), or a reference run into the description under a single
+            // property's title (`Toolbox 0815CO-123  Stahlcoil`).
             let spanning = self.spanning_cells(header, &cells);
             let merged_numbers = kind == RowKind::Item
                 && spanning.iter().all(|c| {
                     self.layout
                         .text(c)
                         .starts_with(|c: char| c.is_ascii_digit())
+                        || self.centres_covered(header, c, true) <= 1
                 });
             // A paragraph under the item columns, right of the first column
             // (`1  Wir erlauben uns Ihnen folgende Positionen …`), is a note on
@@ -201,16 +204,18 @@ impl Run<'_> {
         }
         cells
             .iter()
-            .filter(|cell| self.centres_covered(header, cell) >= 2)
+            .filter(|cell| self.centres_covered(header, cell, false) >= 2)
             .collect()
     }
 
-    /// How many column centres a cell covers horizontally.
-    fn centres_covered(&self, header: &Header, cell: &Span) -> usize {
+    /// How many column centres (of property columns only, when `named`) a
+    /// cell covers horizontally.
+    fn centres_covered(&self, header: &Header, cell: &Span, named: bool) -> usize {
         self.layout.bbox(cell).map_or(0, |b| {
             header
                 .columns
                 .iter()
+                .filter(|c| !named || c.prop.is_some())
                 .filter(|c| {
                     let centre = (c.left + c.right) / 2.0;
                     b.left <= centre && centre <= b.right
@@ -286,23 +291,27 @@ impl Run<'_> {
     }
 
     /// Each cell of a row with the index of the column it belongs to.
-    /// Numbers set too close together to be cut by a gap (`20 Stk 19 %`
-    /// across the quantity and tax columns) are cut into words, each
-    /// going to the column its centre falls under.
+    /// Cells set too close together to be cut by a gap (`20 Stk 19 %`
+    /// across the quantity and tax columns, `Toolbox 0815CO-123 Stahlcoil`
+    /// across the reference and description columns) are cut into words,
+    /// each going to the column its centre falls under.
     fn assign(&self, header: &Header, cells: &[Span]) -> Vec<(usize, Span)> {
         let cells: Vec<Span> = cells
             .iter()
             .flat_map(|cell| {
                 let text = self.layout.text(cell);
-                // A list of dates (`15.10.2018; 17.10.2018`) is one text cell.
-                let numbers = text.starts_with(|c: char| c.is_ascii_digit())
+                // A list of dates (`15.10.2018; 17.10.2018`) is one text cell;
+                // text runs across property columns (an overlong description)
+                // stay whole too.
+                let cut = (text.starts_with(|c: char| c.is_ascii_digit())
+                    || self.centres_covered(header, cell, true) <= 1)
                     && all_dates(&text, self.layout.date_order).is_empty();
                 let line = self.layout.line(cell.line);
                 match line {
                     Some(line)
                         if header.delim == Delim::Gap
-                            && numbers
-                            && self.centres_covered(header, cell) >= 2 =>
+                            && cut
+                            && self.centres_covered(header, cell, false) >= 2 =>
                     {
                         word_runs(line, cell.clone())
                     }
