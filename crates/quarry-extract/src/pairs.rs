@@ -177,13 +177,15 @@ fn inline_pairs(
         if !has_digit || after_colon || !is_label(line, label_start..i + 1) {
             continue;
         }
-        out.push(pair(
+        let mut number = pair(
             layout,
             id,
             label_start..i + 1,
             Some(value_start..end),
             PairKind::Inline,
-        ));
+        );
+        number.label_text = without_asides(&number.label_text);
+        out.push(number);
         // `vom 15.11.2024`, in the same cell or the next one.
         let date_cell = if end < value_cell.end {
             Some(end..value_cell.end)
@@ -207,10 +209,30 @@ fn inline_pairs(
                 Some(date_cell.start + 1..date_cell.end),
                 PairKind::Inline,
             );
-            date.label_text = format!("{words} date");
+            date.label_text = format!("{} date", without_asides(&words));
             out.push(date);
         }
     }
+}
+
+/// The text without parenthesised asides in words (`Gutschrift (Selbst
+/// ausgestellte Rechnung) Nr.` → `Gutschrift Nr.`); codes such as `(389)` stay.
+fn without_asides(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        let inside = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        if !inside.chars().any(char::is_alphabetic) {
+            out.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Document titles that a title line may follow with the document's number.
@@ -445,6 +467,22 @@ mod tests {
         assert!(found.contains(&(
             "Rechnungskorrektur (384) Nr.".into(),
             Some("RK21012345".into()),
+            PairKind::Inline
+        )));
+    }
+
+    #[test]
+    fn asides_in_words_leave_the_label() {
+        let found =
+            pairs("Gutschrift (Selbst ausgestellte Rechnung) (389) Nr. 47110818 vom 31.10.2018");
+        assert!(found.contains(&(
+            "Gutschrift (389) Nr.".into(),
+            Some("47110818".into()),
+            PairKind::Inline
+        )));
+        assert!(found.contains(&(
+            "Gutschrift (389) date".into(),
+            Some("31.10.2018".into()),
             PairKind::Inline
         )));
     }
