@@ -55,8 +55,10 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
             .last()
             .is_some_and(|p| p.is_heading() && p.value.as_ref().is_some_and(|v| v.line == id));
         let cells = line.cells(0..line.toks.len(), Delim::Gap);
-        // A heading's value line is still read for its own pairs when it has columns.
+        // A heading's value line is still read for its own pairs when it has
+        // columns, and for numbers named inside it (`Invoice # RE-508`).
         if taken_as_value && cells.len() < 2 {
+            inline_pairs(layout, id, line, &cells, &mut pairs);
             continue;
         }
         if cells.iter().any(|c| label_colon(line, c.clone()).is_some()) {
@@ -117,9 +119,10 @@ fn qualify_generic_labels(new: &mut [Pair], heading: &mut Option<String>) {
     }
 }
 
-/// Prepositions that introduce the date after a number (`Nr. 471102 vom 15.11.2024`).
+/// Prepositions that introduce the date after a number (`Nr. 471102 vom
+/// 15.11.2024`, `Invoice # RE-508 issued at 2020-11-21`).
 const DATE_PREPOSITIONS: &[&str] = &[
-    "vom", "von", "du", "del", "de", "dated", "from", "of", "van", "d",
+    "vom", "von", "du", "del", "de", "dated", "from", "of", "van", "d", "issued",
 ];
 
 /// `… Nr. 471102 vom 15.11.2024` inside a longer cell: the words up to
@@ -467,6 +470,16 @@ mod tests {
         assert!(found.contains(&(
             "Rechnungskorrektur (384) Nr.".into(),
             Some("RK21012345".into()),
+            PairKind::Inline
+        )));
+    }
+
+    #[test]
+    fn issued_introduces_the_date_after_a_number() {
+        let found = pairs("Invoice # RE-20201121/508 issued at 2020-11-21");
+        assert!(found.contains(&(
+            "Invoice #".into(),
+            Some("RE-20201121/508".into()),
             PairKind::Inline
         )));
     }

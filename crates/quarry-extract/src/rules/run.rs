@@ -558,6 +558,18 @@ mod tests {
     }
 
     #[test]
+    fn a_number_named_inside_a_headings_value_line_is_read() {
+        let schema = json!({"type": "object", "properties": {
+            "invoice_number": {"type": ["string", "null"]},
+        }});
+        let text = "Your order AB321\nInvoice # RE-20201121/508 issued at 2020-11-21\n";
+        assert_eq!(
+            extract(text, schema),
+            json!({"invoice_number": "RE-20201121/508"})
+        );
+    }
+
+    #[test]
     fn a_number_named_inside_a_compound_loses_to_the_documents_own() {
         let schema = json!({"type": "object", "properties": {
             "invoice_number": {"type": ["string", "null"]},
