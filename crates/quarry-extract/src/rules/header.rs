@@ -506,4 +506,22 @@ Pos  Ref          Description        Qty      Price      Amount
             json!([{"description": "Stahlcoil", "quantity": 10, "unit_price": 100, "line_total": 1000}])
         );
     }
+
+    #[test]
+    fn the_rest_of_a_staggered_row_is_not_an_item_of_its_own() {
+        let text = "\
+Pos  Description                   Price      Qty      Amount
+1    Liability SF25 class 18       67,2244    1
+     Region R9                                         80,00
+2    Comprehensive class 21        117,6471   1
+                                                       140,00
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Liability SF25 class 18 Region R9", "quantity": 1, "unit_price": 67.2244, "line_total": 80},
+                {"description": "Comprehensive class 21", "quantity": 1, "unit_price": 117.6471, "line_total": 140},
+            ])
+        );
+    }
 }

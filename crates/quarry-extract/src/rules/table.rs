@@ -181,6 +181,15 @@ impl Run<'_> {
             let details_heading = kind == RowKind::Text && line.text.trim_end().ends_with(':');
             match kind {
                 _ if details_heading => open = false,
+                RowKind::Item
+                    if items
+                        .last()
+                        .is_some_and(|row| self.finishes_row(header, row, id, props)) =>
+                {
+                    if let Some(item) = items.last_mut() {
+                        item.push(id);
+                    }
+                }
                 RowKind::Item => {
                     items.push(vec![id]);
                     open = true;
@@ -274,6 +283,16 @@ impl Run<'_> {
 
     /// How many number columns (quantity, price, amount) of a row hold a readable value.
     fn numbers_filled(&self, header: &Header, cells: &[Span], props: &Map<String, Value>) -> usize {
+        self.number_columns(header, cells, props).len()
+    }
+
+    /// The number columns of a row that hold a readable value.
+    fn number_columns(
+        &self,
+        header: &Header,
+        cells: &[Span],
+        props: &Map<String, Value>,
+    ) -> Vec<usize> {
         self.assign(header, cells)
             .into_iter()
             .filter(|(column, cell)| {
@@ -287,7 +306,35 @@ impl Run<'_> {
                     )
                     .is_some()
             })
-            .count()
+            .map(|(column, _)| column)
+            .collect()
+    }
+
+    /// Whether line `id`, touching the single-line item `row` above it,
+    /// only fills number columns the row left empty: the rest of a row
+    /// printed on a staggered baseline (`Regio R9   80,00` under `Kfz-Haftpflicht
+    /// … Typkl. 18   67,2244   1`), not an item of its own.
+    fn finishes_row(
+        &self,
+        header: &Header,
+        row: &[LineId],
+        id: LineId,
+        props: &Map<String, Value>,
+    ) -> bool {
+        let ([row], Some(line), Some(above)) = (
+            row,
+            self.layout.line(id),
+            row.first().and_then(|r| self.layout.line(*r)),
+        ) else {
+            return false;
+        };
+        let height = (above.bbox.bottom - above.bbox.top).max(1.0);
+        if line.bbox.top - above.bbox.bottom > 0.5 * height {
+            return false;
+        }
+        let own = self.number_columns(header, &self.cells(*row, header.delim), props);
+        let below = self.number_columns(header, &self.cells(id, header.delim), props);
+        !below.is_empty() && below.iter().all(|c| !own.contains(c))
     }
 
     /// Each cell of a row with the index of the column it belongs to.
