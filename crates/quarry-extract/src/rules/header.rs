@@ -524,4 +524,17 @@ Pos  Description                   Price      Qty      Amount
             ])
         );
     }
+
+    #[test]
+    fn an_article_number_left_of_the_description_does_not_stop_its_wrap() {
+        let text = "\
+Pos  Ref        Description          Qty     Price     Amount
+5    GZ-1805    Deposit 20 x         15      3,10      46,50
+     1805       0,5l
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Deposit 20 x 0,5l", "quantity": 15, "unit_price": 3.1, "line_total": 46.5}])
+        );
+    }
 }

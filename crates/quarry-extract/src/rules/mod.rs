@@ -21,6 +21,7 @@ mod ocr_fix;
 mod parties;
 mod position;
 mod receipt;
+mod row_shape;
 mod run;
 mod synonyms;
 mod table;

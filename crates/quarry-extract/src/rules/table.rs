@@ -206,37 +206,16 @@ impl Run<'_> {
         items
     }
 
-    /// The cells of a gap-cut row that cover the centres of two or more columns.
-    fn spanning_cells<'c>(&self, header: &Header, cells: &'c [Span]) -> Vec<&'c Span> {
-        if header.delim != Delim::Gap || header.columns.len() <= 2 {
-            return Vec::new();
-        }
-        cells
-            .iter()
-            .filter(|cell| self.centres_covered(header, cell, false) >= 2)
-            .collect()
-    }
-
-    /// How many column centres (of property columns only, when `named`) a
-    /// cell covers horizontally.
-    fn centres_covered(&self, header: &Header, cell: &Span, named: bool) -> usize {
-        self.layout.bbox(cell).map_or(0, |b| {
-            header
-                .columns
-                .iter()
-                .filter(|c| !named || c.prop.is_some())
-                .filter(|c| {
-                    let centre = (c.left + c.right) / 2.0;
-                    b.left <= centre && centre <= b.right
-                })
-                .count()
-        })
-    }
-
     /// An item row fills at least two of the mapped columns (all of them
     /// when fewer are mapped); a text row only has text under text columns.
     fn classify(&self, header: &Header, cells: &[Span], props: &Map<String, Value>) -> RowKind {
         let mapped = header.columns.iter().filter(|c| c.prop.is_some()).count();
+        let first_text = (0..header.columns.len())
+            .find(|&c| {
+                header.columns[c].prop.is_some()
+                    && Kind::of(&props_node(props, header, c)) == Kind::String
+            })
+            .unwrap_or(0);
         let mut filled = 0;
         let mut text_only = true;
         let mut any_text = false;
@@ -265,6 +244,10 @@ impl Run<'_> {
                         text_only = false;
                     }
                 }
+                // An article number under a reference column left of the
+                // description (`1805  0,5l` continuing `Leergutpfand 20 x`)
+                // does not make a wrapped line a row of numbers.
+                None if column < first_text => {}
                 None => text_only &= !looks_numeric(&text),
             }
         }
@@ -281,68 +264,12 @@ impl Run<'_> {
         }
     }
 
-    /// How many number columns (quantity, price, amount) of a row hold a readable value.
-    fn numbers_filled(&self, header: &Header, cells: &[Span], props: &Map<String, Value>) -> usize {
-        self.number_columns(header, cells, props).len()
-    }
-
-    /// The number columns of a row that hold a readable value.
-    fn number_columns(
-        &self,
-        header: &Header,
-        cells: &[Span],
-        props: &Map<String, Value>,
-    ) -> Vec<usize> {
-        self.assign(header, cells)
-            .into_iter()
-            .filter(|(column, cell)| {
-                let node = props_node(props, header, column.to_owned());
-                matches!(Kind::of(&node), Kind::Number | Kind::Currency)
-                    && cell_value(
-                        &node,
-                        key_of(header, *column),
-                        &self.layout.text(cell),
-                        self.layout.date_order,
-                    )
-                    .is_some()
-            })
-            .map(|(column, _)| column)
-            .collect()
-    }
-
-    /// Whether line `id`, touching the single-line item `row` above it,
-    /// only fills number columns the row left empty: the rest of a row
-    /// printed on a staggered baseline (`Regio R9   80,00` under `Kfz-Haftpflicht
-    /// … Typkl. 18   67,2244   1`), not an item of its own.
-    fn finishes_row(
-        &self,
-        header: &Header,
-        row: &[LineId],
-        id: LineId,
-        props: &Map<String, Value>,
-    ) -> bool {
-        let ([row], Some(line), Some(above)) = (
-            row,
-            self.layout.line(id),
-            row.first().and_then(|r| self.layout.line(*r)),
-        ) else {
-            return false;
-        };
-        let height = (above.bbox.bottom - above.bbox.top).max(1.0);
-        if line.bbox.top - above.bbox.bottom > 0.5 * height {
-            return false;
-        }
-        let own = self.number_columns(header, &self.cells(*row, header.delim), props);
-        let below = self.number_columns(header, &self.cells(id, header.delim), props);
-        !below.is_empty() && below.iter().all(|c| !own.contains(c))
-    }
-
     /// Each cell of a row with the index of the column it belongs to.
     /// Cells set too close together to be cut by a gap (`20 Stk 19 %`
     /// across the quantity and tax columns, `Toolbox 0815CO-123 Stahlcoil`
     /// across the reference and description columns) are cut into words,
     /// each going to the column its centre falls under.
-    fn assign(&self, header: &Header, cells: &[Span]) -> Vec<(usize, Span)> {
+    pub(super) fn assign(&self, header: &Header, cells: &[Span]) -> Vec<(usize, Span)> {
         let cells: Vec<Span> = cells
             .iter()
             .flat_map(|cell| {
@@ -448,50 +375,6 @@ impl Run<'_> {
     }
 }
 
-impl Run<'_> {
-    /// Some layouts print a row's cells on staggered baselines, so a
-    /// number column's value sits on a line just below the row, touching it
-    /// (`1  Zitronensäure  1,0000  -5 Stk` over `-5,00`). Empty number
-    /// columns of the row take such a line's values.
-    fn fill_from_offset_line(
-        &self,
-        header: &Header,
-        row: LineId,
-        props: &Map<String, Value>,
-        by_column: &mut [Option<Span>],
-    ) {
-        let (Some(line), Some(below)) = (self.layout.line(row), self.layout.next_in_block(row))
-        else {
-            return;
-        };
-        let Some(next) = self.layout.line(below) else {
-            return;
-        };
-        let height = (line.bbox.bottom - line.bbox.top).max(1.0);
-        if next.bbox.top - line.bbox.bottom > 0.5 * height {
-            return;
-        }
-        for (column, cell) in self.assign(header, &self.cells(below, header.delim)) {
-            let node = props_node(props, header, column);
-            let numeric = !matches!(Kind::of(&node), Kind::String | Kind::Object);
-            let readable = cell_value(
-                &node,
-                key_of(header, column),
-                &self.layout.text(&cell),
-                self.layout.date_order,
-            )
-            .is_some();
-            if let Some(slot) = by_column.get_mut(column)
-                && slot.is_none()
-                && numeric
-                && readable
-            {
-                *slot = Some(cell);
-            }
-        }
-    }
-}
-
 /// Number columns a labelled, indented row must fill to be an item.
 const ITEM_NUMBERS: usize = 3;
 /// Lines between a header and its first item that may be passed over.
@@ -511,7 +394,7 @@ enum RowKind {
 }
 
 /// The key of the property `column` is mapped to (empty when none).
-fn key_of(header: &Header, column: usize) -> &str {
+pub(super) fn key_of(header: &Header, column: usize) -> &str {
     header
         .columns
         .get(column)
@@ -525,7 +408,7 @@ const PERCENT_WORDS: &[&str] = &["percent", "percentage", "rate", "tax", "vat", 
 /// A cell's value for the property `key`: a cell that only holds a
 /// percentage (`16,7%` of a discount line) is only the value of a property
 /// that names a rate, never of a quantity, price or amount.
-fn cell_value(node: &Value, key: &str, text: &str, order: DateOrder) -> Option<Value> {
+pub(super) fn cell_value(node: &Value, key: &str, text: &str, order: DateOrder) -> Option<Value> {
     let mut numbers = text
         .split_whitespace()
         .filter(|w| w.chars().any(|c| c.is_ascii_digit()));
@@ -541,7 +424,7 @@ fn cell_value(node: &Value, key: &str, text: &str, order: DateOrder) -> Option<V
 }
 
 /// The schema node of the property `column` is mapped to (or a string node).
-fn props_node(props: &Map<String, Value>, header: &Header, column: usize) -> Value {
+pub(super) fn props_node(props: &Map<String, Value>, header: &Header, column: usize) -> Value {
     header.columns[column]
         .prop
         .as_ref()
