@@ -55,8 +55,10 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
             .last()
             .is_some_and(|p| p.is_heading() && p.value.as_ref().is_some_and(|v| v.line == id));
         let cells = line.cells(0..line.toks.len(), Delim::Gap);
-        // A heading's value line is still read for its own pairs when it has columns.
+        // A heading's value line is still read for its own pairs when it has
+        // columns, and for numbers named inside it (`Invoice # RE-508`).
         if taken_as_value && cells.len() < 2 {
+            inline_pairs(layout, id, line, &cells, &mut pairs);
             continue;
         }
         if cells.iter().any(|c| label_colon(line, c.clone()).is_some()) {
@@ -117,9 +119,10 @@ fn qualify_generic_labels(new: &mut [Pair], heading: &mut Option<String>) {
     }
 }
 
-/// Prepositions that introduce the date after a number (`Nr. 471102 vom 15.11.2024`).
+/// Prepositions that introduce the date after a number (`Nr. 471102 vom
+/// 15.11.2024`, `Invoice # RE-508 issued at 2020-11-21`).
 const DATE_PREPOSITIONS: &[&str] = &[
-    "vom", "von", "du", "del", "de", "dated", "from", "of", "van", "d",
+    "vom", "von", "du", "del", "de", "dated", "from", "of", "van", "d", "issued",
 ];
 
 /// `… Nr. 471102 vom 15.11.2024` inside a longer cell: the words up to
@@ -141,11 +144,25 @@ fn inline_pairs(
             continue;
         };
         // The label runs from its cell's start, or the cell before when `Nr.` opens a cell.
-        let label_start = match cells[ci].start {
+        let mut label_start = match cells[ci].start {
             s if s < i => s,
             _ if ci > 0 => cells[ci - 1].start,
             _ => continue,
         };
+        // `Rechnungskorrektur  (384)  Nr. RK21012345`: a type code between
+        // the title and `Nr.` says nothing; the title cell before it names the number.
+        let mut before = cells.iter().rposition(|c| c.start == label_start);
+        while let Some(k) = before.filter(|&k| k > 0) {
+            let label = layout.text(&Span {
+                line: id,
+                toks: label_start..i,
+            });
+            if label.chars().any(char::is_alphabetic) {
+                break;
+            }
+            label_start = cells[k - 1].start;
+            before = Some(k - 1);
+        }
         let value_start = i + 1;
         let value_cell = &cells[vi];
         let mut end = value_start;
@@ -163,13 +180,15 @@ fn inline_pairs(
         if !has_digit || after_colon || !is_label(line, label_start..i + 1) {
             continue;
         }
-        out.push(pair(
+        let mut number = pair(
             layout,
             id,
             label_start..i + 1,
             Some(value_start..end),
             PairKind::Inline,
-        ));
+        );
+        number.label_text = without_asides(&number.label_text);
+        out.push(number);
         // `vom 15.11.2024`, in the same cell or the next one.
         let date_cell = if end < value_cell.end {
             Some(end..value_cell.end)
@@ -193,10 +212,30 @@ fn inline_pairs(
                 Some(date_cell.start + 1..date_cell.end),
                 PairKind::Inline,
             );
-            date.label_text = format!("{words} date");
+            date.label_text = format!("{} date", without_asides(&words));
             out.push(date);
         }
     }
+}
+
+/// The text without parenthesised asides in words (`Gutschrift (Selbst
+/// ausgestellte Rechnung) Nr.` → `Gutschrift Nr.`); codes such as `(389)` stay.
+fn without_asides(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        let inside = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        if !inside.chars().any(char::is_alphabetic) {
+            out.push_str(&rest[open..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Document titles that a title line may follow with the document's number.
@@ -423,6 +462,42 @@ mod tests {
         );
         let no_value = pairs("We ship No. of items in stock today");
         assert!(no_value.iter().all(|p| p.2 != PairKind::Inline));
+    }
+
+    #[test]
+    fn a_type_code_cell_before_the_number_keeps_the_title_in_the_label() {
+        let found = pairs("Rechnungskorrektur     (384)    Nr. RK21012345");
+        assert!(found.contains(&(
+            "Rechnungskorrektur (384) Nr.".into(),
+            Some("RK21012345".into()),
+            PairKind::Inline
+        )));
+    }
+
+    #[test]
+    fn issued_introduces_the_date_after_a_number() {
+        let found = pairs("Invoice # RE-20201121/508 issued at 2020-11-21");
+        assert!(found.contains(&(
+            "Invoice #".into(),
+            Some("RE-20201121/508".into()),
+            PairKind::Inline
+        )));
+    }
+
+    #[test]
+    fn asides_in_words_leave_the_label() {
+        let found =
+            pairs("Gutschrift (Selbst ausgestellte Rechnung) (389) Nr. 47110818 vom 31.10.2018");
+        assert!(found.contains(&(
+            "Gutschrift (389) Nr.".into(),
+            Some("47110818".into()),
+            PairKind::Inline
+        )));
+        assert!(found.contains(&(
+            "Gutschrift (389) date".into(),
+            Some("31.10.2018".into()),
+            PairKind::Inline
+        )));
     }
 
     #[test]

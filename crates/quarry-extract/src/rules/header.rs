@@ -10,9 +10,12 @@
 
 use super::matcher::{FieldNames, PARTIAL, words};
 use super::run::Run;
-use crate::layout::{Delim, LineId, Span};
+use crate::layout::{Delim, LineId, LineView, Span};
 use crate::pairs::label_colon;
 use crate::values::currency_code;
+
+/// Properties a header must name to be read among many unnamed columns.
+const MIN_WIDE_MATCHED: usize = 3;
 
 /// A header cell: its horizontal extent and the property it names, if any.
 pub(super) struct Column {
@@ -67,11 +70,11 @@ impl Run<'_> {
             .into_iter()
             .filter(|(_, present)| *present)
             .find_map(|(delim, _)| {
-                let labels = self.labels(id, delim);
+                let labels = self.labels(id, delim, names);
                 let single = self.header_from(id, id, delim, &labels, names);
                 let double = self
                     .second_header_line(id, delim)
-                    .map(|below| (below, self.labels(below, delim)))
+                    .map(|below| (below, self.labels(below, delim, names)))
                     .and_then(|(below, more)| {
                         let joined = join_labels(labels.clone(), more);
                         self.header_from(id, below, delim, &joined, names)
@@ -95,7 +98,10 @@ impl Run<'_> {
     ) -> Option<Header> {
         let columns = match_columns(labels, names);
         let matched = columns.iter().filter(|c| c.prop.is_some()).count();
-        (labels.len() >= 2 && matched * 2 >= labels.len()).then_some(Header {
+        // Most cells must name a property, unless the header names every
+        // property of a wide table (`Pos  Unsere Art.Nr.  Ihre Art.Nr. …`).
+        let named = matched * 2 >= labels.len() || matched >= names.len().max(MIN_WIDE_MATCHED);
+        (labels.len() >= 2 && named).then_some(Header {
             line: first,
             last,
             delim,
@@ -125,20 +131,54 @@ impl Run<'_> {
         })
     }
 
-    /// The cells of line `id` as labels, unit-only cells merged into their left neighbour.
-    fn labels(&self, id: LineId, delim: Delim) -> Vec<Label> {
-        merge_units(self, self.cells(id, delim))
-            .into_iter()
-            .map(|cell| {
+    /// The cells of line `id` as labels, unit-only cells merged into their
+    /// left neighbour. Titles set closer than a column gap run together
+    /// (`Pos Art-Nr-Lief. Beschreibung`); a cell that names no property as a
+    /// whole while one of its words does is cut into its words.
+    fn labels(&self, id: LineId, delim: Delim, names: &[(String, FieldNames)]) -> Vec<Label> {
+        let Some(line) = self.layout.line(id) else {
+            return Vec::new();
+        };
+        let names_any = |text: &str| {
+            let label = words(text);
+            names.iter().any(|(_, n)| n.score(&label) >= PARTIAL)
+        };
+        let mut out = Vec::new();
+        for cell in merge_units(self, self.cells(id, delim)) {
+            let text = self.layout.text(&cell);
+            let pieces: Vec<Span> = word_runs(line, cell.clone());
+            let split = delim == Delim::Gap
+                && pieces.len() > 1
+                && !names_any(&text)
+                && pieces.iter().any(|p| names_any(&self.layout.text(p)));
+            let cells = if split { pieces } else { vec![cell] };
+            out.extend(cells.into_iter().map(|cell| {
                 let b = self.layout.bbox(&cell).unwrap_or_default();
                 Label {
                     text: self.layout.text(&cell),
                     left: b.left,
                     right: b.right,
                 }
-            })
-            .collect()
+            }));
+        }
+        out
     }
+}
+
+/// The whitespace-separated words of `cell` (tokens glued together stay one word).
+pub(super) fn word_runs(line: &LineView, cell: Span) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    for i in cell.toks.clone() {
+        let glued = line.toks.get(i).is_some_and(|t| t.glued);
+        match out.last_mut() {
+            Some(last) if glued && i > cell.toks.start => last.toks.end = i + 1,
+            _ => out.push(Span {
+                line: cell.line,
+                toks: i..i + 1,
+            }),
+        }
+    }
+    out
 }
 
 /// Adds each label of the second header line to the first-line label it
@@ -181,7 +221,17 @@ fn match_columns(labels: &[Label], names: &[(String, FieldNames)]) -> Vec<Column
             }
         }
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Two titles naming the line amount equally well (`Amount … Total`):
+    // the line amount is the rightmost column of an item table.
+    let order = |&(_, ci, ni): &(f64, usize, usize)| {
+        let ci = ci as i64;
+        if names[ni].1.is("line_total") {
+            -ci
+        } else {
+            ci
+        }
+    };
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(order(a).cmp(&order(b))));
     let mut columns: Vec<Column> = labels
         .iter()
         .map(|label| Column {
@@ -317,6 +367,174 @@ Pos  Description        Qty    Price     Amount
                 {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
                 {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
             ])
+        );
+    }
+
+    #[test]
+    fn an_introduction_under_the_header_does_not_end_the_table() {
+        let text = "\
+Pos  Description        Qty    Price     Amount
+Important: orders before 19.12. are delivered before Christmas.
+1    Widget             2      5.00      10.00
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
+        );
+    }
+
+    #[test]
+    fn a_note_under_the_description_column_does_not_end_the_table() {
+        let text = "\
+Pos  Description        Qty    Price     Amount
+1    Widget             2      5.00      10.00
+     Properties:
+     Plate: M-MM 0000
+2    Included km: 873
+3    Gadget             1      7.50      7.50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn a_header_naming_every_property_among_many_columns_is_read() {
+        let text = "\
+Pos  Our no.  Your no.  Article description  Qty  Unit  Price  Amount  VAT %  Code
+1    A-1      B-1       Widget               2    pcs   5.00   10.00   19     S
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
+        );
+    }
+
+    #[test]
+    fn a_percentage_alone_is_no_price_or_amount() {
+        let text = "\
+Description        Qty    Price     Amount
+Widget             2      5.00      10.00
+                          16.7%     -2.00
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10}])
+        );
+    }
+
+    #[test]
+    fn titles_set_too_close_together_are_cut_into_words() {
+        let text = "\
+Pos Art-Nr-Lief. Bezeichnung   Menge   Preis    Betrag
+1   X-1          Widget        2       5,00     10,00
+2   X-2          Gadget        1       7,50     7,50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn numbers_set_close_together_in_an_item_row_do_not_end_the_table() {
+        let text = "\
+Pos  Description        Price     Qty       VAT          Amount
+1    Widget             5.00      2 pcs 19 % VAT (S)     10.00
+2    Gadget             7.50      1 pcs 7 % VAT (S)      7.50
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 2, "unit_price": 5, "line_total": 10},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn a_paragraph_under_the_item_columns_is_a_note_and_labelled_items_count() {
+        let text = "\
+Pos  Ref                Description          Qty    Price     Amount
+     Ref-A: SE_KR       Widget               3      5.00      15.00
+1                       We take the liberty of invoicing the following items today.
+     Ref-A: SE_SFK      Gadget               1      7.50      7.50
+     Ref-B: SFK5
+2                       Ordered were five, delivered was one; the rest follows later.
+Payment terms apply to all the items above, payable within thirty days from today.
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Widget", "quantity": 3, "unit_price": 5, "line_total": 15},
+                {"description": "Gadget", "quantity": 1, "unit_price": 7.5, "line_total": 7.5},
+            ])
+        );
+    }
+
+    #[test]
+    fn the_rightmost_of_two_amount_titles_is_the_line_total() {
+        let text = "\
+Amount     Product              VAT      Price       Total
+1.00       Design (hours)       7%       160.00 €    160.00 €
+400.00     Ballons              19%      0.79 €      316.00 €
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Design (hours)", "quantity": null, "unit_price": 160, "line_total": 160},
+                {"description": "Ballons", "quantity": null, "unit_price": 0.79, "line_total": 316},
+            ])
+        );
+    }
+
+    #[test]
+    fn a_reference_run_into_the_description_is_cut_at_the_column() {
+        let text = "\
+Pos  Ref          Description        Qty      Price      Amount
+1    Toolbox-0815 Stahlcoil          10       100,00     1.000,00
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Stahlcoil", "quantity": 10, "unit_price": 100, "line_total": 1000}])
+        );
+    }
+
+    #[test]
+    fn the_rest_of_a_staggered_row_is_not_an_item_of_its_own() {
+        let text = "\
+Pos  Description                   Price      Qty      Amount
+1    Liability SF25 class 18       67,2244    1
+     Region R9                                         80,00
+2    Comprehensive class 21        117,6471   1
+                                                       140,00
+";
+        assert_eq!(
+            items(text),
+            json!([
+                {"description": "Liability SF25 class 18 Region R9", "quantity": 1, "unit_price": 67.2244, "line_total": 80},
+                {"description": "Comprehensive class 21", "quantity": 1, "unit_price": 117.6471, "line_total": 140},
+            ])
+        );
+    }
+
+    #[test]
+    fn an_article_number_left_of_the_description_does_not_stop_its_wrap() {
+        let text = "\
+Pos  Ref        Description          Qty     Price     Amount
+5    GZ-1805    Deposit 20 x         15      3,10      46,50
+     1805       0,5l
+";
+        assert_eq!(
+            items(text),
+            json!([{"description": "Deposit 20 x 0,5l", "quantity": 15, "unit_price": 3.1, "line_total": 46.5}])
         );
     }
 }

@@ -158,6 +158,8 @@ fn tier(name: &[String], label: &[String]) -> f64 {
     }
 }
 
+/// Tier of a synonym whose word ends a compound of the label (`Handels|rechnung Nr.`).
+const COMPOUND: f64 = 0.75;
 /// Shortest synonym word that may end a compound (`Handels|rechnung`).
 const MIN_COMPOUND_TAIL: usize = 5;
 
@@ -182,8 +184,11 @@ fn synonym_tier(synonym: &[String], label: &[String], field: &FieldNames) -> f64
                 || field.synonyms.iter().any(|v| v.len() == 1 && v.contains(w))
         })
     };
+    // `Ursprungsbeleg-Nr` holds `Beleg Nr` inside a compound: another
+    // document's number, so it ranks below the synonym itself.
+    let exact = synonym.iter().all(|s| label.contains(&s));
     if contained && (label.len() == synonym.len() || extra_from_own_name()) {
-        SYNONYM
+        if exact { SYNONYM } else { COMPOUND }
     } else if contained && label.len() <= synonym.len() + SYNONYM_SLACK {
         SYNONYM_IN_LABEL
     } else {

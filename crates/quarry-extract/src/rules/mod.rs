@@ -22,9 +22,11 @@ mod parties;
 mod position;
 mod receipt;
 mod receipt_total;
+mod row_shape;
 mod run;
 mod synonyms;
 mod table;
+mod totals;
 
 use quarry_parse::Document;
 

@@ -113,6 +113,14 @@ impl<'a> Run<'a> {
         );
     }
 
+    /// Gives the field at `to` the evidence of the field at `from` (one
+    /// printed value that answers both).
+    pub(super) fn copy_evidence(&mut self, from: &str, to: &str) {
+        if let Some(evidence) = self.evidence.get(from).cloned() {
+            self.evidence.insert(to.to_string(), evidence);
+        }
+    }
+
     /// Drops the evidence of a value that was withdrawn.
     pub(super) fn forget(&mut self, path: &str) {
         self.evidence.remove(path);
@@ -176,6 +184,8 @@ impl<'a> Run<'a> {
                 Vec::new()
             };
             self.positional(&fields, &decided, &mut values);
+            self.consistent_totals(&fields, &mut values);
+            self.due_from_gross(&fields, &mut values);
         }
 
         for field in fields.iter().filter(|f| f.kind == Kind::Object) {
@@ -263,6 +273,31 @@ impl<'a> Run<'a> {
             self.record(field_path, score, filled.span);
             values.insert(fields[fi].key.to_string(), filled.value);
         }
+    }
+
+    /// Every labelled value readable as `field` (used or not), with its
+    /// score as [`Run::leaves`] would rank it, best first.
+    pub(super) fn candidates(&self, field: &Field) -> Vec<(f64, Value, Span)> {
+        let ctx = Ctx::default();
+        let mut out: Vec<(f64, Value, Span)> = self
+            .pairs
+            .iter()
+            .filter_map(|(pair, label)| {
+                let value = pair.value.as_ref()?;
+                if self.table_lines.contains(&pair.label.line) {
+                    return None;
+                }
+                let score = field_score(field, label, &ctx) * kind_factor(pair.kind);
+                if score < PARTIAL * kind_factor(PairKind::Inline) {
+                    return None;
+                }
+                let filled = self.fill_leaf(field, value)?;
+                let fit = type_fit(field, label, &self.layout.text(value));
+                (fit > 0.0).then_some((score * fit, filled.value, filled.span))
+            })
+            .collect();
+        out.sort_by(|a, b| b.0.total_cmp(&a.0));
+        out
     }
 
     fn fill_leaf(&self, field: &Field, span: &Span) -> Option<Filled> {
@@ -529,6 +564,31 @@ mod tests {
         }});
         let text = "TVA : FR11999999998 - SIRET : 99999999800010\n\nTotal TVA: 14,99\n";
         assert_eq!(extract(text, schema), json!({"total_tax": 14.99}));
+    }
+
+    #[test]
+    fn a_number_named_inside_a_headings_value_line_is_read() {
+        let schema = json!({"type": "object", "properties": {
+            "invoice_number": {"type": ["string", "null"]},
+        }});
+        let text = "Your order AB321\nInvoice # RE-20201121/508 issued at 2020-11-21\n";
+        assert_eq!(
+            extract(text, schema),
+            json!({"invoice_number": "RE-20201121/508"})
+        );
+    }
+
+    #[test]
+    fn a_number_named_inside_a_compound_loses_to_the_documents_own() {
+        let schema = json!({"type": "object", "properties": {
+            "invoice_number": {"type": ["string", "null"]},
+        }});
+        let text = "Rechnungskorrektur (384) Nr. RK21012345 vom 16.09.2018\n\n\
+                    Ursprungsbeleg-Nr : R87654321012345\n";
+        assert_eq!(
+            extract(text, schema),
+            json!({"invoice_number": "RK21012345"})
+        );
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub(crate) const CONCEPTS: &[Concept] = &[
             booking text|details",
         labels: "description|item|product|article|service|details|item description|particulars|\
             bezeichnung|beschreibung|artikel|artikelbezeichnung|leistung|produkt|position|\
-            leistungsbeschreibung|text|buchungstext|verwendungszweck|artikelname|\
+            leistungsbeschreibung|artikelbeschreibung|text|buchungstext|verwendungszweck|artikelname|\
             désignation|libellé|description|produit|prestation|descripción|concepto|\
             artículo|producto|omschrijving|product|artikel",
     },
@@ -148,7 +148,7 @@ pub(crate) const CONCEPTS: &[Concept] = &[
         id: "line_total",
         names: "line total|amount|line amount|total price|net amount|line net amount|total",
         labels: "amount|total|line total|total price|net amount|sum|betrag|gesamt|gesamtpreis|entgelt|\
-            summe|nettobetrag|gesamtbetrag|netto|wert|montant|total ht|montant ht|\
+            summe|nettobetrag|gesamtbetrag|positionsbetrag|netto|wert|montant|total ht|montant ht|\
             prix total|importe|total|importe neto|bedrag|totaal|regeltotaal",
     },
     Concept {

@@ -6,12 +6,12 @@
 
 use serde_json::{Map, Value};
 
-use super::header::{Column, Header};
+use super::header::{Column, Header, word_runs};
 use super::matcher::{FieldNames, words};
 use super::run::{Run, Scope, join};
 use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
-use crate::values::{Kind, empty_value, looks_numeric, parse_leaf_in};
+use crate::values::{DateOrder, Kind, all_dates, empty_value, looks_numeric, parse_leaf_in};
 
 impl Run<'_> {
     /// The items of every table (in scope, not yet used) whose header names
@@ -59,6 +59,7 @@ impl Run<'_> {
     fn rows(&self, header: &Header, scope: &Scope, props: &Map<String, Value>) -> Vec<Vec<LineId>> {
         let mut items: Vec<Vec<LineId>> = Vec::new();
         let mut open = false;
+        let mut passed_over = 0;
         let mut last_bottom = self.layout.line(header.last).map_or(0.0, |l| l.bbox.bottom);
         let Some(page) = self.layout.page(header.line.page) else {
             return items;
@@ -87,11 +88,13 @@ impl Run<'_> {
                 .zip(header.columns.first())
                 .is_some_and(|(t, first)| t.bbox.left > first.right);
             let detail = !items.is_empty() && indented && header.delim == Delim::Gap;
-            if is_totals(&self.layout.text(first))
-                || (!detail && self.spans_columns(header, &cells))
-            {
+            if is_totals(&self.layout.text(first)) {
                 break;
             }
+            // An introduction between the header and the first item (`Wir
+            // erlauben uns, folgende Positionen …`, `Wichtige Information: …`)
+            // does not end the table; a few such lines are passed over.
+            let lead_in = items.is_empty() && passed_over < MAX_LEAD_IN;
             // Delimited tables (pipes, commas) have one line per row and end at a blank line.
             let delimited = header.delim != Delim::Gap;
             let previous = LineId {
@@ -107,24 +110,86 @@ impl Run<'_> {
                 // `Bruttopreis : 9,90` under an item is a detail, not wrapped text.
                 RowKind::Text if labelled_number(&line.text) => RowKind::Other,
                 // `• Bestell-Nr.: 4444444444` indented under an item is not an item.
-                RowKind::Item if detail && line.text.contains(':') => RowKind::Other,
+                // One that fills the number columns is an item whose
+                // reference carries a label (`Art-Nr-Kunde: SE_SFK5  Schweinesteak  5,50 …`).
+                RowKind::Item
+                    if detail
+                        && line.text.contains(':')
+                        && self.numbers_filled(header, &cells, props) < ITEM_NUMBERS =>
+                {
+                    RowKind::Other
+                }
                 kind => kind,
             };
+            // A cell spanning columns is a paragraph or a footer, unless it is
+            // part of an item row: numbers set too close together (`20 Stk
+            // 19 %`), or a reference run into the description under a single
+            // property's title (`Toolbox 0815CO-123  Stahlcoil`).
+            let spanning = self.spanning_cells(header, &cells);
+            let merged_numbers = kind == RowKind::Item
+                && spanning.iter().all(|c| {
+                    self.layout
+                        .text(c)
+                        .starts_with(|c: char| c.is_ascii_digit())
+                        || self.centres_covered(header, c, true) <= 1
+                });
+            // A paragraph under the item columns, right of the first column
+            // (`1  Wir erlauben uns Ihnen folgende Positionen …`), is a note on
+            // the item; one starting at the margin ends the table.
+            let first_right = header.columns.first().map_or(f64::MAX, |c| c.right);
+            let item_note = !items.is_empty()
+                && !merged_numbers
+                && !spanning.is_empty()
+                && spanning
+                    .iter()
+                    .all(|c| self.layout.bbox(c).is_some_and(|b| b.left > first_right));
+            if item_note {
+                open = false;
+                last_bottom = line.bbox.bottom;
+                continue;
+            }
+            if !detail && !spanning.is_empty() && !merged_numbers {
+                if lead_in {
+                    passed_over += 1;
+                    continue;
+                }
+                break;
+            }
             let continues = kind == RowKind::Text && open && near && !delimited;
             // A `Label: value` line ends the table, unless it is wrapped text
             // of the item above (`Remittance information: …`) or a detail
             // of it indented past the first column (`Art-Nr-Lieferant: TB100`).
-            let gap_cells = line.cells(0..line.toks.len(), Delim::Gap);
-            if !continues
-                && !detail
-                && kind != RowKind::Item
-                && gap_cells
-                    .iter()
-                    .any(|c| label_colon(line, c.clone()).is_some())
-            {
+            // A label under a later column (`2  Inklusiv-Kilometer waren: 873`
+            // under the description) is a note on an item, not the table's end.
+            let labels: Vec<f64> = line
+                .cells(0..line.toks.len(), Delim::Gap)
+                .into_iter()
+                .filter(|c| label_colon(line, c.clone()).is_some())
+                .filter_map(|c| line.toks.get(c.start).map(|t| t.bbox.left))
+                .collect();
+            let labelled = !labels.is_empty();
+            let note = labels.iter().all(|&left| left > first_right) && !items.is_empty();
+            if !continues && !detail && kind != RowKind::Item && labelled && !note {
+                if lead_in {
+                    passed_over += 1;
+                    continue;
+                }
                 break;
             }
+            // `Weitere Eigenschaften:` under an item opens a list of its
+            // details, which are no part of its name.
+            let details_heading = kind == RowKind::Text && line.text.trim_end().ends_with(':');
             match kind {
+                _ if details_heading => open = false,
+                RowKind::Item
+                    if items
+                        .last()
+                        .is_some_and(|row| self.finishes_row(header, row, id, props)) =>
+                {
+                    if let Some(item) = items.last_mut() {
+                        item.push(id);
+                    }
+                }
                 RowKind::Item => {
                     items.push(vec![id]);
                     open = true;
@@ -141,29 +206,16 @@ impl Run<'_> {
         items
     }
 
-    /// Whether one cell of a gap-cut row covers the centres of two or more columns.
-    fn spans_columns(&self, header: &Header, cells: &[Span]) -> bool {
-        header.delim == Delim::Gap
-            && header.columns.len() > 2
-            && cells.iter().any(|cell| {
-                self.layout.bbox(cell).is_some_and(|b| {
-                    header
-                        .columns
-                        .iter()
-                        .filter(|c| {
-                            let centre = (c.left + c.right) / 2.0;
-                            b.left <= centre && centre <= b.right
-                        })
-                        .count()
-                        >= 2
-                })
-            })
-    }
-
     /// An item row fills at least two of the mapped columns (all of them
     /// when fewer are mapped); a text row only has text under text columns.
     fn classify(&self, header: &Header, cells: &[Span], props: &Map<String, Value>) -> RowKind {
         let mapped = header.columns.iter().filter(|c| c.prop.is_some()).count();
+        let first_text = (0..header.columns.len())
+            .find(|&c| {
+                header.columns[c].prop.is_some()
+                    && Kind::of(&props_node(props, header, c)) == Kind::String
+            })
+            .unwrap_or(0);
         let mut filled = 0;
         let mut text_only = true;
         let mut any_text = false;
@@ -176,8 +228,9 @@ impl Run<'_> {
                 .map(Kind::of);
             match kind {
                 Some(kind) => {
-                    if parse_leaf_in(
+                    if cell_value(
                         &props_node(props, header, column),
+                        key_of(header, column),
                         &text,
                         self.layout.date_order,
                     )
@@ -191,6 +244,10 @@ impl Run<'_> {
                         text_only = false;
                     }
                 }
+                // An article number under a reference column left of the
+                // description (`1805  0,5l` continuing `Leergutpfand 20 x`)
+                // does not make a wrapped line a row of numbers.
+                None if column < first_text => {}
                 None => text_only &= !looks_numeric(&text),
             }
         }
@@ -208,7 +265,34 @@ impl Run<'_> {
     }
 
     /// Each cell of a row with the index of the column it belongs to.
-    fn assign(&self, header: &Header, cells: &[Span]) -> Vec<(usize, Span)> {
+    /// Cells set too close together to be cut by a gap (`20 Stk 19 %`
+    /// across the quantity and tax columns, `Toolbox 0815CO-123 Stahlcoil`
+    /// across the reference and description columns) are cut into words,
+    /// each going to the column its centre falls under.
+    pub(super) fn assign(&self, header: &Header, cells: &[Span]) -> Vec<(usize, Span)> {
+        let cells: Vec<Span> = cells
+            .iter()
+            .flat_map(|cell| {
+                let text = self.layout.text(cell);
+                // A list of dates (`15.10.2018; 17.10.2018`) is one text cell;
+                // text runs across property columns (an overlong description)
+                // stay whole too.
+                let cut = (text.starts_with(|c: char| c.is_ascii_digit())
+                    || self.centres_covered(header, cell, true) <= 1)
+                    && all_dates(&text, self.layout.date_order).is_empty();
+                let line = self.layout.line(cell.line);
+                match line {
+                    Some(line)
+                        if header.delim == Delim::Gap
+                            && cut
+                            && self.centres_covered(header, cell, false) >= 2 =>
+                    {
+                        word_runs(line, cell.clone())
+                    }
+                    _ => vec![cell.clone()],
+                }
+            })
+            .collect();
         cells
             .iter()
             .enumerate()
@@ -272,7 +356,7 @@ impl Run<'_> {
                 // `Heiße Luft pro Liter:` introduces details; the colon is not the name's.
                 text = text.trim_end_matches(':').trim_end().to_string();
             }
-            let Some(value) = parse_leaf_in(node, &text, self.layout.date_order) else {
+            let Some(value) = cell_value(node, key, &text, self.layout.date_order) else {
                 continue;
             };
             let cell_path = join(path, key);
@@ -291,45 +375,10 @@ impl Run<'_> {
     }
 }
 
-impl Run<'_> {
-    /// Some layouts print a row's cells on staggered baselines, so a
-    /// number column's value sits on a line just below the row, touching it
-    /// (`1  Zitronensäure  1,0000  -5 Stk` over `-5,00`). Empty number
-    /// columns of the row take such a line's values.
-    fn fill_from_offset_line(
-        &self,
-        header: &Header,
-        row: LineId,
-        props: &Map<String, Value>,
-        by_column: &mut [Option<Span>],
-    ) {
-        let (Some(line), Some(below)) = (self.layout.line(row), self.layout.next_in_block(row))
-        else {
-            return;
-        };
-        let Some(next) = self.layout.line(below) else {
-            return;
-        };
-        let height = (line.bbox.bottom - line.bbox.top).max(1.0);
-        if next.bbox.top - line.bbox.bottom > 0.5 * height {
-            return;
-        }
-        for (column, cell) in self.assign(header, &self.cells(below, header.delim)) {
-            let node = props_node(props, header, column);
-            let numeric = !matches!(Kind::of(&node), Kind::String | Kind::Object);
-            let readable =
-                parse_leaf_in(&node, &self.layout.text(&cell), self.layout.date_order).is_some();
-            if let Some(slot) = by_column.get_mut(column)
-                && slot.is_none()
-                && numeric
-                && readable
-            {
-                *slot = Some(cell);
-            }
-        }
-    }
-}
-
+/// Number columns a labelled, indented row must fill to be an item.
+const ITEM_NUMBERS: usize = 3;
+/// Lines between a header and its first item that may be passed over.
+const MAX_LEAD_IN: usize = 3;
 /// How far below the previous line (in line heights) a wrapped cell may continue.
 const CONTINUATION_GAP: f64 = 2.5;
 
@@ -344,8 +393,38 @@ enum RowKind {
     Other,
 }
 
+/// The key of the property `column` is mapped to (empty when none).
+pub(super) fn key_of(header: &Header, column: usize) -> &str {
+    header
+        .columns
+        .get(column)
+        .and_then(|c| c.prop.as_ref())
+        .map_or("", |(key, _)| key.as_str())
+}
+
+/// Words of a property key that let a percentage be its value.
+const PERCENT_WORDS: &[&str] = &["percent", "percentage", "rate", "tax", "vat", "discount"];
+
+/// A cell's value for the property `key`: a cell that only holds a
+/// percentage (`16,7%` of a discount line) is only the value of a property
+/// that names a rate, never of a quantity, price or amount.
+pub(super) fn cell_value(node: &Value, key: &str, text: &str, order: DateOrder) -> Option<Value> {
+    let mut numbers = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()));
+    let percent = numbers.next().is_some_and(|n| n.ends_with('%')) && numbers.next().is_none();
+    if percent
+        && !words(key)
+            .iter()
+            .any(|w| PERCENT_WORDS.contains(&w.as_str()))
+    {
+        return None;
+    }
+    parse_leaf_in(node, text, order)
+}
+
 /// The schema node of the property `column` is mapped to (or a string node).
-fn props_node(props: &Map<String, Value>, header: &Header, column: usize) -> Value {
+pub(super) fn props_node(props: &Map<String, Value>, header: &Header, column: usize) -> Value {
     header.columns[column]
         .prop
         .as_ref()
