@@ -47,11 +47,14 @@ impl Line {
     /// spaces, their boxes united. `None` without words.
     pub fn from_words(words: Vec<Word>) -> Option<Line> {
         let bbox = words.iter().map(|w| w.bbox).reduce(|a, b| a.union(&b))?;
-        let text = words
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let len = words.iter().map(|w| w.text.len() + 1).sum::<usize>();
+        let mut text = String::with_capacity(len);
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(&w.text);
+        }
         Some(Line { text, bbox, words })
     }
 }

@@ -3,11 +3,12 @@
 //! reads every character with its box, which [`super::reading`] turns into
 //! words and reading-order lines.
 //!
-//! pdfium is not thread-safe. pdfium-render's `thread_safe` feature already
-//! locks each call; on top of that one global mutex is held for a whole
-//! document, so documents are parsed one at a time per process (parallelism
-//! means several worker processes). Measured 167–264 pages/s single-threaded
-//! (docs/parsing.md), so the lock is rarely the bottleneck.
+//! pdfium is not thread-safe. One global mutex ([`Engine`]) is held for a
+//! whole document, so documents are parsed one at a time per process
+//! (parallelism means several worker processes). pdfium-render's own
+//! `thread_safe` feature is off: it took a second, global lock around every
+//! single FFI call (two per character), which cost more than pdfium's own
+//! per-character work (docs/benchmarks.md).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -161,8 +162,27 @@ fn render(page: &PdfPage<'_>, dpi: f64) -> Result<(GrayImage, f64), ParseError> 
     ))
 }
 
-/// The bound library, or why binding failed (logged once).
-static PDFIUM: OnceLock<Option<Mutex<Pdfium>>> = OnceLock::new();
+/// The bound library. Every pdfium call in the process goes through the
+/// mutex around it: this is what makes pdfium, which is not thread-safe,
+/// safe to use from several threads.
+struct Engine(Pdfium);
+
+// SAFETY: without pdfium-render's `thread_safe` feature `Pdfium` is not
+// `Send` because it holds raw pdfium pointers. It is only ever reached
+// through the `Mutex` in `PDFIUM`, so pdfium is entered by one thread at a
+// time, and every document, page and text handle made from it is dropped
+// before the guard is released (they borrow from it).
+unsafe impl Send for Engine {}
+
+impl std::ops::Deref for Engine {
+    type Target = Pdfium;
+    fn deref(&self) -> &Pdfium {
+        &self.0
+    }
+}
+
+/// The bound library, or `None` when binding failed (logged once).
+static PDFIUM: OnceLock<Option<Mutex<Engine>>> = OnceLock::new();
 
 fn library_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("QUARRY_PDFIUM_LIB").filter(|p| !p.is_empty()) {
@@ -172,12 +192,12 @@ fn library_path() -> Option<PathBuf> {
     Some(PathBuf::from(home).join(".cache/quarry/pdfium/libpdfium.so"))
 }
 
-fn pdfium() -> Option<&'static Mutex<Pdfium>> {
+fn pdfium() -> Option<&'static Mutex<Engine>> {
     PDFIUM
         .get_or_init(|| {
             let path = library_path()?;
             match Pdfium::bind_to_library(&path) {
-                Ok(bindings) => Some(Mutex::new(Pdfium::new(bindings))),
+                Ok(bindings) => Some(Mutex::new(Engine(Pdfium::new(bindings)))),
                 Err(e) => {
                     tracing::warn!(
                         path = %path.display(),
@@ -358,7 +378,9 @@ fn read_page(page: &PdfPage<'_>, number: u32) -> Result<crate::Page, ParseError>
         });
     let mut glyphs = Vec::new();
     if let Ok(text) = page.text() {
-        for ch in text.chars().iter() {
+        let chars = text.chars();
+        glyphs.reserve_exact(chars.len());
+        for ch in chars.iter() {
             let Some(c) = ch.unicode_char() else { continue };
             let Ok(r) = ch.loose_bounds() else { continue };
             let user = BBox {

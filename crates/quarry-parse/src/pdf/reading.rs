@@ -20,6 +20,9 @@ use crate::{BBox, Block, BlockKind, Line, Page, Table, Word};
 /// Above this many fragments a page is ordered by rows only (XY-cut is
 /// quadratic in the worst case).
 const MAX_CUT_FRAGMENTS: usize = 3_000;
+/// Largest capacity reserved up front for a word's text (text without
+/// spaces, where only gaps end words, would otherwise reserve a line).
+const MAX_WORD_CAPACITY: usize = 32;
 
 /// `/Rotate` of a page, clockwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +102,7 @@ fn upright_layout(number: u32, width: f64, height: f64, glyphs: &[Glyph], rules:
 fn words(glyphs: &[Glyph]) -> Vec<Word> {
     let mut out: Vec<Word> = Vec::new();
     let mut cur: Option<Word> = None;
-    for g in glyphs {
+    for (i, g) in glyphs.iter().enumerate() {
         let b = g.bbox;
         let h = b.bottom - b.top;
         let finite = h.is_finite() && b.left.is_finite() && b.right.is_finite();
@@ -134,7 +137,7 @@ fn words(glyphs: &[Glyph]) -> Vec<Word> {
                 w.bbox = w.bbox.union(&b);
             }
             None => {
-                let mut text = String::new();
+                let mut text = String::with_capacity(word_len(&glyphs[i..]));
                 push_char(&mut text, g.c);
                 cur = Some(Word {
                     text,
@@ -146,6 +149,20 @@ fn words(glyphs: &[Glyph]) -> Vec<Word> {
     }
     out.extend(cur);
     out
+}
+
+/// Bytes up to the next space in `glyphs` (at most [`MAX_WORD_CAPACITY`]):
+/// the capacity a word starting there most likely needs, so that its text
+/// is allocated once instead of growing glyph by glyph.
+fn word_len(glyphs: &[Glyph]) -> usize {
+    let mut len = 0;
+    for g in glyphs {
+        if g.c.is_whitespace() || g.c.is_control() || len >= MAX_WORD_CAPACITY {
+            break;
+        }
+        len += g.c.len_utf8();
+    }
+    len
 }
 
 /// Appends `c`, spelling out typographic ligatures (U+FB00–U+FB06) so
@@ -232,7 +249,7 @@ fn cut(items: Vec<Fragment>, page_width: f64, out: &mut Vec<Vec<Fragment>>) {
     }
     // A wide horizontal gap (title above columns, footer below) is cut
     // first; then a column gutter; then any gap between rows.
-    let median_h = median(items.iter().map(Fragment::height)).unwrap_or(0.0);
+    let median_h = median(items.iter().map(Fragment::height));
     let row = row_cut(&items);
     let cut_rows = |items: Vec<Fragment>, y: f64, out: &mut Vec<Vec<Fragment>>| {
         let (top, bottom): (Vec<_>, Vec<_>) = items.into_iter().partition(|f| f.core().1 <= y);
@@ -240,11 +257,11 @@ fn cut(items: Vec<Fragment>, page_width: f64, out: &mut Vec<Vec<Fragment>>) {
         cut(bottom, page_width, out);
     };
     if let Some((y, gap)) = row
-        && gap >= 1.2 * median_h
+        && gap >= 1.2 * median_h.unwrap_or(0.0)
     {
         return cut_rows(items, y, out);
     }
-    if let Some(x) = column_cut(&items, page_width) {
+    if let Some(x) = column_cut(&items, page_width, median_h) {
         let (left, right): (Vec<_>, Vec<_>) = items.into_iter().partition(|f| f.bbox.right <= x);
         cut(left, page_width, out);
         cut(right, page_width, out);
@@ -256,67 +273,66 @@ fn cut(items: Vec<Fragment>, page_width: f64, out: &mut Vec<Vec<Fragment>>) {
     out.push(items);
 }
 
-/// Gaps between the merged projections of `spans`, as (start, end).
-fn gaps(mut spans: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
-    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut out = Vec::new();
+/// Gaps between the merged projections of `spans`, as (start, end), left
+/// to right. Every span ends at or after its start (boxes have a positive
+/// size), so the order among spans with the same start cannot change the
+/// gaps and an unstable sort is enough. Lazy: the XY-cut asks for gaps at
+/// every step and mostly wants only the widest one.
+fn gaps(mut spans: Vec<(f64, f64)>) -> impl Iterator<Item = (f64, f64)> {
+    spans.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut reach = f64::NEG_INFINITY;
-    for (s, e) in spans {
-        if s > reach && reach.is_finite() {
-            out.push((reach, s));
-        }
+    spans.into_iter().filter_map(move |(s, e)| {
+        let gap = (s > reach && reach.is_finite()).then_some((reach, s));
         reach = reach.max(e);
-    }
-    out
+        gap
+    })
 }
 
 /// A vertical gutter separating two text columns, if there is one.
-fn column_cut(items: &[Fragment], page_width: f64) -> Option<f64> {
-    let median_h = median(items.iter().map(Fragment::height))?;
-    let min_gap = median_h.max(4.0);
+/// `median_h` is the median fragment height of `items`.
+fn column_cut(items: &[Fragment], page_width: f64, median_h: Option<f64>) -> Option<f64> {
+    let min_gap = median_h?.max(4.0);
     let mut candidates: Vec<(f64, f64)> =
         gaps(items.iter().map(|f| (f.bbox.left, f.bbox.right)).collect())
-            .into_iter()
             .filter(|(s, e)| e - s >= min_gap)
             .collect();
     candidates.sort_by(|a, b| (b.1 - b.0).total_cmp(&(a.1 - a.0)));
     candidates.into_iter().find_map(|(s, e)| {
         let x = (s + e) / 2.0;
-        let (left, right): (Vec<&Fragment>, Vec<&Fragment>) =
-            items.iter().partition(|f| f.bbox.right <= x);
-        (is_column(&left, page_width) && is_column(&right, page_width)).then_some(x)
+        let left_of = |f: &Fragment| f.bbox.right <= x;
+        (is_column(items, left_of, page_width) && is_column(items, |f| !left_of(f), page_width))
+            .then_some(x)
     })
 }
 
 /// Text columns are wide (a quarter of the page or more), have several
-/// lines, and most lines fill much of the column's width.
-fn is_column(side: &[&Fragment], page_width: f64) -> bool {
-    if side.len() < 2 {
+/// lines, and most lines fill much of the column's width. The column is
+/// the fragments of `items` that are `on_side`; they are counted in place
+/// because every candidate gutter of every XY-cut step asks this.
+fn is_column(items: &[Fragment], on_side: impl Fn(&Fragment) -> bool, page_width: f64) -> bool {
+    let (mut count, mut left, mut right) = (0usize, f64::INFINITY, f64::NEG_INFINITY);
+    for f in items.iter().filter(|f| on_side(f)) {
+        count += 1;
+        left = left.min(f.bbox.left);
+        right = right.max(f.bbox.right);
+    }
+    if count < 2 {
         return false;
     }
-    let left = side
-        .iter()
-        .map(|f| f.bbox.left)
-        .fold(f64::INFINITY, f64::min);
-    let right = side
-        .iter()
-        .map(|f| f.bbox.right)
-        .fold(f64::NEG_INFINITY, f64::max);
     let span = right - left;
     if span < 0.25 * page_width {
         return false;
     }
-    let full = side
+    let full = items
         .iter()
-        .filter(|f| f.bbox.right - f.bbox.left >= 0.5 * span)
+        .filter(|f| on_side(f) && f.bbox.right - f.bbox.left >= 0.5 * span)
         .count();
-    full * 2 >= side.len()
+    full * 2 >= count
 }
 
 /// The middle and height of the widest vertical gap between line cores.
 fn row_cut(items: &[Fragment]) -> Option<(f64, f64)> {
     gaps(items.iter().map(Fragment::core).collect())
-        .into_iter()
         .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
         .map(|(s, e)| ((s + e) / 2.0, e - s))
 }
@@ -334,8 +350,12 @@ fn rows_only(mut frags: Vec<Fragment>) -> Vec<Vec<Fragment>> {
     rows
 }
 
-fn row_to_line(row: Vec<Fragment>) -> Option<Line> {
-    let mut words: Vec<Word> = row.into_iter().flat_map(|f| f.words).collect();
+fn row_to_line(mut row: Vec<Fragment>) -> Option<Line> {
+    let mut words: Vec<Word> = match row.len() {
+        // Most lines are one fragment: keep its vector.
+        1 => row.swap_remove(0).words,
+        _ => row.into_iter().flat_map(|f| f.words).collect(),
+    };
     words.sort_by(|a, b| a.bbox.left.total_cmp(&b.bbox.left));
     Line::from_words(words)
 }
@@ -457,6 +477,28 @@ mod tests {
         assert_eq!(page.lines[0].words.last().unwrap().text, "extrac-");
         assert_eq!(page.lines[1].words[0].text, "tion");
         assert_eq!(page.lines[2].words[1].text, "figures");
+    }
+
+    #[test]
+    fn gaps_are_the_holes_between_merged_spans_left_to_right() {
+        let spans = vec![
+            (30.0, 40.0),
+            (0.0, 10.0),
+            (5.0, 12.0),
+            (30.0, 35.0),
+            (50.0, 60.0),
+        ];
+        let found: Vec<(f64, f64)> = gaps(spans).collect();
+        assert_eq!(found, vec![(12.0, 30.0), (40.0, 50.0)]);
+        assert_eq!(gaps(vec![(0.0, 10.0), (2.0, 4.0)]).count(), 0);
+    }
+
+    #[test]
+    fn words_break_at_spaces_and_wide_gaps_and_keep_long_words_whole() {
+        let mut g = glyphs("internationalisation-of-everything ok", 50.0, 60.0);
+        g.extend(glyphs("far", 400.0, 60.0));
+        let texts: Vec<String> = words(&g).into_iter().map(|w| w.text).collect();
+        assert_eq!(texts, ["internationalisation-of-everything", "ok", "far"]);
     }
 
     #[test]

@@ -24,12 +24,29 @@ const MIN_ROWS: usize = 3;
 /// Chunks averaging more words than this are sentences, not cells.
 const MAX_WORDS_PER_CELL: f64 = 4.5;
 
-/// Words of one line between two wide gaps.
+/// Words of one line between two wide gaps: `words` words from index
+/// `first` of the line's words. The text is only spelled out for the lines
+/// that turn out to be table rows (every line of every page is chunked).
 #[derive(Debug)]
 struct Chunk {
-    text: String,
+    first: usize,
     bbox: BBox,
     words: usize,
+}
+
+impl Chunk {
+    /// The chunk's words of `line`, joined by spaces.
+    fn text(&self, line: &Line) -> String {
+        let words = || line.words.iter().skip(self.first).take(self.words);
+        let mut text = String::with_capacity(words().map(|w| w.text.len() + 1).sum());
+        for (i, w) in words().enumerate() {
+            if i > 0 {
+                text.push(' ');
+            }
+            text.push_str(&w.text);
+        }
+        text
+    }
 }
 
 pub(super) fn detect(lines: &[&Line]) -> Vec<Table> {
@@ -64,19 +81,17 @@ fn height(b: &BBox) -> f64 {
 
 fn chunks(line: &Line) -> Vec<Chunk> {
     let mut out: Vec<Chunk> = Vec::new();
-    for w in &line.words {
+    for (i, w) in line.words.iter().enumerate() {
         if let Some(c) = out.last_mut() {
             let h = height(&w.bbox).max(height(&c.bbox));
             if w.bbox.left - c.bbox.right < CELL_GAP * h {
-                c.text.push(' ');
-                c.text.push_str(&w.text);
                 c.bbox = c.bbox.union(&w.bbox);
                 c.words += 1;
                 continue;
             }
         }
         out.push(Chunk {
-            text: w.text.clone(),
+            first: i,
             bbox: w.bbox,
             words: 1,
         });
@@ -109,11 +124,12 @@ fn table(lines: &[&Line], chunked: &[Vec<Chunk>]) -> Option<Table> {
     let cols = bounds.len() - 1;
     let mut grid = CellGrid::new(lines.len(), cols);
     let mut spread_rows = 0;
-    for (row, line_chunks) in chunked.iter().enumerate() {
+    for (row, (line, line_chunks)) in lines.iter().zip(chunked).enumerate() {
         let mut used = Vec::new();
         for chunk in line_chunks {
             let (first, last) = covered(&bounds, &chunk.bbox);
-            grid.push(row, first, last - first + 1, &chunk.text, chunk.bbox);
+            let text = chunk.text(line);
+            grid.push(row, first, last - first + 1, &text, chunk.bbox);
             used.push(first);
         }
         used.dedup();
@@ -223,6 +239,15 @@ mod tests {
             }
         }
         Line::from_words(words).expect("words")
+    }
+
+    #[test]
+    fn chunks_split_at_wide_gaps_and_spell_their_words() {
+        let l = line(0.0, &[("Unit price", 50.0), ("3.50", 300.0)]);
+        let found = chunks(&l);
+        let texts: Vec<String> = found.iter().map(|c| c.text(&l)).collect();
+        assert_eq!(texts, ["Unit price", "3.50"]);
+        assert_eq!(found[0].words, 2);
     }
 
     #[test]
