@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use quarry_extract::{Engine, ExtractRequest, RulesEngine, validate_output, validate_schema};
-use quarry_parse::{Document, Limits, parse};
+use quarry_parse::{Document, Limits, parse, tessdata_dir};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -44,7 +44,7 @@ pub struct AccuracyArgs {
     /// Write each prediction as `<DIR>/<dataset>/<id>.json` (the corpus scorer's input).
     #[arg(long)]
     pub pred_dir: Option<PathBuf>,
-    /// Keep parsed documents here (keyed by the file's sha256 and the quarry
+    /// Keep parsed documents here (keyed by the file's sha256, the OCR model and the quarry
     /// version) so re-runs skip parsing and OCR. Delete it after parser changes.
     #[arg(long)]
     pub parse_cache: Option<PathBuf>,
@@ -231,7 +231,12 @@ fn parsed(bytes: &[u8], path: &Path, cache: Option<&Path>) -> Result<Document, S
     let Some(cache) = cache else {
         return parse(bytes, &name, &Limits::default()).map_err(|e| e.to_string());
     };
-    let key = hex::encode(Sha256::new().chain_update(bytes).finalize());
+    let key = hex::encode(
+        Sha256::new()
+            .chain_update(bytes)
+            .chain_update(ocr_model().as_bytes())
+            .finalize(),
+    );
     let file = cache.join(format!("{key}-{}.json", env!("CARGO_PKG_VERSION")));
     if let Some(doc) = std::fs::read(&file)
         .ok()
@@ -247,6 +252,22 @@ fn parsed(bytes: &[u8], path: &Path, cache: Option<&Path>) -> Result<Document, S
         let _ = std::fs::write(&file, json);
     }
     Ok(doc)
+}
+
+/// Which OCR model parsing uses (its path, size and modification time), so
+/// a cached parse is not reused after the model changes. Debian's own model
+/// (no configured or installed directory) is named by an empty string.
+fn ocr_model() -> String {
+    let Some(model) = tessdata_dir(&Limits::default()).map(|d| d.join("eng.traineddata")) else {
+        return String::new();
+    };
+    let meta = std::fs::metadata(&model).ok();
+    let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
+    let modified = meta
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    format!("{}:{size}:{modified}", model.display())
 }
 
 fn write_predictions(dir: &Path, results: &[DocResult]) -> anyhow::Result<()> {
