@@ -104,6 +104,9 @@ pub struct ExtractRequest {
     /// `advancedOptions.chunkingOptions.pageChunkSize`: pages per model
     /// request for engines that chunk; `None` leaves it to the engine.
     pub page_chunk_size: Option<usize>,
+    /// `advancedOptions.chunkingOptions.chunkingStrategy` is `semantic`:
+    /// chunks end where a section begins rather than after a fixed count.
+    pub semantic_chunks: bool,
 }
 
 impl ExtractRequest {

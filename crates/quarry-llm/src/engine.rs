@@ -104,7 +104,7 @@ impl Engine for LlmEngine {
             .page_chunk_size
             .unwrap_or(self.config.page_chunk_size);
         let mut parts = Vec::new();
-        for chunk in chunks(doc, size) {
+        for chunk in chunks(doc, size, request.semantic_chunks) {
             let prompt = Prompt::new(doc, &chunk, request.extraction_rules.as_deref());
             let (answer, continued) = self.answer(&prompt, schema, &wanted, &mut meter)?;
             parts.push(Part {

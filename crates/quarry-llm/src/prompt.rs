@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use quarry_parse::Document;
+use quarry_parse::{BlockKind, Document};
 
 /// Addresses one parsed line: page index and line index, both 0-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -52,19 +52,40 @@ impl Chunk {
 }
 
 /// Splits the document into runs of `size` pages (at least one chunk, even
-/// for an empty document, so the schema is always answered).
-pub(crate) fn chunks(doc: &Document, size: usize) -> Vec<Chunk> {
+/// for an empty document, so the schema is always answered). `semantic`
+/// chunks end before the last page in the second half of their window that
+/// opens a section (its first block is a heading), so a section is not cut
+/// between two requests when it need not be; without one they are cut at
+/// `size` pages like standard chunks.
+pub(crate) fn chunks(doc: &Document, size: usize, semantic: bool) -> Vec<Chunk> {
     let size = size.max(1);
     let total = doc.pages.len();
     if total == 0 {
         return vec![Chunk { pages: 0..0 }];
     }
-    (0..total)
-        .step_by(size)
-        .map(|start| Chunk {
-            pages: start..(start + size).min(total),
-        })
-        .collect()
+    let opens_section = |page: usize| {
+        doc.pages[page]
+            .blocks
+            .first()
+            .is_some_and(|b| matches!(b.kind, BlockKind::Heading { .. }))
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < total {
+        let limit = (start + size).min(total);
+        let earliest = start + size.div_ceil(2).max(1);
+        let end = if semantic && limit < total {
+            (earliest..=limit)
+                .rev()
+                .find(|&p| opens_section(p))
+                .unwrap_or(limit)
+        } else {
+            limit
+        };
+        out.push(Chunk { pages: start..end });
+        start = end;
+    }
+    out
 }
 
 /// The system and user messages of one chunk's request.
@@ -136,7 +157,7 @@ fn render(doc: &Document, chunk: &Chunk) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quarry_parse::{BBox, FileKind, Line, Page};
+    use quarry_parse::{BBox, Block, FileKind, Line, Page};
 
     fn doc(pages: &[&[&str]]) -> Document {
         Document {
@@ -177,7 +198,7 @@ mod tests {
     #[test]
     fn pages_are_chunked_and_rendered_with_ids_and_rules() {
         let d = doc(&[&["a"], &["b", "c"], &["d"]]);
-        let parts = chunks(&d, 2);
+        let parts = chunks(&d, 2, false);
         assert_eq!(parts, vec![Chunk { pages: 0..2 }, Chunk { pages: 2..3 }]);
         let p = Prompt::new(&d, &parts[1], Some("Amounts in cents"));
         assert!(
@@ -188,6 +209,27 @@ mod tests {
         assert!(!p.user.contains("[p1:"));
         assert!(p.system.contains("Amounts in cents"));
         assert!(p.system.contains("pages 3-3 of a 3-page document"));
-        assert_eq!(chunks(&doc(&[]), 10).len(), 1);
+        assert_eq!(chunks(&doc(&[]), 10, true).len(), 1);
+    }
+
+    #[test]
+    fn semantic_chunks_end_where_a_section_begins() {
+        // Six pages; sections open on pages 1 and 4 (indices 0 and 3).
+        let mut d = doc(&[&["a"], &["b"], &["c"], &["d"], &["e"], &["f"]]);
+        for i in [0, 3] {
+            let bbox = d.pages[i].lines[0].bbox;
+            d.pages[i].blocks.push(Block {
+                kind: BlockKind::Heading { level: 1 },
+                text: "Section".into(),
+                bbox,
+            });
+        }
+        let pages = |parts: Vec<Chunk>| parts.into_iter().map(|c| c.pages).collect::<Vec<_>>();
+        assert_eq!(pages(chunks(&d, 4, false)), [0..4, 4..6]);
+        assert_eq!(pages(chunks(&d, 4, true)), [0..3, 3..6]);
+        // A section start in the first half of the window is not worth a
+        // short chunk: the cut stays at the size.
+        assert_eq!(chunks(&d, 6, true), vec![Chunk { pages: 0..6 }]);
+        assert_eq!(pages(chunks(&d, 2, true)), [0..2, 2..3, 3..5, 5..6]);
     }
 }

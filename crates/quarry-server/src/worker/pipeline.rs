@@ -167,6 +167,10 @@ fn extract(input: &Input<'_>, doc: &Document) -> RunResult {
             .and_then(|o| o.pointer("/chunkingOptions/pageChunkSize"))
             .and_then(Value::as_u64)
             .and_then(|n| usize::try_from(n).ok()),
+        semantic_chunks: options
+            .and_then(|o| o.pointer("/chunkingOptions/chunkingStrategy"))
+            .and_then(Value::as_str)
+            == Some("semantic"),
     };
     let base = config.get("baseProcessor").and_then(Value::as_str);
     let (output, tokens) = match input
