@@ -271,12 +271,9 @@ fn merge_units(run: &Run<'_>, cells: Vec<Span>) -> Vec<Span> {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::engine::{Engine, ExtractRequest};
-    use crate::rules::RulesEngine;
+    use crate::rules::extract_text;
 
     fn items(text: &str) -> Value {
-        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
-            .expect("text parses");
         let schema = json!({"type": "object", "properties": {"line_items": {
             "type": "array",
             "items": {"type": "object", "properties": {
@@ -286,11 +283,7 @@ mod tests {
                 "line_total": {"type": ["number", "null"]},
             }}
         }}});
-        let request = ExtractRequest {
-            schema: Some(schema),
-            ..Default::default()
-        };
-        RulesEngine.extract(&doc, &request).expect("extracts").value["line_items"].clone()
+        extract_text(text, schema)["line_items"].clone()
     }
 
     #[test]

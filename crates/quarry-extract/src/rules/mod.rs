@@ -64,3 +64,16 @@ impl Engine for RulesEngine {
         Ok(ExtractOutput { value, metadata })
     }
 }
+
+/// The rules engine's value for `text` (laid out as a plain-text document)
+/// under `schema`: what the unit tests of the rules assert on.
+#[cfg(test)]
+pub(crate) fn extract_text(text: &str, schema: serde_json::Value) -> serde_json::Value {
+    let doc =
+        quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default()).expect("text parses");
+    let request = ExtractRequest {
+        schema: Some(schema),
+        ..Default::default()
+    };
+    RulesEngine.extract(&doc, &request).expect("extracts").value
+}

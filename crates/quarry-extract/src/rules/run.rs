@@ -544,17 +544,10 @@ pub(super) fn join(path: &str, key: &str) -> String {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::engine::{Engine, ExtractRequest};
-    use crate::rules::RulesEngine;
+    use crate::rules::extract_text;
 
     fn extract(text: &str, schema: Value) -> Value {
-        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
-            .expect("text parses");
-        let request = ExtractRequest {
-            schema: Some(schema),
-            ..Default::default()
-        };
-        RulesEngine.extract(&doc, &request).expect("extracts").value
+        extract_text(text, schema)
     }
 
     #[test]

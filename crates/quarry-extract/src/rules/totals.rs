@@ -160,8 +160,7 @@ impl Run<'_> {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::engine::{Engine, ExtractRequest};
-    use crate::rules::RulesEngine;
+    use crate::rules::extract_text;
 
     fn extract(text: &str) -> Value {
         let schema = json!({"type": "object", "properties": {
@@ -169,13 +168,7 @@ mod tests {
             "due_payable": {"type": ["number", "null"],
                 "description": "Amount due for payment (grand total minus prepaid amounts)"},
         }});
-        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
-            .expect("text parses");
-        let request = ExtractRequest {
-            schema: Some(schema),
-            ..Default::default()
-        };
-        RulesEngine.extract(&doc, &request).expect("extracts").value
+        extract_text(text, schema)
     }
 
     #[test]
@@ -193,15 +186,8 @@ Umsatzsteuer 19%:                      12,25
 Summe Umsatzsteuer:                    21,31
 Rechnungssumme Brutto (inkl. USt.):   215,14
 ";
-        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
-            .expect("text parses");
-        let request = ExtractRequest {
-            schema: Some(schema),
-            ..Default::default()
-        };
-        let value = RulesEngine.extract(&doc, &request).expect("extracts").value;
         assert_eq!(
-            value,
+            extract_text(text, schema),
             json!({"total_net": 193.83, "total_tax": 21.31, "total_gross": 215.14})
         );
     }

@@ -58,27 +58,14 @@ pub(crate) fn parse_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
 
 /// The header and footer parts the document's relationships name, in order.
 fn header_footer_parts(pkg: &mut Package<'_>) -> Result<(Vec<String>, Vec<String>), ParseError> {
-    let (mut headers, mut footers) = (Vec::new(), Vec::new());
-    let Some(rels) = pkg.read("word/_rels/document.xml.rels")? else {
-        return Ok((headers, footers));
+    let rels = pkg.relationships("word/_rels/document.xml.rels", "word")?;
+    let of_kind = |suffix: &str| -> Vec<String> {
+        rels.iter()
+            .filter(|r| r.kind.ends_with(suffix))
+            .map(|r| r.path.clone())
+            .collect()
     };
-    walk(&String::from_utf8_lossy(&rels), |node| {
-        if let Node::Open("Relationship", e) = node
-            && let (Some(kind), Some(target)) = (attr(e, "Type"), attr(e, "Target"))
-        {
-            let path = match target.strip_prefix('/') {
-                Some(absolute) => absolute.to_string(),
-                None => format!("word/{target}"),
-            };
-            if kind.ends_with("/header") {
-                headers.push(path);
-            } else if kind.ends_with("/footer") {
-                footers.push(path);
-            }
-        }
-        Ok(())
-    })?;
-    Ok((headers, footers))
+    Ok((of_kind("/header"), of_kind("/footer")))
 }
 
 /// Reads `part` unless a part with the same text was read already (the

@@ -51,25 +51,14 @@ fn is_true(e: &quick_xml::events::BytesStart<'_>, name: &str) -> bool {
 
 /// `(sheet name, part path)` for every sheet the workbook lists.
 fn sheet_paths(pkg: &mut Package<'_>) -> Result<Vec<(String, String)>, ParseError> {
-    let (Some(book), Some(rels)) = (
-        pkg.read("xl/workbook.xml")?,
-        pkg.read("xl/_rels/workbook.xml.rels")?,
-    ) else {
+    let Some(book) = pkg.read("xl/workbook.xml")? else {
         return Ok(Vec::new());
     };
-    let mut targets = HashMap::new();
-    walk(&String::from_utf8_lossy(&rels), |node| {
-        if let Node::Open("Relationship", e) = node
-            && let (Some(id), Some(target)) = (attr(e, "Id"), attr(e, "Target"))
-        {
-            let path = match target.strip_prefix('/') {
-                Some(absolute) => absolute.to_string(),
-                None => format!("xl/{target}"),
-            };
-            targets.insert(id, path);
-        }
-        Ok(())
-    })?;
+    let targets: HashMap<String, String> = pkg
+        .relationships("xl/_rels/workbook.xml.rels", "xl")?
+        .into_iter()
+        .map(|r| (r.id, r.path))
+        .collect();
     let mut sheets = Vec::new();
     walk(&String::from_utf8_lossy(&book), |node| {
         if let Node::Open("sheet", e) = node

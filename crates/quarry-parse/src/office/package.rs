@@ -10,7 +10,17 @@ use std::io::{Cursor, Read, Write};
 
 use zip::ZipArchive;
 
+use super::xml::{Node, attr, walk};
 use crate::ParseError;
+
+/// One `<Relationship>` of a part's `.rels` file.
+pub(crate) struct Relationship {
+    pub id: String,
+    /// The relationship type URI (`…/relationships/header`).
+    pub kind: String,
+    /// The package path it points at.
+    pub path: String,
+}
 
 /// Most entries a package may have (each costs a central-directory record).
 const MAX_ENTRIES: usize = 50_000;
@@ -68,6 +78,34 @@ impl<'a> Package<'a> {
             .read_to_end(&mut out)
             .map_err(|e| ParseError::Corrupt(format!("zip entry {name} could not be read: {e}")))?;
         Ok(Some(out))
+    }
+
+    /// The relationships in `rels` (such as `word/_rels/document.xml.rels`),
+    /// their targets resolved against the folder `base` (`word`); a target
+    /// starting with `/` is already a package path. Absent file: none.
+    pub(crate) fn relationships(
+        &mut self,
+        rels: &str,
+        base: &str,
+    ) -> Result<Vec<Relationship>, ParseError> {
+        let Some(xml) = self.read(rels)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        walk(&String::from_utf8_lossy(&xml), |node| {
+            if let Node::Open("Relationship", e) = node
+                && let (Some(id), Some(kind), Some(target)) =
+                    (attr(e, "Id"), attr(e, "Type"), attr(e, "Target"))
+            {
+                let path = match target.strip_prefix('/') {
+                    Some(absolute) => absolute.to_string(),
+                    None => format!("{base}/{target}"),
+                };
+                out.push(Relationship { id, kind, path });
+            }
+            Ok(())
+        })?;
+        Ok(out)
     }
 }
 
