@@ -330,3 +330,13 @@ fn hostile_text_never_panics_and_output_still_validates() {
         assert_eq!(validate_output(&invoice_schema(), &out.value), Ok(()));
     }
 }
+
+#[test]
+fn the_title_line_date_wins_over_an_earlier_unlabelled_date() {
+    let schema = json!({"type": "object", "properties": {
+        "invoice_date": {"type": ["string", "null"], "extend:type": "date"}
+    }});
+    let text = "Form version 2.5 of 10.01.2023\n\nACME GmbH\n\nRechnung Nr. 4711 vom 31.10.2018\n\nPeriod 01.10.2018 to 31.10.2018";
+    let (_, out) = extract(text, schema, false);
+    assert_eq!(out.value, json!({"invoice_date": "2018-10-31"}));
+}
