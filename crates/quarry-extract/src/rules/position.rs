@@ -80,16 +80,25 @@ const DOCUMENT_TYPES: &[&str] = &[
 
 /// Whether `text` is a title line: it starts with a document-type word
 /// (`Rechnung Nr. 7 vom …`, `Invoice #12 dated …`), not merely mentions one.
+/// A German compound counts (`Handelsrechnung`, `Rechnungskorrektur`).
 fn is_title_line(text: &str) -> bool {
     let lower = text
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();
+    let first_word = lower.split(|c: char| !c.is_alphanumeric()).next();
     DOCUMENT_TYPES.iter().any(|t| {
-        lower
+        let phrase = lower
             .strip_prefix(t)
-            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()));
+        let compound = !t.contains(' ')
+            && t.chars().count() >= MIN_COMPOUND_TYPE
+            && first_word.is_some_and(|w| w.starts_with(t) || w.ends_with(t));
+        phrase || compound
     })
 }
+
+/// Shortest document-type word recognised inside a compound.
+const MIN_COMPOUND_TYPE: usize = 7;
 
 /// Company-form words that may stand on a line of their own below the name.
 pub(super) const LEGAL_FORMS: &[&str] = &[
@@ -435,7 +444,10 @@ mod tests {
         assert!(is_title_line("Rechnung # RE-502 vom 03.07.2014"));
         assert!(is_title_line("## Gutschrift (389) Nr. 4711 vom 31.10.2018"));
         assert!(is_title_line("Invoice: 12 dated 2024-01-05"));
-        assert!(!is_title_line("Rechnungsdatum 05.06.2013"));
+        assert!(is_title_line(
+            "Handelsrechnung (380) Nr. 471102 vom 15.11.2024"
+        ));
+        assert!(is_title_line("Rechnungskorrektur Nr. RK2 vom 16.09.2018"));
         assert!(!is_title_line("Stylesheet-Version: 2.5 vom 10.01.2023"));
         assert!(!is_title_line("Payable 30 days after invoice date"));
     }

@@ -37,15 +37,20 @@ pub(crate) const CONCEPTS: &[Concept] = &[
             facture|avoir|avoir number|number d avoir|factura number|number de factura|\
             number factura|factura|factuurnummer|factuur number|factuur|creditnota",
     },
+    // `<title> date` (`rechnung date`) is how `crate::pairs` labels the date
+    // of a title line (`Rechnungskorrektur Nr. 7 vom 15.11.2024`): the
+    // document's own date, stronger than a qualified `Lieferschein-Datum`.
     Concept {
         id: "invoice_date",
         names: "invoice date|issue date|date|document date|receipt date|date of issue|\
             invoice issue date",
         labels: "invoice date|date|issue date|date of issue|document date|date issued|\
-            billing date|rechnungsdatum|datum|belegdatum|ausstellungsdatum|rechnungs datum|\
+            billing date|rechnungsdatum|datum|belegdatum|beleg datum|ausstellungsdatum|rechnungs datum|\
             gutschriftsdatum|date de facture|date facture|date de facturation|\
             date d émission|date d emission|date de l avoir|fecha|fecha de factura|\
-            fecha factura|fecha de emisión|fecha emisión|factuurdatum|datum factuur",
+            fecha factura|fecha de emisión|fecha emisión|factuurdatum|datum factuur|\
+            rechnung date|rechnungskorrektur date|gutschrift date|avoir date|factura date|\
+            factuur date|creditnota date|credit note date",
     },
     Concept {
         id: "due_date",
@@ -250,6 +255,7 @@ mod tests {
             "Date de facture",
             "Fecha de emisión",
             "Factuurdatum",
+            "Beleg-Datum",
         ] {
             assert!(has("invoice_date", label), "{label}");
         }
