@@ -54,7 +54,7 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
         let taken_as_value = pairs
             .last()
             .is_some_and(|p| p.is_heading() && p.value.as_ref().is_some_and(|v| v.line == id));
-        let cells = line.cells(0..line.toks.len(), Delim::Gap);
+        let cells = join_detached_colons(line, line.cells(0..line.toks.len(), Delim::Gap));
         // A heading's value line is still read for its own pairs when it has
         // columns, and for numbers named inside it (`Invoice # RE-508`).
         if taken_as_value && cells.len() < 2 {
@@ -87,6 +87,25 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
         qualify_generic_labels(&mut pairs[before..], &mut heading);
     }
     pairs
+}
+
+/// Forms that align their colons in a column (`Beleg-Nr      : R-4711`)
+/// leave the colon in a cell of its own, cut off its label by the gap: such
+/// a cell is joined to the label cell before it, so the pair reads as
+/// `Label: value` wherever it stands on the line.
+fn join_detached_colons(
+    line: &LineView,
+    cells: Vec<std::ops::Range<usize>>,
+) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let opens_with_colon = line.toks.get(cell.start).is_some_and(|t| t.text == ":");
+        match out.last_mut() {
+            Some(prev) if opens_with_colon && is_label(line, prev.clone()) => prev.end = cell.end,
+            _ => out.push(cell),
+        }
+    }
+    out
 }
 
 /// Label words that say what kind of value follows but not whose it is.
@@ -472,6 +491,12 @@ mod tests {
             Some("RK21012345".into()),
             PairKind::Inline
         )));
+    }
+
+    #[test]
+    fn a_colon_aligned_in_a_column_still_ends_its_label() {
+        let found = pairs("ACME GMBH     Kunde GMBH     Beleg-Nr        : R-4711\n");
+        assert!(found.contains(&("Beleg-Nr".into(), Some("R-4711".into()), PairKind::Colon)));
     }
 
     #[test]

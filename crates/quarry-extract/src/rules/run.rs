@@ -592,24 +592,6 @@ mod tests {
     }
 
     #[test]
-    fn the_title_lines_date_wins_over_another_documents_date() {
-        let schema = json!({"type": "object", "properties": {
-            "invoice_date": {"type": ["string", "null"], "extend:type": "date"},
-        }});
-        let text = "Rechnungskorrektur (384) Nr. RK21012345 vom 16.09.2018\n\n\
-                    Lieferschein-Datum : 05.08.2018\n";
-        assert_eq!(
-            extract(text, schema.clone()),
-            json!({"invoice_date": "2018-09-16"})
-        );
-        let labelled = "Beleg-Datum : 06.08.2013\nLeistungs-Datum : 05.08.2013\n";
-        assert_eq!(
-            extract(labelled, schema),
-            json!({"invoice_date": "2013-08-06"})
-        );
-    }
-
-    #[test]
     fn a_colon_cut_off_its_label_is_not_part_of_the_value() {
         let schema = json!({"type": "object", "properties": {
             "invoice_number": {"type": ["string", "null"]},
