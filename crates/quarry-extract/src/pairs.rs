@@ -73,6 +73,7 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
                 Some(cells[1].start..last),
                 PairKind::Spaced,
             ));
+            spaced_pairs_inside(layout, id, line, &cells, &mut pairs);
         } else if cells.len() == 1 && line.toks.len() <= 5 && is_label(line, cells[0].clone()) {
             if let Some(below) = value_below(layout, id) {
                 pairs.push(
@@ -106,6 +107,30 @@ fn join_detached_colons(
         }
     }
     out
+}
+
+/// `80333 München     Rechnungsnummer     471102`: a form's label column
+/// beside an address column. Past the first cell, a label cell (no digits)
+/// followed by a cell with digits is a pair of its own.
+fn spaced_pairs_inside(
+    layout: &Layout,
+    id: LineId,
+    line: &LineView,
+    cells: &[std::ops::Range<usize>],
+    out: &mut Vec<Pair>,
+) {
+    for k in 1..cells.len().saturating_sub(1) {
+        let (label, value) = (&cells[k], &cells[k + 1]);
+        if is_label(line, label.clone()) && !has_digit(line, label) && has_digit(line, value) {
+            out.push(pair(
+                layout,
+                id,
+                label.clone(),
+                Some(value.clone()),
+                PairKind::Spaced,
+            ));
+        }
+    }
 }
 
 /// Label words that say what kind of value follows but not whose it is.
@@ -497,6 +522,18 @@ mod tests {
     fn a_colon_aligned_in_a_column_still_ends_its_label() {
         let found = pairs("ACME GMBH     Kunde GMBH     Beleg-Nr        : R-4711\n");
         assert!(found.contains(&("Beleg-Nr".into(), Some("R-4711".into()), PairKind::Colon)));
+    }
+
+    #[test]
+    fn a_label_column_beside_an_address_column_has_its_own_pairs() {
+        let found = pairs("80333 München        Rechnungsnummer        471102\n");
+        assert!(found.contains(&(
+            "Rechnungsnummer".into(),
+            Some("471102".into()),
+            PairKind::Spaced
+        )));
+        let found = pairs("Kunde AG        Hans Muster        Berlin\n");
+        assert!(!found.iter().any(|p| p.0 == "Hans Muster"));
     }
 
     #[test]
