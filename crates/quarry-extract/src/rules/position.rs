@@ -86,14 +86,24 @@ fn is_title_line(text: &str) -> bool {
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();
     let first_word = lower.split(|c: char| !c.is_alphanumeric()).next();
-    DOCUMENT_TYPES.iter().any(|t| {
-        let phrase = lower
+    opens_with(text, DOCUMENT_TYPES)
+        || DOCUMENT_TYPES.iter().any(|t| {
+            !t.contains(' ')
+                && t.chars().count() >= MIN_COMPOUND_TYPE
+                && first_word.is_some_and(|w| w.starts_with(t) || w.ends_with(t))
+        })
+}
+
+/// Whether `text` (after leading punctuation such as `##`) starts with one
+/// of the lower-case `phrases` as whole words.
+pub(super) fn opens_with(text: &str, phrases: &[&str]) -> bool {
+    let lower = text
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    phrases.iter().any(|t| {
+        lower
             .strip_prefix(t)
-            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()));
-        let compound = !t.contains(' ')
-            && t.chars().count() >= MIN_COMPOUND_TYPE
-            && first_word.is_some_and(|w| w.starts_with(t) || w.ends_with(t));
-        phrase || compound
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
     })
 }
 

@@ -186,6 +186,7 @@ impl<'a> Run<'a> {
             self.positional(&fields, &decided, &mut values);
             self.consistent_totals(&fields, &mut values);
             self.due_from_gross(&fields, &mut values);
+            self.credit_note_magnitudes(&fields, &mut values);
         }
 
         for field in fields.iter().filter(|f| f.kind == Kind::Object) {
