@@ -7,6 +7,8 @@
 
 use crate::layout::{Delim, Layout, LineId, LineView, Span};
 
+mod label_row;
+
 /// Longest label accepted, in tokens; longer text is a sentence, not a label.
 const MAX_LABEL_TOKENS: usize = 8;
 
@@ -83,6 +85,7 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
                 pairs.push(pair(layout, id, cells[0].clone(), None, PairKind::Heading));
             }
         }
+        label_row::label_row_pairs(layout, id, line, &cells, &mut pairs);
         inline_pairs(layout, id, line, &cells, &mut pairs);
         title_number(layout, id, line, &mut pairs);
         qualify_generic_labels(&mut pairs[before..], &mut heading);

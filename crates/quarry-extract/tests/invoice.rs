@@ -364,3 +364,19 @@ fn a_label_with_its_colon_aligned_in_a_column_is_read_mid_line() {
     let (_, out) = extract(text, schema, false);
     assert_eq!(out.value, json!({"invoice_number": "R87654321"}));
 }
+
+#[test]
+fn totals_printed_under_a_row_of_labels_are_read() {
+    let schema = json!({"type": "object", "properties": {
+        "total_net": {"type": ["number", "null"]},
+        "total_tax": {"type": ["number", "null"]},
+        "total_gross": {"type": ["number", "null"]}
+    }});
+    let text =
+        "Facture F-7\n\nTOTAL HT    TOTAL TVA    TOTAL TTC\n100,00      10,00        110,00\n";
+    let (_, out) = extract(text, schema, false);
+    assert_eq!(
+        out.value,
+        json!({"total_net": 100, "total_tax": 10, "total_gross": 110})
+    );
+}
