@@ -6,18 +6,20 @@
 //! 100,00      10,00        110,00
 //! ```
 //!
-//! Only a single row of amounts is read. Several aligned rows under one
-//! label row are a table (a tax breakdown per rate), whose rows are not the
-//! labels' values; those are left to the table readers.
+//! Several aligned rows under one label row are a breakdown (per tax rate):
+//! its rows are not the labels' values, but a last row holding the column
+//! sums of the rows above is the totals row, and is read.
 
 use std::ops::Range;
 
 use super::{Pair, PairKind, has_digit, is_label, pair};
 use crate::layout::{Layout, LineId, LineView, Span};
-use crate::values::looks_numeric;
+use crate::values::{looks_numeric, parse_number};
 
 /// How far below the label row (in its line heights) the amounts may be.
 const MAX_DROP: f64 = 3.0;
+/// Largest difference (in currency units) between a column's sum and its total.
+const ROUNDING: f64 = 0.015;
 /// Fewest labels with an amount under them for a row to count.
 const MIN_ALIGNED: usize = 2;
 
@@ -40,26 +42,31 @@ pub(super) fn label_row_pairs(
         return;
     }
     let height = (line.bbox.bottom - line.bbox.top).max(1.0);
+    // Lines below, each close to the one before.
+    let mut previous_bottom = line.bbox.bottom;
     let below = (id.line + 1..)
         .map(|l| LineId {
             page: id.page,
             line: l,
         })
         .map_while(|nid| {
-            layout
+            let next = layout
                 .line(nid)
-                .filter(|l| l.bbox.top - line.bbox.bottom <= MAX_DROP * height)
-                .map(|l| (nid, l))
+                .filter(|l| l.bbox.top - previous_bottom <= MAX_DROP * height)?;
+            previous_bottom = next.bbox.bottom;
+            Some((nid, next))
         });
-    let mut rows = below
+    let rows: Vec<(LineId, Vec<Option<Range<usize>>>)> = below
         .map(|(nid, next)| (nid, aligned(line, cells, next)))
-        .filter(|(_, found)| found.iter().flatten().count() >= MIN_ALIGNED);
-    let Some((value_line, found)) = rows.next() else {
+        .filter(|(_, found)| found.iter().flatten().count() >= MIN_ALIGNED)
+        .collect();
+    let Some((value_line, found)) = (match rows.as_slice() {
+        [single] => Some(single.clone()),
+        [.., last] if sums_the_rows_above(layout, &rows) => Some(last.clone()),
+        _ => None,
+    }) else {
         return;
     };
-    if rows.next().is_some() {
-        return;
-    }
     for (cell, toks) in cells.iter().zip(found) {
         if let Some(toks) = toks {
             let p = pair(layout, id, cell.clone(), None, PairKind::LabelLine);
@@ -71,29 +78,74 @@ pub(super) fn label_row_pairs(
     }
 }
 
-/// For each label cell, the numeric tokens of `next` centred under it.
+/// Whether the last of several rows holds the column sums of the rows above
+/// it (`326,50 + 130,70 = 457,20`): the totals row of a breakdown, whose
+/// amounts are then the labels' values. Two columns must add up and none
+/// may disagree.
+fn sums_the_rows_above(layout: &Layout, rows: &[(LineId, Vec<Option<Range<usize>>>)]) -> bool {
+    let amount = |line: LineId, toks: &Option<Range<usize>>| {
+        let toks = toks.clone()?;
+        parse_number(&layout.text(&Span { line, toks }))
+    };
+    let Some(((last_line, last), above)) = rows.split_last() else {
+        return false;
+    };
+    if above.len() < 2 {
+        return false;
+    }
+    let mut agreeing = 0;
+    for (column, toks) in last.iter().enumerate() {
+        let Some(total) = amount(*last_line, toks) else {
+            continue;
+        };
+        let parts: Vec<f64> = above
+            .iter()
+            .filter_map(|(line, cols)| amount(*line, cols.get(column)?))
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        if (parts.iter().sum::<f64>() - total).abs() > ROUNDING {
+            return false;
+        }
+        agreeing += 1;
+    }
+    agreeing >= MIN_ALIGNED
+}
+
+/// For each label cell, the amount of `next` printed under it: the words
+/// (runs of glued tokens, `100` `,` `00`) overlapping the label
+/// horizontally, when they read as one number.
 fn aligned(line: &LineView, cells: &[Range<usize>], next: &LineView) -> Vec<Option<Range<usize>>> {
+    let mut words: Vec<Range<usize>> = Vec::new();
+    for (i, tok) in next.toks.iter().enumerate() {
+        match words.last_mut() {
+            Some(word) if tok.glued => word.end = i + 1,
+            _ => words.push(i..i + 1),
+        }
+    }
     cells
         .iter()
         .map(|cell| {
             let left = line.toks.get(cell.start)?.bbox.left;
             let right = line.toks.get(cell.end.checked_sub(1)?)?.bbox.right;
-            let under: Vec<usize> = next
-                .toks
+            let under: Vec<&Range<usize>> = words
                 .iter()
-                .enumerate()
-                .filter(|(_, t)| {
-                    let centre = (t.bbox.left + t.bbox.right) / 2.0;
-                    centre >= left && centre <= right
+                .filter(|w| {
+                    let (Some(first), Some(last)) =
+                        (next.toks.get(w.start), next.toks.get(w.end - 1))
+                    else {
+                        return false;
+                    };
+                    first.bbox.left < right && last.bbox.right > left
                 })
-                .map(|(i, _)| i)
                 .collect();
-            let (first, last) = (*under.first()?, *under.last()?);
-            let text: String = next.toks[first..=last]
+            let toks = under.first()?.start..under.last()?.end;
+            let text: String = next.toks[toks.clone()]
                 .iter()
                 .map(|t| t.text.as_str())
                 .collect();
-            (last - first + 1 == under.len() && looks_numeric(&text)).then_some(first..last + 1)
+            (under.len() == 1 && looks_numeric(&text)).then_some(toks)
         })
         .collect()
 }
@@ -138,6 +190,17 @@ mod tests {
         let found = pairs(text);
         assert!(
             found.contains(&("Gross".into(), Some("119,00".into()), PairKind::LabelLine)),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn the_totals_row_under_a_breakdown_is_read() {
+        let text = "Net       Tax      Gross\n100,00    19,00    119,00\n50,00     3,50     53,50\n\
+                    150,00    22,50    172,50\n";
+        let found = pairs(text);
+        assert!(
+            found.contains(&("Gross".into(), Some("172,50".into()), PairKind::LabelLine)),
             "{found:?}"
         );
     }
