@@ -65,6 +65,7 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
         }
         if cells.iter().any(|c| label_colon(line, c.clone()).is_some()) {
             colon_pairs(layout, id, line, &cells, &mut pairs);
+            spaced_pairs_inside(layout, id, line, &cells, &mut pairs);
         } else if cells.len() >= 2 && is_label(line, cells[0].clone()) {
             // `Label   value` (the value may itself hold wide gaps).
             let last = cells[cells.len() - 1].end;
@@ -114,7 +115,8 @@ fn join_detached_colons(
 
 /// `80333 München     Rechnungsnummer     471102`: a form's label column
 /// beside an address column. Past the first cell, a label cell (no digits)
-/// followed by a cell with digits is a pair of its own.
+/// followed by a cell with digits is a pair of its own, unless a colon
+/// pair already reads either cell (`Kunde:   Müller   12`).
 fn spaced_pairs_inside(
     layout: &Layout,
     id: LineId,
@@ -124,7 +126,16 @@ fn spaced_pairs_inside(
 ) {
     for k in 1..cells.len().saturating_sub(1) {
         let (label, value) = (&cells[k], &cells[k + 1]);
-        if is_label(line, label.clone()) && !has_digit(line, label) && has_digit(line, value) {
+        let colon_value =
+            label_colon(line, cells[k - 1].clone()).is_some_and(|c| c + 1 == cells[k - 1].end);
+        let in_colon_pair = colon_value
+            || label_colon(line, label.clone()).is_some()
+            || label_colon(line, value.clone()).is_some();
+        if !in_colon_pair
+            && is_label(line, label.clone())
+            && !has_digit(line, label)
+            && has_digit(line, value)
+        {
             out.push(pair(
                 layout,
                 id,
@@ -537,6 +548,12 @@ mod tests {
         )));
         let found = pairs("Kunde AG        Hans Muster        Berlin\n");
         assert!(!found.iter().any(|p| p.0 == "Hans Muster"));
+        let found = pairs("Due date : 15/02/2020        NET A PAYER        100,00 EUR\n");
+        assert!(found.contains(&(
+            "NET A PAYER".into(),
+            Some("100,00 EUR".into()),
+            PairKind::Spaced
+        )));
     }
 
     #[test]

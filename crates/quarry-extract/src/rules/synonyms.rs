@@ -121,7 +121,7 @@ pub(crate) const CONCEPTS: &[Concept] = &[
         labels: "amount due|balance due|total due|due|amount payable|to pay|payable|balance|\
             zahlbetrag|zu zahlen|zahlbarer betrag|offener betrag|fälliger betrag|\
             zu zahlender betrag|noch zu zahlen|restbetrag|forderung|net à payer|montant dû|\
-            à payer|reste à payer|montant à payer|a pagar|total a pagar|importe a pagar|\
+            à payer|reste à payer|montant à payer|net a payer|reste a payer|montant a payer|a pagar|total a pagar|importe a pagar|\
             te betalen|openstaand bedrag|totaal te betalen",
     },
     Concept {
@@ -271,6 +271,7 @@ mod tests {
             assert!(has("total_tax", label), "{label}");
         }
         assert!(has("due_payable", "Zahlbetrag"));
+        assert!(has("due_payable", "NET A PAYER"));
         assert!(has("quantity", "Menge"));
         assert!(has("unit_price", "Prix unitaire"));
     }
