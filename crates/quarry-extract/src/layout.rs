@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use quarry_parse::{BBox, Document};
 
-use crate::values::{DateOrder, infer_order};
+use crate::values::{Conventions, DateOrder, infer_decimal_comma, infer_order};
 
 /// Characters that become tokens of their own.
 const PUNCT: [char; 4] = [':', ',', ';', '|'];
@@ -85,6 +85,8 @@ pub(crate) struct Layout {
     pub blocks: Vec<BlockView>,
     /// How this document writes ambiguous numeric dates (from its own dates and currency).
     pub date_order: DateOrder,
+    /// Whether this document's amounts use a decimal comma (`1.234,56`).
+    pub decimal_comma: bool,
 }
 
 impl Layout {
@@ -135,10 +137,24 @@ impl Layout {
                 .iter()
                 .flat_map(|p| p.lines.iter().map(|l| l.text.as_str())),
         );
+        let decimal_comma = infer_decimal_comma(
+            pages
+                .iter()
+                .flat_map(|p| p.lines.iter().map(|l| l.text.as_str())),
+        );
         Self {
             pages,
             blocks,
             date_order,
+            decimal_comma,
+        }
+    }
+
+    /// The document's conventions for reading ambiguous values.
+    pub(crate) fn conventions(&self) -> Conventions {
+        Conventions {
+            date_order: self.date_order,
+            decimal_comma: self.decimal_comma,
         }
     }
 

@@ -7,6 +7,8 @@
 
 use crate::layout::{Delim, Layout, LineId, LineView, Span};
 
+mod label_row;
+
 /// Longest label accepted, in tokens; longer text is a sentence, not a label.
 const MAX_LABEL_TOKENS: usize = 8;
 
@@ -54,7 +56,7 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
         let taken_as_value = pairs
             .last()
             .is_some_and(|p| p.is_heading() && p.value.as_ref().is_some_and(|v| v.line == id));
-        let cells = line.cells(0..line.toks.len(), Delim::Gap);
+        let cells = join_detached_colons(line, line.cells(0..line.toks.len(), Delim::Gap));
         // A heading's value line is still read for its own pairs when it has
         // columns, and for numbers named inside it (`Invoice # RE-508`).
         if taken_as_value && cells.len() < 2 {
@@ -63,6 +65,7 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
         }
         if cells.iter().any(|c| label_colon(line, c.clone()).is_some()) {
             colon_pairs(layout, id, line, &cells, &mut pairs);
+            spaced_pairs_inside(layout, id, line, &cells, &mut pairs);
         } else if cells.len() >= 2 && is_label(line, cells[0].clone()) {
             // `Label   value` (the value may itself hold wide gaps).
             let last = cells[cells.len() - 1].end;
@@ -73,6 +76,7 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
                 Some(cells[1].start..last),
                 PairKind::Spaced,
             ));
+            spaced_pairs_inside(layout, id, line, &cells, &mut pairs);
         } else if cells.len() == 1 && line.toks.len() <= 5 && is_label(line, cells[0].clone()) {
             if let Some(below) = value_below(layout, id) {
                 pairs.push(
@@ -82,11 +86,65 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
                 pairs.push(pair(layout, id, cells[0].clone(), None, PairKind::Heading));
             }
         }
+        label_row::label_row_pairs(layout, id, line, &cells, &mut pairs);
         inline_pairs(layout, id, line, &cells, &mut pairs);
         title_number(layout, id, line, &mut pairs);
         qualify_generic_labels(&mut pairs[before..], &mut heading);
     }
     pairs
+}
+
+/// Forms that align their colons in a column (`Beleg-Nr      : R-4711`)
+/// leave the colon in a cell of its own, cut off its label by the gap: such
+/// a cell is joined to the label cell before it, so the pair reads as
+/// `Label: value` wherever it stands on the line.
+fn join_detached_colons(
+    line: &LineView,
+    cells: Vec<std::ops::Range<usize>>,
+) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let opens_with_colon = line.toks.get(cell.start).is_some_and(|t| t.text == ":");
+        match out.last_mut() {
+            Some(prev) if opens_with_colon && is_label(line, prev.clone()) => prev.end = cell.end,
+            _ => out.push(cell),
+        }
+    }
+    out
+}
+
+/// `80333 München     Rechnungsnummer     471102`: a form's label column
+/// beside an address column. Past the first cell, a label cell (no digits)
+/// followed by a cell with digits is a pair of its own, unless a colon
+/// pair already reads either cell (`Kunde:   Müller   12`).
+fn spaced_pairs_inside(
+    layout: &Layout,
+    id: LineId,
+    line: &LineView,
+    cells: &[std::ops::Range<usize>],
+    out: &mut Vec<Pair>,
+) {
+    for k in 1..cells.len().saturating_sub(1) {
+        let (label, value) = (&cells[k], &cells[k + 1]);
+        let colon_value =
+            label_colon(line, cells[k - 1].clone()).is_some_and(|c| c + 1 == cells[k - 1].end);
+        let in_colon_pair = colon_value
+            || label_colon(line, label.clone()).is_some()
+            || label_colon(line, value.clone()).is_some();
+        if !in_colon_pair
+            && is_label(line, label.clone())
+            && !has_digit(line, label)
+            && has_digit(line, value)
+        {
+            out.push(pair(
+                layout,
+                id,
+                label.clone(),
+                Some(value.clone()),
+                PairKind::Spaced,
+            ));
+        }
+    }
 }
 
 /// Label words that say what kind of value follows but not whose it is.
@@ -471,6 +529,30 @@ mod tests {
             "Rechnungskorrektur (384) Nr.".into(),
             Some("RK21012345".into()),
             PairKind::Inline
+        )));
+    }
+
+    #[test]
+    fn a_colon_aligned_in_a_column_still_ends_its_label() {
+        let found = pairs("ACME GMBH     Kunde GMBH     Beleg-Nr        : R-4711\n");
+        assert!(found.contains(&("Beleg-Nr".into(), Some("R-4711".into()), PairKind::Colon)));
+    }
+
+    #[test]
+    fn a_label_column_beside_an_address_column_has_its_own_pairs() {
+        let found = pairs("80333 München        Rechnungsnummer        471102\n");
+        assert!(found.contains(&(
+            "Rechnungsnummer".into(),
+            Some("471102".into()),
+            PairKind::Spaced
+        )));
+        let found = pairs("Kunde AG        Hans Muster        Berlin\n");
+        assert!(!found.iter().any(|p| p.0 == "Hans Muster"));
+        let found = pairs("Due date : 15/02/2020        NET A PAYER        100,00 EUR\n");
+        assert!(found.contains(&(
+            "NET A PAYER".into(),
+            Some("100,00 EUR".into()),
+            PairKind::Spaced
         )));
     }
 

@@ -330,3 +330,53 @@ fn hostile_text_never_panics_and_output_still_validates() {
         assert_eq!(validate_output(&invoice_schema(), &out.value), Ok(()));
     }
 }
+
+#[test]
+fn the_title_line_date_wins_over_an_earlier_unlabelled_date() {
+    let schema = json!({"type": "object", "properties": {
+        "invoice_date": {"type": ["string", "null"], "extend:type": "date"}
+    }});
+    let text = "Form version 2.5 of 10.01.2023\n\nACME GmbH\n\nRechnung Nr. 4711 vom 31.10.2018\n\nPeriod 01.10.2018 to 31.10.2018";
+    let (_, out) = extract(text, schema, false);
+    assert_eq!(out.value, json!({"invoice_date": "2018-10-31"}));
+}
+
+#[test]
+fn the_title_lines_date_wins_over_another_documents_date() {
+    let schema = json!({"type": "object", "properties": {
+        "invoice_date": {"type": ["string", "null"], "extend:type": "date"}
+    }});
+    let text = "Rechnungskorrektur (384) Nr. RK21012345 vom 16.09.2018\n\n\
+                Lieferschein-Datum : 05.08.2018\n";
+    let (_, out) = extract(text, schema.clone(), false);
+    assert_eq!(out.value, json!({"invoice_date": "2018-09-16"}));
+    let labelled = "Beleg-Datum : 06.08.2013\nLeistungs-Datum : 05.08.2013\n";
+    let (_, out) = extract(labelled, schema, false);
+    assert_eq!(out.value, json!({"invoice_date": "2013-08-06"}));
+}
+
+#[test]
+fn a_label_with_its_colon_aligned_in_a_column_is_read_mid_line() {
+    let schema = json!({"type": "object", "properties": {
+        "invoice_number": {"type": ["string", "null"]}
+    }});
+    let text = "ACME GMBH     KUNDE AG        Beleg-Nr            : R87654321\n";
+    let (_, out) = extract(text, schema, false);
+    assert_eq!(out.value, json!({"invoice_number": "R87654321"}));
+}
+
+#[test]
+fn totals_printed_under_a_row_of_labels_are_read() {
+    let schema = json!({"type": "object", "properties": {
+        "total_net": {"type": ["number", "null"]},
+        "total_tax": {"type": ["number", "null"]},
+        "total_gross": {"type": ["number", "null"]}
+    }});
+    let text =
+        "Facture F-7\n\nTOTAL HT    TOTAL TVA    TOTAL TTC\n100,00      10,00        110,00\n";
+    let (_, out) = extract(text, schema, false);
+    assert_eq!(
+        out.value,
+        json!({"total_net": 100, "total_tax": 10, "total_gross": 110})
+    );
+}

@@ -14,6 +14,7 @@
 //! never invents a value: fields it cannot find are `null` (arrays `[]`),
 //! with `null` confidence.
 
+mod credit_note;
 mod header;
 mod matcher;
 mod metadata;

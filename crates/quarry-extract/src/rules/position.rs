@@ -1,7 +1,8 @@
 //! Fields best found by where they sit rather than by a label, used only
 //! when no label named them: the issuer of a receipt or letter is its top
 //! name-like line (the letterhead) and its address the lines below; the
-//! document date is its first date; the grand total is the largest amount
+//! document date is the date on its title line (`Rechnung Nr. 7 vom
+//! 03.07.2014`), else its first date; the grand total is the largest amount
 //! on a line that says "total"; the currency is the one the document uses
 //! most; an IBAN is recognised by its check digits wherever it is printed.
 //!
@@ -59,6 +60,56 @@ pub(super) const TITLES: &[&str] = &[
     "quittung",
     "bon",
 ];
+/// Words that open a document's title line and name its type, including
+/// credit notes (which [`TITLES`] leaves out because they are no letterhead
+/// concern).
+const DOCUMENT_TYPES: &[&str] = &[
+    "invoice",
+    "tax invoice",
+    "credit note",
+    "receipt",
+    "rechnung",
+    "gutschrift",
+    "facture",
+    "avoir",
+    "factura",
+    "nota de crédito",
+    "factuur",
+    "creditnota",
+];
+
+/// Whether `text` is a title line: it starts with a document-type word
+/// (`Rechnung Nr. 7 vom …`, `Invoice #12 dated …`), not merely mentions one.
+/// A German compound counts (`Handelsrechnung`, `Rechnungskorrektur`).
+fn is_title_line(text: &str) -> bool {
+    let lower = text
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let first_word = lower.split(|c: char| !c.is_alphanumeric()).next();
+    opens_with(text, DOCUMENT_TYPES)
+        || DOCUMENT_TYPES.iter().any(|t| {
+            !t.contains(' ')
+                && t.chars().count() >= MIN_COMPOUND_TYPE
+                && first_word.is_some_and(|w| w.starts_with(t) || w.ends_with(t))
+        })
+}
+
+/// Whether `text` (after leading punctuation such as `##`) starts with one
+/// of the lower-case `phrases` as whole words.
+pub(super) fn opens_with(text: &str, phrases: &[&str]) -> bool {
+    let lower = text
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    phrases.iter().any(|t| {
+        lower
+            .strip_prefix(t)
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+    })
+}
+
+/// Shortest document-type word recognised inside a compound.
+const MIN_COMPOUND_TYPE: usize = 7;
+
 /// Company-form words that may stand on a line of their own below the name.
 pub(super) const LEGAL_FORMS: &[&str] = &[
     "sdn",
@@ -221,14 +272,25 @@ impl Run<'_> {
         (!text.is_empty()).then(|| (Value::String(text), self.layout.line_span(first)))
     }
 
+    /// The document date: the first date on a title line, else the first
+    /// date anywhere. The title is preferred because generated documents
+    /// often print other dates above it (a stylesheet or form version, a
+    /// print date) that are not the document's.
     fn first_date(&self) -> Option<(Value, Span)> {
-        self.free_lines().find_map(|id| {
+        let date_on = |id: LineId| {
             let line = self.layout.line(id)?;
             let date = all_dates(&line.text, self.layout.date_order)
                 .into_iter()
                 .next()?;
             Some((Value::String(date), self.layout.line_span(id)))
-        })
+        };
+        let titled = self.free_lines().find(|id| {
+            self.layout
+                .line(*id)
+                .is_some_and(|l| is_title_line(&l.text))
+                && date_on(*id).is_some()
+        });
+        titled.map_or_else(|| self.free_lines().find_map(date_on), date_on)
     }
 
     /// The largest amount printed on a line that says total (not subtotal).
@@ -385,6 +447,19 @@ mod tests {
         assert!(is_registration("(JM0352019-K)"));
         assert!(is_registration("Company Reg No. SA03711951-F"));
         assert!(!is_registration("NO.53 JALAN PUTRA 1,"));
+    }
+
+    #[test]
+    fn title_lines_start_with_a_document_type() {
+        assert!(is_title_line("Rechnung # RE-502 vom 03.07.2014"));
+        assert!(is_title_line("## Gutschrift (389) Nr. 4711 vom 31.10.2018"));
+        assert!(is_title_line("Invoice: 12 dated 2024-01-05"));
+        assert!(is_title_line(
+            "Handelsrechnung (380) Nr. 471102 vom 15.11.2024"
+        ));
+        assert!(is_title_line("Rechnungskorrektur Nr. RK2 vom 16.09.2018"));
+        assert!(!is_title_line("Stylesheet-Version: 2.5 vom 10.01.2023"));
+        assert!(!is_title_line("Payable 30 days after invoice date"));
     }
 
     #[test]

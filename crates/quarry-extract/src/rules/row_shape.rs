@@ -65,7 +65,7 @@ impl Run<'_> {
                         &node,
                         key_of(header, *column),
                         &self.layout.text(cell),
-                        self.layout.date_order,
+                        self.layout.conventions(),
                     )
                     .is_some()
             })
@@ -129,7 +129,7 @@ impl Run<'_> {
                 &node,
                 key_of(header, column),
                 &self.layout.text(&cell),
-                self.layout.date_order,
+                self.layout.conventions(),
             )
             .is_some();
             if let Some(slot) = by_column.get_mut(column)

@@ -186,6 +186,7 @@ impl<'a> Run<'a> {
             self.positional(&fields, &decided, &mut values);
             self.consistent_totals(&fields, &mut values);
             self.due_from_gross(&fields, &mut values);
+            self.credit_note_magnitudes(&fields, &mut values);
         }
 
         for field in fields.iter().filter(|f| f.kind == Kind::Object) {
@@ -328,9 +329,9 @@ impl<'a> Run<'a> {
             _ if field.kind == Kind::String => parse_leaf_in(
                 node,
                 text.trim_start_matches([':', ' ']),
-                self.layout.date_order,
+                self.layout.conventions(),
             )?,
-            _ => parse_leaf_in(node, &text, self.layout.date_order)?,
+            _ => parse_leaf_in(node, &text, self.layout.conventions())?,
         };
         let parts = match Kind::of(node) {
             Kind::Currency => value
@@ -367,7 +368,12 @@ impl<'a> Run<'a> {
                 toks,
             })
             .find(|cell| {
-                parse_leaf_in(field.node, &self.layout.text(cell), self.layout.date_order).is_some()
+                parse_leaf_in(
+                    field.node,
+                    &self.layout.text(cell),
+                    self.layout.conventions(),
+                )
+                .is_some()
             })
             .unwrap_or_else(|| span.clone())
     }
@@ -391,7 +397,8 @@ impl<'a> Run<'a> {
                 toks: start..i,
             };
             start = i + 1;
-            if let Some(v) = parse_leaf_in(items, &self.layout.text(&piece), self.layout.date_order)
+            if let Some(v) =
+                parse_leaf_in(items, &self.layout.text(&piece), self.layout.conventions())
             {
                 parts.push((format!("[{}]", values.len()), piece));
                 values.push(v);

@@ -37,15 +37,20 @@ pub(crate) const CONCEPTS: &[Concept] = &[
             facture|avoir|avoir number|number d avoir|factura number|number de factura|\
             number factura|factura|factuurnummer|factuur number|factuur|creditnota",
     },
+    // `<title> date` (`rechnung date`) is how `crate::pairs` labels the date
+    // of a title line (`Rechnungskorrektur Nr. 7 vom 15.11.2024`): the
+    // document's own date, stronger than a qualified `Lieferschein-Datum`.
     Concept {
         id: "invoice_date",
         names: "invoice date|issue date|date|document date|receipt date|date of issue|\
             invoice issue date",
         labels: "invoice date|date|issue date|date of issue|document date|date issued|\
-            billing date|rechnungsdatum|datum|belegdatum|ausstellungsdatum|rechnungs datum|\
+            billing date|rechnungsdatum|datum|belegdatum|beleg datum|ausstellungsdatum|rechnungs datum|\
             gutschriftsdatum|date de facture|date facture|date de facturation|\
             date d émission|date d emission|date de l avoir|fecha|fecha de factura|\
-            fecha factura|fecha de emisión|fecha emisión|factuurdatum|datum factuur",
+            fecha factura|fecha de emisión|fecha emisión|factuurdatum|datum factuur|\
+            rechnung date|rechnungskorrektur date|gutschrift date|avoir date|factura date|\
+            factuur date|creditnota date|credit note date",
     },
     Concept {
         id: "due_date",
@@ -116,7 +121,7 @@ pub(crate) const CONCEPTS: &[Concept] = &[
         labels: "amount due|balance due|total due|due|amount payable|to pay|payable|balance|\
             zahlbetrag|zu zahlen|zahlbarer betrag|offener betrag|fälliger betrag|\
             zu zahlender betrag|noch zu zahlen|restbetrag|forderung|net à payer|montant dû|\
-            à payer|reste à payer|montant à payer|a pagar|total a pagar|importe a pagar|\
+            à payer|reste à payer|montant à payer|net a payer|reste a payer|montant a payer|a pagar|total a pagar|importe a pagar|\
             te betalen|openstaand bedrag|totaal te betalen",
     },
     Concept {
@@ -250,6 +255,7 @@ mod tests {
             "Date de facture",
             "Fecha de emisión",
             "Factuurdatum",
+            "Beleg-Datum",
         ] {
             assert!(has("invoice_date", label), "{label}");
         }
@@ -265,6 +271,7 @@ mod tests {
             assert!(has("total_tax", label), "{label}");
         }
         assert!(has("due_payable", "Zahlbetrag"));
+        assert!(has("due_payable", "NET A PAYER"));
         assert!(has("quantity", "Menge"));
         assert!(has("unit_price", "Prix unitaire"));
     }

@@ -11,7 +11,7 @@ use super::matcher::{FieldNames, words};
 use super::run::{Run, Scope, join};
 use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
-use crate::values::{DateOrder, Kind, all_dates, empty_value, looks_numeric, parse_leaf_in};
+use crate::values::{Conventions, Kind, all_dates, empty_value, looks_numeric, parse_leaf_in};
 
 impl Run<'_> {
     /// The items of every table (in scope, not yet used) whose header names
@@ -232,7 +232,7 @@ impl Run<'_> {
                         &props_node(props, header, column),
                         key_of(header, column),
                         &text,
-                        self.layout.date_order,
+                        self.layout.conventions(),
                     )
                     .is_some()
                     {
@@ -356,7 +356,7 @@ impl Run<'_> {
                 // `Heiße Luft pro Liter:` introduces details; the colon is not the name's.
                 text = text.trim_end_matches(':').trim_end().to_string();
             }
-            let Some(value) = cell_value(node, key, &text, self.layout.date_order) else {
+            let Some(value) = cell_value(node, key, &text, self.layout.conventions()) else {
                 continue;
             };
             let cell_path = join(path, key);
@@ -408,7 +408,7 @@ const PERCENT_WORDS: &[&str] = &["percent", "percentage", "rate", "tax", "vat", 
 /// A cell's value for the property `key`: a cell that only holds a
 /// percentage (`16,7%` of a discount line) is only the value of a property
 /// that names a rate, never of a quantity, price or amount.
-pub(super) fn cell_value(node: &Value, key: &str, text: &str, order: DateOrder) -> Option<Value> {
+pub(super) fn cell_value(node: &Value, key: &str, text: &str, conv: Conventions) -> Option<Value> {
     let mut numbers = text
         .split_whitespace()
         .filter(|w| w.chars().any(|c| c.is_ascii_digit()));
@@ -420,7 +420,7 @@ pub(super) fn cell_value(node: &Value, key: &str, text: &str, order: DateOrder) 
     {
         return None;
     }
-    parse_leaf_in(node, text, order)
+    parse_leaf_in(node, text, conv)
 }
 
 /// The schema node of the property `column` is mapped to (or a string node).

@@ -15,7 +15,9 @@ use serde_json::{Map, Value, json};
 
 pub(crate) use date::{DateOrder, all_dates, infer_order, parse_date, parse_date_in};
 pub(crate) use ids::normalize_iban;
-pub(crate) use number::{looks_numeric, number_value, parse_number};
+pub(crate) use number::{
+    infer_decimal_comma, looks_numeric, number_value, parse_number, parse_number_in,
+};
 pub(crate) use phone::phone_number;
 pub(crate) use tax_id::normalize_tax_id;
 
@@ -75,23 +77,45 @@ impl Kind {
 /// Reads `text` as a value of `node`'s kind (numeric dates month first).
 #[cfg(test)]
 pub(crate) fn parse_leaf(node: &Value, text: &str) -> Option<Value> {
-    parse_leaf_in(node, text, DateOrder::MonthFirst)
+    parse_leaf_in(node, text, Conventions::default())
 }
 
-/// Reads `text` as a value of `node`'s kind, numeric dates in `order`.
-pub(crate) fn parse_leaf_in(node: &Value, text: &str, order: DateOrder) -> Option<Value> {
+/// How a document writes values that are ambiguous on their own: the
+/// order of numeric dates and the decimal mark of numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Conventions {
+    pub date_order: DateOrder,
+    /// Amounts use `,` as the decimal mark (`1.234,56`).
+    pub decimal_comma: bool,
+}
+
+impl Default for Conventions {
+    fn default() -> Self {
+        Self {
+            date_order: DateOrder::MonthFirst,
+            decimal_comma: false,
+        }
+    }
+}
+
+/// Reads `text` as a value of `node`'s kind, in the document's conventions.
+pub(crate) fn parse_leaf_in(node: &Value, text: &str, conv: Conventions) -> Option<Value> {
     let text = text.trim();
     if text.is_empty() {
         return None;
     }
     match Kind::of(node) {
         Kind::String => Some(Value::String(text.to_string())),
-        Kind::Number => parse_number(text).and_then(|n| number_value(n, false)),
-        Kind::Integer => parse_number(text).and_then(|n| number_value(n, true)),
+        Kind::Number => {
+            parse_number_in(text, conv.decimal_comma).and_then(|n| number_value(n, false))
+        }
+        Kind::Integer => {
+            parse_number_in(text, conv.decimal_comma).and_then(|n| number_value(n, true))
+        }
         Kind::Boolean => parse_bool(text).map(Value::Bool),
-        Kind::Date => parse_date_in(text, order).map(Value::String),
+        Kind::Date => parse_date_in(text, conv.date_order).map(Value::String),
         Kind::Enum(options) => parse_enum(&options, text).map(Value::String),
-        Kind::Currency => parse_currency(text),
+        Kind::Currency => parse_currency_in(text, conv.decimal_comma),
         Kind::Object | Kind::Array => None,
     }
 }
@@ -155,7 +179,12 @@ const CURRENCY_CODES: &[&str] = &[
 
 /// `{amount, iso_4217_currency_code}` from text such as `€1.234,56`, `1,234.56 USD` or `CA$ 12`.
 pub(crate) fn parse_currency(text: &str) -> Option<Value> {
-    let amount = parse_number(text).and_then(|n| number_value(n, false))?;
+    parse_currency_in(text, false)
+}
+
+/// [`parse_currency`] with the document's decimal mark.
+fn parse_currency_in(text: &str, decimal_comma: bool) -> Option<Value> {
+    let amount = parse_number_in(text, decimal_comma).and_then(|n| number_value(n, false))?;
     Some(json!({"amount": amount, "iso_4217_currency_code": currency_code(text)}))
 }
 

@@ -7,6 +7,13 @@ use serde_json::Value;
 /// The first number in `text`, or `None`. Digits glued to letters
 /// (`INV-001`, `A12`) are identifiers, not numbers, and are skipped.
 pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    parse_number_in(text, false)
+}
+
+/// [`parse_number`] in a document whose amounts use `,` as the decimal
+/// mark (`decimal_comma`, see [`infer_decimal_comma`]): there a lone
+/// comma before three digits (`5,000 kg`) is a decimal mark too.
+pub(crate) fn parse_number_in(text: &str, decimal_comma: bool) -> Option<f64> {
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -27,7 +34,7 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
         if is_identifier(&chars, start) || glued_after {
             continue;
         }
-        let magnitude = digits_to_f64(&chars[start..end])?;
+        let magnitude = digits_to_f64(&chars[start..end], decimal_comma)?;
         return Some(if is_negative(&chars, start, end) {
             -magnitude
         } else {
@@ -89,7 +96,7 @@ fn is_negative(chars: &[char], start: usize, end: usize) -> bool {
 }
 
 /// Interprets a run of digits and separators, deciding which separator is the decimal point.
-fn digits_to_f64(run: &[char]) -> Option<f64> {
+fn digits_to_f64(run: &[char], decimal_comma: bool) -> Option<f64> {
     let dots = run.iter().filter(|c| **c == '.').count();
     let commas = run.iter().filter(|c| **c == ',').count();
     let last = |sep: char| run.iter().rposition(|c| *c == sep);
@@ -99,7 +106,7 @@ fn digits_to_f64(run: &[char]) -> Option<f64> {
         (_, 0) => Some('.'),
         (0, 1) => {
             let after = last(',').map_or(0, |p| run.len() - p - 1);
-            (after != 3).then_some(',')
+            (after != 3 || decimal_comma).then_some(',')
         }
         (0, _) => None,
         _ => {
@@ -124,6 +131,37 @@ fn digits_to_f64(run: &[char]) -> Option<f64> {
     cleaned.parse().ok()
 }
 
+/// Whether the document writes amounts with a decimal comma: more numbers
+/// end in `,dd` (`1.234,56`, `12,50`) than in `.dd`. Documents are
+/// consistent, so this settles `5,000` (five in Germany, five thousand in
+/// the US), which alone is ambiguous.
+pub(crate) fn infer_decimal_comma<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
+    let (mut comma, mut dot) = (0usize, 0usize);
+    for line in lines {
+        let chars: Vec<char> = line.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            if !matches!(c, ',' | '.') {
+                continue;
+            }
+            let digit = |j: usize| chars.get(j).is_some_and(char::is_ascii_digit);
+            let cents = i > 0
+                && digit(i - 1)
+                && digit(i + 1)
+                && digit(i + 2)
+                && !digit(i + 3)
+                && !chars.get(i + 3).is_some_and(|c| matches!(c, ',' | '.'));
+            if cents {
+                if c == ',' {
+                    comma += 1;
+                } else {
+                    dot += 1;
+                }
+            }
+        }
+    }
+    comma > dot
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +174,17 @@ mod tests {
         assert_eq!(parse_number("1.234.567"), Some(1_234_567.0));
         assert_eq!(parse_number("12,5"), Some(12.5));
         assert_eq!(parse_number("1,234"), Some(1234.0));
+    }
+
+    #[test]
+    fn a_decimal_comma_document_reads_three_decimals() {
+        assert_eq!(parse_number_in("5,000 kg", true), Some(5.0));
+        assert_eq!(parse_number_in("5,000 kg", false), Some(5000.0));
+        assert_eq!(parse_number_in("1.234,56", true), Some(1234.56));
+        let german = ["Schweinesteak 5,000 kg 5,50 27,50", "Summe 1.234,56 EUR"];
+        assert!(infer_decimal_comma(german.into_iter()));
+        let english = ["Steak 5,000 lb 5.50 27.50", "Total 1,234.56 USD"];
+        assert!(!infer_decimal_comma(english.into_iter()));
     }
 
     #[test]
