@@ -15,6 +15,7 @@
 //! with `null` confidence.
 
 mod credit_note;
+mod fit;
 mod header;
 mod matcher;
 mod metadata;
