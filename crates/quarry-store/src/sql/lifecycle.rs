@@ -77,6 +77,17 @@ impl SqlStore {
     /// Deletes run `id` of `kind` and its job; `false` when it did not exist.
     pub(super) async fn delete_kind(&self, kind: RunKind, ws: &str, id: &str) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
+        if kind == RunKind::Extract {
+            // The parse an extract run recorded holds the same document: it
+            // goes with the run (a user deleting a run expects its data gone).
+            stmt(
+                "DELETE FROM parse_runs WHERE workspace_id = $1 AND id =
+                    (SELECT parse_run_id FROM extract_runs WHERE workspace_id = $1 AND id = $2)",
+                args![ws, id],
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
         let mut sql = Sql::new(&format!(
             "DELETE FROM {} WHERE workspace_id = ",
             kind.table()

@@ -286,6 +286,9 @@ pub async fn extract_result_stores_its_parse_run(store: Arc<dyn Store>) {
         .await
         .expect("list by source");
     assert_eq!(listed.items.len(), 1);
+    // Deleting the extract run deletes the parse it recorded.
+    assert!(store.delete_run(WS, &lease.run_id).await.expect("delete"));
+    assert_eq!(store.get_parse_run(WS, &parse.id).await.expect("get"), None);
 
     let lease = claim(store, "w").await.expect("the second run");
     assert!(
