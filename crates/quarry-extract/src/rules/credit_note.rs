@@ -71,24 +71,14 @@ impl Run<'_> {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::engine::{Engine, ExtractRequest};
-    use crate::rules::RulesEngine;
+    use crate::rules::extract_text;
 
     fn extract(text: &str) -> Value {
-        let doc = quarry_parse::parse(text.as_bytes(), "x.txt", &Default::default())
-            .expect("text parses");
         let schema = json!({"type": "object", "properties": {
             "total_net": {"type": ["number", "null"]},
             "total_gross": {"type": ["number", "null"]},
         }});
-        let request = ExtractRequest {
-            schema: Some(schema),
-            ..Default::default()
-        };
-        RulesEngine
-            .extract(&doc, &request)
-            .expect("extraction succeeds")
-            .value
+        extract_text(text, schema)
     }
 
     #[test]

@@ -462,21 +462,14 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::engine::{Engine, ExtractRequest};
-    use crate::rules::RulesEngine;
+    use crate::rules::extract_text;
 
     fn parties(text: &str) -> Value {
-        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
-            .expect("text parses");
         let schema = json!({"type": "object", "properties": {
             "seller_name": {"type": ["string", "null"]},
             "buyer_name": {"type": ["string", "null"]},
         }});
-        let request = ExtractRequest {
-            schema: Some(schema),
-            ..Default::default()
-        };
-        RulesEngine.extract(&doc, &request).expect("extracts").value
+        extract_text(text, schema)
     }
 
     /// A letter: logo line, sender line over the window, address, body.
