@@ -253,6 +253,7 @@ async fn compute_extract(
                 config: &run.config,
                 limits: &limits,
                 engines: &engines,
+                record_parse: true,
             })
         })
         .await,

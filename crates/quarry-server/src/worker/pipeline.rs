@@ -34,6 +34,10 @@ pub struct Input<'a> {
     pub config: &'a Value,
     pub limits: &'a Limits,
     pub engines: &'a Engines,
+    /// Build the parse run the result carries (`parseRunId`). Only a store
+    /// keeps it; `quarry extract` without a server would build it for
+    /// nothing.
+    pub record_parse: bool,
 }
 
 /// A `FAILED` result.
@@ -71,6 +75,9 @@ pub fn process(input: &Input<'_>) -> RunResult {
             );
         }
     };
+    if !input.record_parse {
+        return extract(input, &doc);
+    }
     let parse_run = match Parsed::of(&doc, &parse_config, started) {
         Ok(parsed) => parse_run_of(input, parse_config, parsed),
         Err(e) => return failed(failure::INTERNAL_ERROR, e.to_string()),
@@ -238,6 +245,7 @@ mod tests {
             config: &config,
             limits: &Limits::default(),
             engines: &Engines::new(None),
+            record_parse: true,
         })
     }
 
@@ -253,6 +261,27 @@ mod tests {
         assert_eq!(out["value"]["invoice_number"], "INV-7");
         assert!(out["metadata"].is_object());
         assert_eq!(r.usage.expect("usage")["credits"], json!(1.0));
+        let parse = r.parse_run.expect("the parse is recorded");
+        assert_eq!(parse.source_id.as_deref(), Some("exr_t"));
+        assert!(parse.output.is_some_and(|o| o["chunks"].is_array()));
+    }
+
+    #[test]
+    fn without_a_store_no_parse_run_is_built() {
+        let config = json!({});
+        let r = process(&Input {
+            workspace_id: "local",
+            run_id: "local",
+            file_id: "file_t",
+            file_name: "a.txt",
+            bytes: b"Invoice Number: INV-7\n",
+            config: &config,
+            limits: &Limits::default(),
+            engines: &Engines::new(None),
+            record_parse: false,
+        });
+        assert_eq!(r.status, RunStatus::Processed, "{r:?}");
+        assert!(r.parse_run.is_none());
     }
 
     #[test]

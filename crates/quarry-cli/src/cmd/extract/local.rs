@@ -95,6 +95,7 @@ impl Local {
             config: &self.config,
             limits: &self.limits,
             engines: &self.engines,
+            record_parse: false,
         };
         // The pipeline must not panic; if a parser still does, that file
         // fails and the batch goes on, as in the server.
