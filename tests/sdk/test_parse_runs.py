@@ -291,3 +291,24 @@ def test_cell_blocks_and_ocr_words_parse_through_the_sdk(client):
     assert [w["content"] for w in words][:2] == ["Item", "Qty"]
     assert all(w["pageNumber"] == 1 and 0 <= w["confidence"] <= 1 for w in words)
     assert wire["output"]["ocr"]["lines"][0]["content"].startswith("Item")
+
+
+def test_figure_and_key_value_blocks_parse_through_the_sdk(client):
+    html = (
+        "<html><body><p>Invoice No: 4711</p><p>Due date: 2024-04-05</p>"
+        '<img src="logo.png" alt="ACME logo"><p>Thank you for your order.</p></body></html>'
+    )
+    uploaded = client.files.upload(file=(f"{unique('fig')}.html", html.encode(), "text/html"))
+    run = client.parse(file={"id": uploaded.id})
+    assert_processed(run)
+    blocks = run.output.chunks[0].blocks
+    assert [b.type for b in blocks] == ["key_value", "key_value", "figure", "text"]
+    assert blocks[0].content == "Invoice No: 4711"
+    assert blocks[2].content == "<!-- image: ACME logo -->"
+    wire = dump(run)["output"]["chunks"][0]["blocks"]
+    assert wire[2]["details"] == {"type": "figure_details", "figureType": "image"}
+    assert wire[0]["details"] == {"type": "key_value_details"}
+    assert "<!-- image: ACME logo -->" in run.output.chunks[0].content
+    off = client.parse(file={"id": uploaded.id}, config={"blockOptions": {"figures": {"enabled": False}}})
+    assert_processed(off)
+    assert "figure" not in [b.type for b in off.output.chunks[0].blocks]

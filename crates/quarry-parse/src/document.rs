@@ -74,6 +74,11 @@ pub struct Page {
     pub blocks: Vec<Block>,
     #[serde(default)]
     pub tables: Vec<Table>,
+    /// Degrees (0, 90, 180, 270) the page was turned clockwise to be read
+    /// upright, as a PDF's `/Rotate` asks: boxes are in that upright view,
+    /// so a client overlaying them on the stored file needs this.
+    #[serde(default)]
+    pub rotation: u16,
 }
 
 impl Page {
@@ -86,6 +91,7 @@ impl Page {
             lines: Vec::new(),
             blocks: Vec::new(),
             tables: Vec::new(),
+            rotation: 0,
         }
     }
 }
@@ -104,6 +110,37 @@ pub enum BlockKind {
     Table {
         index: usize,
     },
+    /// A picture: an image drawn on a PDF page, or a drawing in an office
+    /// or HTML file. The block's text is its description (alt text or
+    /// caption) when the file has one.
+    Figure {
+        figure: FigureKind,
+    },
+}
+
+/// What a figure shows, as far as the file tells (the API's `figureType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureKind {
+    #[default]
+    Image,
+    Logo,
+    Chart,
+    Diagram,
+    Other,
+}
+
+impl FigureKind {
+    /// The wire name (`figure_details.figureType`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureKind::Image => "image",
+            FigureKind::Logo => "logo",
+            FigureKind::Chart => "chart",
+            FigureKind::Diagram => "diagram",
+            FigureKind::Other => "other",
+        }
+    }
 }
 
 /// A run of text with one role, in reading order.

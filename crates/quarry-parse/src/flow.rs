@@ -5,7 +5,7 @@
 //! extraction engine reads as cell boundaries.
 
 use crate::text::{CHAR_WIDTH, LINE_HEIGHT, PAGE_WIDTH, words_of};
-use crate::{BBox, Block, BlockKind, Cell, Line, Page, ParseError, Table};
+use crate::{BBox, Block, BlockKind, Cell, FigureKind, Line, Page, ParseError, Table};
 
 /// Characters per wrapped paragraph line.
 const WRAP: usize = 100;
@@ -13,6 +13,8 @@ const WRAP: usize = 100;
 const ROWS_PER_PAGE: usize = 66;
 /// Spaces between table columns: wide enough to read as a cell gap.
 const COL_GAP: usize = 3;
+/// Width, in grid characters, of the box standing for a figure.
+const FIGURE_WIDTH: usize = 20;
 /// US Letter height.
 const PAGE_HEIGHT: f64 = 792.0;
 
@@ -72,6 +74,31 @@ impl Flow {
 
     pub(crate) fn list_item(&mut self, text: &str) -> Result<(), ParseError> {
         self.text_block(BlockKind::ListItem, text)
+    }
+
+    /// A picture (an office drawing, an HTML image): one row of the grid
+    /// without words, so its description is not read as document text.
+    pub(crate) fn figure(
+        &mut self,
+        figure: FigureKind,
+        description: &str,
+    ) -> Result<(), ParseError> {
+        if self.paginate && self.row >= ROWS_PER_PAGE {
+            self.page_break()?;
+        }
+        let top = self.row as f64 * LINE_HEIGHT;
+        self.page.blocks.push(Block {
+            kind: BlockKind::Figure { figure },
+            text: one_line(description),
+            bbox: BBox {
+                left: 0.0,
+                top,
+                right: FIGURE_WIDTH as f64 * CHAR_WIDTH,
+                bottom: top + LINE_HEIGHT,
+            },
+        });
+        self.row += 2;
+        Ok(())
     }
 
     /// Ends the current page (if it has content, or empty pages are kept)

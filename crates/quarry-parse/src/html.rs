@@ -2,13 +2,13 @@
 //! same tree a browser would from any tag soup; the walk skips what a reader
 //! never sees (`script`, `style`, `head`, `template`, `hidden`,
 //! `display:none`), turns `h1`–`h6` into headings, `li` into list items,
-//! tables into tables, and every other block into a paragraph of its inline
-//! text.
+//! tables into tables, images into figures (described by their `alt`
+//! text), and every other block into a paragraph of its inline text.
 
 use scraper::{ElementRef, Html, Node};
 
 use crate::flow::{CellInput, Flow, one_line};
-use crate::{Document, FileKind, Limits, ParseError};
+use crate::{Document, FigureKind, FileKind, Limits, ParseError};
 
 /// Elements whose content is never shown.
 const INVISIBLE: [&str; 9] = [
@@ -119,6 +119,12 @@ impl Walker {
                 self.flow.table(rows_of(e), None)?;
             }
             "br" => self.inline.push(' '),
+            "img" if !is_pixel(e) => {
+                self.flush()?;
+                let v = e.value();
+                let description = v.attr("alt").or(v.attr("title")).unwrap_or("");
+                self.flow.figure(FigureKind::Image, description)?;
+            }
             _ if BLOCKS.contains(&name) => {
                 self.flush()?;
                 self.block(e)?;
@@ -134,6 +140,17 @@ impl Walker {
         }
         Ok(())
     }
+}
+
+/// A tracking pixel or spacer: an image declared at most 2 pixels wide or
+/// high shows nothing a reader would call a figure.
+fn is_pixel(e: ElementRef<'_>) -> bool {
+    ["width", "height"].iter().any(|a| {
+        e.value()
+            .attr(a)
+            .and_then(|v| v.trim_end_matches("px").trim().parse::<f64>().ok())
+            .is_some_and(|v| v <= 2.0)
+    })
 }
 
 fn visible(e: ElementRef<'_>) -> bool {

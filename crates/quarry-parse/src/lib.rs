@@ -27,7 +27,7 @@ mod tables;
 mod text;
 
 pub use detect::{FileKind, detect_kind};
-pub use document::{BBox, Block, BlockKind, Cell, Document, Line, Page, Table, Word};
+pub use document::{BBox, Block, BlockKind, Cell, Document, FigureKind, Line, Page, Table, Word};
 pub use error::ParseError;
 pub use isolate::{ChildLimits, Isolation};
 pub use ocr::{ocr_available, tessdata_dir};

@@ -45,6 +45,7 @@ fn render_page(page: &Page) -> String {
                 Some(t) => table(t),
                 None => continue,
             },
+            BlockKind::Figure { .. } => figure(text),
         };
         if rendered.trim().is_empty() {
             continue;
@@ -82,6 +83,18 @@ pub(crate) fn table(t: &Table) -> String {
     lines.join("\n")
 }
 
+/// A figure as an HTML comment, which marks where it stands without
+/// showing anything (docling's convention): `<!-- image -->`, with the
+/// file's description when it has one (`<!-- image: Company logo -->`).
+pub(crate) fn figure(description: &str) -> String {
+    let description = one_line(description).replace("--", "-");
+    if description.is_empty() {
+        "<!-- image -->".to_string()
+    } else {
+        format!("<!-- image: {description} -->")
+    }
+}
+
 fn cell_text(s: &str) -> String {
     one_line(s).replace('|', "\\|")
 }
@@ -109,7 +122,7 @@ pub(crate) fn escape_leading(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{BBox, Block, FileKind};
+    use crate::{BBox, Block, FigureKind, FileKind};
 
     #[test]
     fn blocks_render_as_headings_paragraphs_lists_and_tables() {
@@ -122,6 +135,18 @@ mod tests {
             (BlockKind::Paragraph, "# not a heading"),
             (BlockKind::ListItem, "first"),
             (BlockKind::Table { index: 0 }, ""),
+            (
+                BlockKind::Figure {
+                    figure: FigureKind::Logo,
+                },
+                "ACME [logo]",
+            ),
+            (
+                BlockKind::Figure {
+                    figure: FigureKind::Image,
+                },
+                "",
+            ),
         ] {
             page.blocks.push(Block {
                 kind,
@@ -135,7 +160,7 @@ mod tests {
         };
         assert_eq!(
             doc.markdown(),
-            "## Title\n\n\\# not a heading\n\n- first\n\n| Item | Price |\n| --- | --- |\n| A\\|B | 3 |"
+            "## Title\n\n\\# not a heading\n\n- first\n\n| Item | Price |\n| --- | --- |\n| A\\|B | 3 |\n\n<!-- image: ACME [logo] -->\n\n<!-- image -->"
         );
     }
 }

@@ -8,7 +8,9 @@ use common::office::{
     XlsxSheet, docx, docx_with_parts, list_item, page_break, para, pptx, table, xlsx, xlsx_parts,
     zip_of,
 };
-use quarry_parse::{BlockKind, FileKind, Limits, ParseError, SheetOptions, SheetSelection, parse};
+use quarry_parse::{
+    BlockKind, FigureKind, FileKind, Limits, ParseError, SheetOptions, SheetSelection, parse,
+};
 
 #[test]
 fn docx_headings_paragraphs_lists_tables_and_page_breaks() {
@@ -57,6 +59,8 @@ fn docx_headings_paragraphs_lists_tables_and_page_breaks() {
     assert!(row.words[1].bbox.left - row.words[0].bbox.right >= 12.0);
     assert_eq!(row.words[1].bbox, t.cells[3].bbox);
     let md = doc.markdown();
+    // A text box's text joins its paragraph; the box is not a picture.
+    assert!(md.starts_with("Boxed note\n\nSales grew."), "{md}");
     assert!(md.starts_with("# Service Agreement\n\nThis agreement is made between Acme & Co and the Client.\n\n- First obligation\n- Second obligation"), "{md}");
     assert!(
         md.contains("| Item | Amount |\n| --- | --- |\n| Setup | 1,200.00 |"),
@@ -157,6 +161,8 @@ fn html_visible_text_in_block_order() {
         "{text}"
     );
     let md = doc.markdown();
+    // A text box's text joins its paragraph; the box is not a picture.
+    assert!(md.starts_with("Boxed note\n\nSales grew."), "{md}");
     assert_eq!(
         md,
         "# Order Summary\n\nThanks for your order. Ships soon.\n\n- Widget\n- Blue\n- Gadget\n\n| Item | Qty |\n| --- | --- |\n| Widget | 2 |\n\nTrailing text"
@@ -266,6 +272,8 @@ fn xlsx_hidden_sheets_rows_and_columns_can_be_skipped_and_sheets_selected() {
     };
     let doc = parse(&workbook_with_hidden_content(), "b.xlsx", &skip).expect("parses");
     let md = doc.markdown();
+    // A text box's text joins its paragraph; the box is not a picture.
+    assert!(md.starts_with("Boxed note\n\nSales grew."), "{md}");
     assert!(
         !md.contains("draft row") && !md.contains("internal"),
         "{md}"
@@ -292,6 +300,8 @@ fn xlsx_hidden_sheets_rows_and_columns_can_be_skipped_and_sheets_selected() {
     let doc = parse(&workbook_with_hidden_content(), "b.xlsx", &last).expect("parses");
     assert_eq!(doc.page_count(), 3);
     let md = doc.markdown();
+    // A text box's text joins its paragraph; the box is not a picture.
+    assert!(md.starts_with("Boxed note\n\nSales grew."), "{md}");
     assert!(md.contains("notes") && !md.contains("Due"), "{md}");
 }
 
@@ -323,5 +333,89 @@ fn docx_headers_come_first_and_footers_and_footnotes_last() {
             "USt-IdNr. DE123456789",
             "Prices include delivery.",
         ]
+    );
+}
+
+/// The figure blocks of `doc` as (figure kind, description).
+fn figures(doc: &quarry_parse::Document) -> Vec<(FigureKind, String)> {
+    doc.pages
+        .iter()
+        .flat_map(|p| &p.blocks)
+        .filter_map(|b| match b.kind {
+            BlockKind::Figure { figure } => Some((figure, b.text.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn pictures_in_docx_pptx_and_html_are_figures_with_their_alt_text() {
+    // DOCX: a drawing anchored in a paragraph comes after its text; a
+    // chart is a chart.
+    let drawing = |descr: &str, chart: bool| {
+        let graphic = if chart {
+            r#"<a:graphic><a:graphicData><c:chart r:id="rId9"/></a:graphicData></a:graphic>"#
+        } else {
+            r#"<a:graphic><a:graphicData><pic:pic/></a:graphicData></a:graphic>"#
+        };
+        format!(
+            r#"<w:p><w:r><w:t>Sales grew.</w:t></w:r><w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" descr="{descr}"/>{graphic}</wp:inline></w:drawing></w:r></w:p>"#
+        )
+    };
+    let text_box = r#"<w:p><w:r><w:t>Boxed</w:t></w:r><w:r><w:drawing><wp:anchor><wp:docPr id="2" name="Text Box 1"/><a:graphic><a:graphicData><wps:txbx><w:txbxContent><w:p><w:r><w:t>note</w:t></w:r></w:p></w:txbxContent></wps:txbx></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>"#;
+    let body = format!(
+        "{text_box}{}{}{}",
+        drawing("Company logo", false),
+        drawing("Revenue by quarter", true),
+        para(None, "After the figures.")
+    );
+    let doc = parse(&docx(&body), "f.docx", &Limits::default()).expect("docx parses");
+    assert_eq!(
+        figures(&doc),
+        [
+            (FigureKind::Image, "Company logo".to_string()),
+            (FigureKind::Chart, "Revenue by quarter".to_string())
+        ]
+    );
+    let md = doc.markdown();
+    // A text box's text joins its paragraph; the box is not a picture.
+    assert!(md.starts_with("Boxed note\n\nSales grew."), "{md}");
+    assert!(
+        md.contains("Sales grew.\n\n<!-- image: Company logo -->\n\nSales grew."),
+        "{md}"
+    );
+    // The description is not document text: no line holds it.
+    let lines: Vec<&str> = doc.pages[0].lines.iter().map(|l| l.text.as_str()).collect();
+    assert!(!lines.iter().any(|l| l.contains("logo")), "{lines:?}");
+
+    // PPTX: a picture and a chart frame; a table frame is not a figure.
+    let slide = r#"<?xml version="1.0"?><p:sld xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree><p:pic><p:nvPicPr><p:cNvPr id="4" name="Picture 3" descr="Team photo"/></p:nvPicPr><p:blipFill><a:blip r:embed="rId2"/></p:blipFill></p:pic><p:pic><p:nvPicPr><p:cNvPr id="7" name="Broken" descr="Missing image"/></p:nvPicPr><p:blipFill><a:blip r:embed="rId3"/></p:blipFill></p:pic><p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="5" name="Chart 1" title="Costs"/></p:nvGraphicFramePr><a:graphic><a:graphicData><c:chart/></a:graphicData></a:graphic></p:graphicFrame><p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="6" name="Table 1"/></p:nvGraphicFramePr><a:graphic><a:graphicData><a:tbl><a:tr><a:tc><a:txBody><a:p><a:r><a:t>Cell</a:t></a:r></a:p></a:txBody></a:tc></a:tr></a:tbl></a:graphicData></a:graphic></p:graphicFrame></p:spTree></p:cSld></p:sld>"#;
+    // rId3 points at an image the package does not hold.
+    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/image1.png"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="../media/gone.png"/></Relationships>"#;
+    let pptx = zip_of(&[
+        ("ppt/slides/slide1.xml", slide.to_string()),
+        ("ppt/slides/_rels/slide1.xml.rels", rels.to_string()),
+        ("ppt/media/image1.png", "png".to_string()),
+    ]);
+    let doc = parse(&pptx, "f.pptx", &Limits::default()).expect("pptx parses");
+    assert_eq!(
+        figures(&doc),
+        [
+            (FigureKind::Image, "Team photo".to_string()),
+            (FigureKind::Chart, "Costs".to_string())
+        ]
+    );
+    assert_eq!(doc.pages[0].tables.len(), 1);
+
+    // HTML: images by their alt text; a tracking pixel is not a figure.
+    let html = r#"<html><body><p>Intro</p><img src="a.png" alt="Floor plan"><img src="t.gif" width="1" height="1"><p>Outro</p></body></html>"#;
+    let doc = parse(html.as_bytes(), "f.html", &Limits::default()).expect("html parses");
+    assert_eq!(
+        figures(&doc),
+        [(FigureKind::Image, "Floor plan".to_string())]
+    );
+    assert_eq!(
+        doc.markdown(),
+        "Intro\n\n<!-- image: Floor plan -->\n\nOutro"
     );
 }

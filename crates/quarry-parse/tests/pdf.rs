@@ -7,7 +7,9 @@ mod common;
 use std::time::Instant;
 
 use common::pdf::{PageSpec, encrypted_pdf, pdf, run, table_page, two_columns};
-use quarry_parse::{BlockKind, FileKind, Limits, ParseError, parse};
+use quarry_parse::{
+    BlockKind, FigureKind, FileKind, Limits, ParseError, ParseOptions, parse, parse_output,
+};
 
 fn require_pdfium() {
     assert!(
@@ -75,6 +77,7 @@ fn rotated_page_has_swapped_size_and_boxes_inside_it() {
         ],
         upright_when_rotated: true,
         strokes: Vec::new(),
+        pictures: Vec::new(),
     };
     let doc = parse(&pdf(&[rotated]), "rot.pdf", &Limits::default()).expect("parses");
     let page = &doc.pages[0];
@@ -93,6 +96,54 @@ fn rotated_page_has_swapped_size_and_boxes_inside_it() {
     let first = &page.lines[0].words[0].bbox;
     assert!((first.left - 72.0).abs() < 1.5, "{first:?}");
     assert!(first.top > 85.0 && first.bottom < 106.0, "{first:?}");
+    // The parse output says which turn was applied.
+    assert_eq!(page.rotation, 90);
+    let out = parse_output(&doc, &ParseOptions::default());
+    assert_eq!(out.metadata.pages[0].rotation_applied, Some(90));
+}
+
+#[test]
+fn drawn_images_become_figure_blocks_in_reading_order() {
+    require_pdfium();
+    let mut page = PageSpec::new(vec![
+        run(72.0, 740.0, 12.0, "Annual figures"),
+        run(72.0, 300.0, 12.0, "Text below the chart"),
+    ]);
+    // A chart between the two lines, and an icon too small to count.
+    page.pictures = vec![(72.0, 400.0, 300.0, 200.0), (500.0, 100.0, 8.0, 8.0)];
+    let doc = parse(&pdf(&[page]), "fig.pdf", &Limits::default()).expect("parses");
+    let page = &doc.pages[0];
+    let kinds: Vec<_> = page.blocks.iter().map(|b| b.kind).collect();
+    let figure = BlockKind::Figure {
+        figure: FigureKind::Image,
+    };
+    assert_eq!(kinds, [BlockKind::Paragraph, figure, BlockKind::Paragraph]);
+    // User space (72, 400)–(372, 600) on a 792 pt high page.
+    let b = page.blocks[1].bbox;
+    assert!(
+        (b.left - 72.0).abs() < 0.5 && (b.right - 372.0).abs() < 0.5,
+        "{b:?}"
+    );
+    assert!(
+        (b.top - 192.0).abs() < 0.5 && (b.bottom - 392.0).abs() < 0.5,
+        "{b:?}"
+    );
+    assert_eq!(page.rotation, 0);
+    // In the parse output: a `figure` block with its type; none when
+    // figures are turned off.
+    let out = parse_output(&doc, &ParseOptions::default());
+    let blocks = &out.chunks[0].blocks;
+    let types: Vec<_> = blocks.iter().map(|b| b.kind).collect();
+    assert_eq!(types, ["text", "figure", "text"]);
+    let details = serde_json::to_value(&blocks[1].details).unwrap();
+    assert_eq!(details["figureType"], "image");
+    assert_eq!(out.metadata.pages[0].rotation_applied, None);
+    let off = ParseOptions {
+        skip_figures: true,
+        ..ParseOptions::default()
+    };
+    let out = parse_output(&doc, &off);
+    assert_eq!(out.chunks[0].blocks.len(), 2);
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! ParseConfig: checked before a parse run is stored (unknown keys and bad
 //! values are a 400 naming the JSON path), echoed with defaults applied, and
 //! turned into the [`ParseOptions`] the output builder understands. Options
-//! the hosted API offers but Quarry does not act on (figures, agentic OCR,
-//! Excel modes, …) are accepted and echoed, so configs written for Extend
-//! keep working.
+//! the hosted API offers but Quarry does not act on (figure image clipping
+//! and chart extraction, agentic OCR, Excel parsing modes, …) are accepted
+//! and echoed, so configs written for Extend keep working.
 
 use quarry_parse::ParseOptions;
 use quarry_parse::output::{Chunking, TableFormat, Target};
@@ -206,6 +206,7 @@ pub fn options(config: &Value) -> ParseOptions {
         cell_blocks: flag("/blockOptions/tables/cellBlocksEnabled"),
         ocr_words: flag("/advancedOptions/returnOcr/words"),
         ocr_lines: flag("/advancedOptions/returnOcr/lines"),
+        skip_figures: config.pointer("/blockOptions/figures/enabled") == Some(&json!(false)),
     }
 }
 

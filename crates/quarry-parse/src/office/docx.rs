@@ -2,8 +2,9 @@
 //! Headings come from the paragraph style (its id or its name in
 //! `word/styles.xml`, e.g. "heading 2") or an outline level; list items from
 //! numbering properties; explicit page breaks start a new page, and long
-//! documents are paginated like Letter pages. Deleted (tracked) text, field
-//! codes and drawings are skipped.
+//! documents are paginated like Letter pages. Drawings become figures,
+//! described by their alt text, after the paragraph they are anchored in.
+//! Deleted (tracked) text and field codes are skipped.
 //!
 //! Headers come before the body and footers, footnotes and endnotes after
 //! it: a letterhead or a company's registration details often live only in
@@ -16,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use super::package::Package;
 use super::xml::{Node, attr, walk};
 use crate::flow::{CellInput, Flow};
-use crate::{Document, FileKind, Limits, ParseError};
+use crate::{Document, FigureKind, FileKind, Limits, ParseError};
 
 #[derive(Default)]
 struct Para {
@@ -25,6 +26,8 @@ struct Para {
     outline: Option<u8>,
     list: bool,
     page_break: bool,
+    /// Drawings anchored in the paragraph, laid out after its text.
+    figures: Vec<(FigureKind, String)>,
 }
 
 pub(crate) fn parse_docx(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
@@ -109,10 +112,36 @@ fn read_part(
     let mut depth = 0usize;
     let mut rows: Vec<Vec<CellInput>> = Vec::new();
     let mut cell = String::new();
+    let mut drawing: Option<(FigureKind, String)> = None;
+    // Whether the drawing being read holds a picture or a chart.
+    let mut pictured = false;
     walk(xml, |node| {
         match node {
             Node::Open(name, e) => match name {
-                "p" => para = Para::default(),
+                "p" if drawing.is_none() => para = Para::default(),
+                "drawing" => {
+                    drawing = Some((FigureKind::Image, String::new()));
+                    pictured = false;
+                }
+                "docPr" => {
+                    if let Some(d) = &mut drawing {
+                        d.1 = attr(e, "descr")
+                            .or_else(|| attr(e, "title"))
+                            .unwrap_or_default();
+                    }
+                }
+                "chart" => {
+                    if let Some(d) = &mut drawing {
+                        d.0 = FigureKind::Chart;
+                    }
+                    pictured = true;
+                }
+                "pic" | "blip" => pictured = true,
+                // A legacy (VML) picture: `w:pict` holding `v:imagedata`.
+                "imagedata" if drawing.is_none() => {
+                    let title = attr(e, "title").unwrap_or_default();
+                    para.figures.push((FigureKind::Image, title));
+                }
                 "pStyle" => para.style = attr(e, "val"),
                 "outlineLvl" => {
                     para.outline = attr(e, "val").and_then(|v| v.parse::<u8>().ok());
@@ -141,6 +170,10 @@ fn read_part(
             Node::Text(_) => {}
             Node::Close(name) => match name {
                 "t" => in_text = false,
+                // A drawing that is only a text box or a shape is no figure.
+                "drawing" => para.figures.extend(drawing.take().filter(|_| pictured)),
+                // A text box's paragraphs join the one it is anchored in.
+                "p" if drawing.is_some() => para.text.push(' '),
                 "p" => {
                     let p = std::mem::take(&mut para);
                     if depth > 0 {
@@ -150,6 +183,9 @@ fn read_part(
                         cell.push_str(p.text.trim());
                     } else {
                         emit(flow, &p, styles)?;
+                        for (kind, description) in &p.figures {
+                            flow.figure(*kind, description)?;
+                        }
                     }
                     if p.page_break && depth == 0 {
                         flow.page_break()?;

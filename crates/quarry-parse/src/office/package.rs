@@ -99,7 +99,7 @@ impl<'a> Package<'a> {
             {
                 let path = match target.strip_prefix('/') {
                     Some(absolute) => absolute.to_string(),
-                    None => format!("{base}/{target}"),
+                    None => resolve(base, &target),
                 };
                 out.push(Relationship { id, kind, path });
             }
@@ -107,6 +107,23 @@ impl<'a> Package<'a> {
         })?;
         Ok(out)
     }
+}
+
+/// `target` relative to the folder `base`, with `.` and `..` steps taken
+/// (`ppt/slides` + `../media/image1.png` = `ppt/media/image1.png`), so the
+/// result names a package entry.
+fn resolve(base: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for step in target.split('/') {
+        match step {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            name => parts.push(name),
+        }
+    }
+    parts.join("/")
 }
 
 fn zip_error(e: zip::result::ZipError) -> ParseError {
@@ -170,6 +187,16 @@ mod tests {
             Some(1 << 20)
         );
         assert_eq!(ok.read("missing").expect("read"), None);
+    }
+
+    #[test]
+    fn relative_targets_resolve_to_package_paths() {
+        assert_eq!(
+            resolve("ppt/slides", "../media/image1.png"),
+            "ppt/media/image1.png"
+        );
+        assert_eq!(resolve("word", "./header1.xml"), "word/header1.xml");
+        assert_eq!(resolve("word", "media/a.png"), "word/media/a.png");
     }
 
     #[test]

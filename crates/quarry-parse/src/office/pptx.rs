@@ -1,12 +1,15 @@
 //! PPTX: one page per slide (`ppt/slides/slideN.xml`, in slide-number
 //! order). Title placeholders become headings, other text paragraphs become
-//! paragraphs, and slide tables (`a:tbl`) become tables. Shape positions
-//! are not used: text follows the slide's shape order.
+//! paragraphs, slide tables (`a:tbl`) become tables, and pictures and
+//! charts become figures described by their alt text. Shape positions are
+//! not used: text follows the slide's shape order.
+
+use std::collections::HashSet;
 
 use super::package::Package;
 use super::xml::{Node, attr, walk};
 use crate::flow::{CellInput, Flow};
-use crate::{Document, FileKind, Limits, ParseError};
+use crate::{Document, FigureKind, FileKind, Limits, ParseError};
 
 pub(crate) fn parse_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
     let mut pkg = Package::open(bytes, limits.max_decompressed_bytes)?;
@@ -38,7 +41,8 @@ pub(crate) fn parse_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
             flow.page_break()?;
         }
         if let Some(xml) = pkg.read(name)? {
-            slide(&mut flow, &String::from_utf8_lossy(&xml))?;
+            let pictures = pictures(&mut pkg, name)?;
+            slide(&mut flow, &String::from_utf8_lossy(&xml), &pictures)?;
         }
     }
     Ok(Document {
@@ -47,16 +51,63 @@ pub(crate) fn parse_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
     })
 }
 
-fn slide(flow: &mut Flow, xml: &str) -> Result<(), ParseError> {
+/// The relationship ids of slide `name` that point at a part the package
+/// holds: a picture whose image is missing shows nothing.
+fn pictures(pkg: &mut Package<'_>, name: &str) -> Result<HashSet<String>, ParseError> {
+    let (folder, file) = name.rsplit_once('/').unwrap_or(("", name));
+    let rels = pkg.relationships(&format!("{folder}/_rels/{file}.rels"), folder)?;
+    let names: HashSet<String> = pkg.names().into_iter().collect();
+    Ok(rels
+        .into_iter()
+        .filter(|r| names.contains(&r.path))
+        .map(|r| r.id)
+        .collect())
+}
+
+/// A picture description that is only the image's file name says nothing.
+fn describes(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    ![
+        ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg",
+    ]
+    .iter()
+    .any(|ext| lower.ends_with(ext))
+}
+
+fn slide(flow: &mut Flow, xml: &str, pictures: &HashSet<String>) -> Result<(), ParseError> {
     let mut title = false;
     let mut text = String::new();
     let mut in_text = false;
     let mut in_table = false;
     let mut rows: Vec<Vec<CellInput>> = Vec::new();
     let mut cell = String::new();
+    // A picture or chart frame being read: its kind and description.
+    let mut figure: Option<(FigureKind, String)> = None;
+    // Whether the picture being read has an image the package holds.
+    let mut shown = false;
     walk(xml, |node| {
         match node {
             Node::Open(name, e) => match name {
+                "pic" => {
+                    figure = Some((FigureKind::Image, String::new()));
+                    shown = false;
+                }
+                "blip" => {
+                    let id = attr(e, "embed").or_else(|| attr(e, "link"));
+                    shown |= id.is_some_and(|id| pictures.contains(&id));
+                }
+                "graphicFrame" => figure = Some((FigureKind::Other, String::new())),
+                "chart" => {
+                    if let Some(f) = &mut figure {
+                        f.0 = FigureKind::Chart;
+                    }
+                }
+                "cNvPr" => {
+                    if let Some(f) = &mut figure {
+                        let text = attr(e, "descr").or_else(|| attr(e, "title"));
+                        f.1 = text.filter(|t| describes(t)).unwrap_or_default();
+                    }
+                }
                 "sp" => title = false,
                 "ph" => {
                     title = matches!(attr(e, "type").as_deref(), Some("title" | "ctrTitle"));
@@ -93,6 +144,16 @@ fn slide(flow: &mut Flow, xml: &str) -> Result<(), ParseError> {
                     in_table = false;
                     flow.table(std::mem::take(&mut rows), None)?;
                 }
+                // A frame holding a table is the table, not a figure.
+                "pic" | "graphicFrame" => match figure.take() {
+                    Some((FigureKind::Image, description)) if shown => {
+                        flow.figure(FigureKind::Image, &description)?
+                    }
+                    Some((FigureKind::Chart, description)) => {
+                        flow.figure(FigureKind::Chart, &description)?
+                    }
+                    _ => {}
+                },
                 _ => {}
             },
         }

@@ -4,10 +4,13 @@
 //! paragraphs at vertical gaps. Content is markdown; tables follow the
 //! requested table format.
 
+use super::key_value;
 use super::{
     BlockDetails, BlockMetadata, BlockPage, OutputBlock, ParseOptions, Point, TableFormat, block_id,
 };
-use crate::markdown::{escape_leading, one_line, table as markdown_table};
+use crate::markdown::{
+    escape_leading, figure as markdown_figure, one_line, table as markdown_table,
+};
 use crate::{BBox, BlockKind, Cell, Line, Page, Table};
 
 /// A vertical gap above this many line heights starts a new paragraph.
@@ -69,10 +72,21 @@ pub(crate) fn page_blocks(page: &Page, options: &ParseOptions) -> Vec<OutputBloc
                     Some(t) => table_block(t, tables),
                     None => continue,
                 },
+                BlockKind::Figure { .. } if options.skip_figures => continue,
+                BlockKind::Figure { figure } => (
+                    "figure",
+                    markdown_figure(text),
+                    b.bbox,
+                    BlockDetails::FigureDetails {
+                        figure_type: figure.as_str(),
+                    },
+                    None,
+                ),
             };
             raw.push(entry);
         }
     }
+    let mut raw = key_value_blocks(page, raw);
     raw.retain(|(_, content, ..)| !content.trim().is_empty());
     raw.into_iter()
         .enumerate()
@@ -88,6 +102,26 @@ pub(crate) fn page_blocks(page: &Page, options: &ParseOptions) -> Vec<OutputBloc
             }
         })
         .collect()
+}
+
+/// `raw` with every text block made only of `Label: value` lines cut into
+/// one `key_value` block per line ([`key_value::split`]).
+fn key_value_blocks<'p>(page: &Page, raw: Vec<RawBlock<'p>>) -> Vec<RawBlock<'p>> {
+    let mut out = Vec::with_capacity(raw.len());
+    for entry in raw {
+        let pairs = match entry {
+            ("text", ref content, ref bbox, ..) => key_value::split(page, content, bbox),
+            _ => None,
+        };
+        match pairs {
+            Some(pairs) => out.extend(pairs.into_iter().map(|(text, bbox)| {
+                let details = BlockDetails::KeyValueDetails {};
+                ("key_value", escape_leading(&text), bbox, details, None)
+            })),
+            None => out.push(entry),
+        }
+    }
+    out
 }
 
 /// A block of `page` without parent or children.

@@ -4,12 +4,14 @@
 //! This is pure (no I/O, no HTTP) so the server's parse runs, the CLI and
 //! tests all produce the same output from the same document. Blocks come
 //! from [`blocks`] (running headers, footers and page numbers retyped by
-//! [`furniture`]), chunk boundaries from [`chunk`], the `spatial` target's
+//! [`furniture`], `Label: value` lines cut out by [`key_value`]), chunk
+//! boundaries from [`chunk`], the `spatial` target's
 //! layout-preserving text from [`spatial`], and `output.ocr` from [`ocr`].
 
 mod blocks;
 mod chunk;
 mod furniture;
+mod key_value;
 mod ocr;
 mod spatial;
 mod types;
@@ -37,6 +39,8 @@ pub struct ParseOptions {
     /// `advancedOptions.returnOcr.words` / `.lines`: add `output.ocr`.
     pub ocr_words: bool,
     pub ocr_lines: bool,
+    /// `blockOptions.figures.enabled: false`: no `figure` blocks.
+    pub skip_figures: bool,
 }
 
 /// `target`: reading-order markdown, or layout-preserving text.
@@ -95,6 +99,7 @@ pub fn parse_output(doc: &Document, options: &ParseOptions) -> ParseOutput {
                     original_page_width: p.width,
                     original_page_height: p.height,
                     dpi: 72,
+                    rotation_applied: (p.rotation != 0).then_some(p.rotation),
                 })
                 .collect(),
         },

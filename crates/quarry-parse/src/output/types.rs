@@ -44,6 +44,10 @@ pub struct PageInfo {
     pub original_page_width: f64,
     pub original_page_height: f64,
     pub dpi: u32,
+    /// Degrees the page was turned clockwise to read upright (a PDF's
+    /// `/Rotate`); left out for pages shown as stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotation_applied: Option<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -110,6 +114,13 @@ pub enum BlockDetails {
         #[serde(rename = "cellReference", skip_serializing_if = "Option::is_none")]
         cell_reference: Option<String>,
     },
+    FigureDetails {
+        /// `image`, `logo`, `chart`, `diagram` or `other`.
+        #[serde(rename = "figureType")]
+        figure_type: &'static str,
+    },
+    /// A `Label: value` line (`key_value` blocks).
+    KeyValueDetails {},
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -4,6 +4,7 @@
 //! approximate boxes. `scripts/install-deps` installs pdfium.
 
 mod fallback;
+mod figures;
 mod pdfium;
 mod png;
 mod reading;

@@ -16,6 +16,7 @@ use std::sync::{Mutex, OnceLock};
 
 use pdfium_render::prelude::*;
 
+use super::figures;
 use super::reading::{self, Glyph, Rotation};
 use crate::tables::{self, Rule};
 use crate::{BBox, FileKind, Limits, ParseError, ocr};
@@ -395,18 +396,24 @@ fn read_page(page: &PdfPage<'_>, number: u32) -> Result<crate::Page, ParseError>
             });
         }
     }
-    let rules = if glyphs.is_empty() {
-        Vec::new()
+    // A page without text is a scan (OCRed later): its image is the page,
+    // not a figure on it, and it has no table rules to read.
+    let (rules, images) = if glyphs.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        rules(page, &area, rotation)
+        graphics(page, &area, rotation)
     };
-    Ok(reading::layout(number, width, height, &glyphs, &rules))
+    let mut parsed = reading::layout(number, width, height, &glyphs, &rules);
+    figures::place(&mut parsed, &images);
+    parsed.rotation = rotation.degrees();
+    Ok(parsed)
 }
 
-/// The straight segments of the page's drawn paths (table rules, cell
-/// borders and backgrounds), in display coordinates. Curves only move the
-/// pen; a closed sub-path contributes its closing edge.
-fn rules(page: &PdfPage<'_>, area: &BBox, rotation: Rotation) -> Vec<Rule> {
+/// What the page draws besides text, in display coordinates, in one walk
+/// over its objects: the straight segments of its paths (table rules, cell
+/// borders and backgrounds; curves only move the pen, a closed sub-path
+/// contributes its closing edge) and the boxes of its images.
+fn graphics(page: &PdfPage<'_>, area: &BBox, rotation: Rotation) -> (Vec<Rule>, Vec<BBox>) {
     let point = |x: f32, y: f32| {
         let p = reading::to_display(
             &BBox {
@@ -421,7 +428,20 @@ fn rules(page: &PdfPage<'_>, area: &BBox, rotation: Rotation) -> Vec<Rule> {
         (p.left, p.top)
     };
     let mut out = Vec::new();
+    let mut images = Vec::new();
     for object in page.objects().iter() {
+        if object.object_type() == PdfPageObjectType::Image {
+            if let Ok(r) = object.bounds().map(|q| q.to_rect()) {
+                let user = BBox {
+                    left: r.left().value as f64,
+                    top: r.top().value as f64,
+                    right: r.right().value as f64,
+                    bottom: r.bottom().value as f64,
+                };
+                images.push(reading::to_display(&user, area, rotation));
+            }
+            continue;
+        }
         let Some(path) = object.as_path_object() else {
             continue;
         };
@@ -443,7 +463,7 @@ fn rules(page: &PdfPage<'_>, area: &BBox, rotation: Rotation) -> Vec<Rule> {
             }
         }
     }
-    out
+    (out, images)
 }
 
 fn rule(a: (f64, f64), b: (f64, f64)) -> Rule {

@@ -33,6 +33,18 @@ pub(crate) enum Rotation {
     R270,
 }
 
+impl Rotation {
+    /// The clockwise turn in degrees.
+    pub(crate) fn degrees(self) -> u16 {
+        match self {
+            Rotation::R0 => 0,
+            Rotation::R90 => 90,
+            Rotation::R180 => 180,
+            Rotation::R270 => 270,
+        }
+    }
+}
+
 /// One character with its box in display coordinates (top-left origin).
 #[derive(Debug, Clone)]
 pub(crate) struct Glyph {

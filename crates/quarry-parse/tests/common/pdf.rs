@@ -12,6 +12,9 @@ pub type Run = (f64, f64, f64, String);
 /// A stroked straight line: x0, y0, x1, y1 in PDF user space.
 pub type Stroke = (f64, f64, f64, f64);
 
+/// An image drawn at x, y (bottom-left corner, user space), width, height.
+pub type Picture = (f64, f64, f64, f64);
+
 /// One page: 612×792 with `rotate` degrees, text runs and stroked lines.
 /// With `upright_when_rotated`, runs are drawn turned 90° counter-clockwise,
 /// the way a landscape page with `/Rotate 90` carries its text.
@@ -20,6 +23,7 @@ pub struct PageSpec {
     pub runs: Vec<Run>,
     pub upright_when_rotated: bool,
     pub strokes: Vec<Stroke>,
+    pub pictures: Vec<Picture>,
 }
 
 impl PageSpec {
@@ -29,6 +33,7 @@ impl PageSpec {
             runs,
             upright_when_rotated: false,
             strokes: Vec::new(),
+            pictures: Vec::new(),
         }
     }
 }
@@ -44,8 +49,19 @@ fn build(pages: &[PageSpec]) -> Document {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
         "Encoding" => "WinAnsiEncoding",
     });
+    // A 2×2 gray checker, stretched to each picture's box.
+    let mut picture = Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 2, "Height" => 2,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        vec![0, 255, 255, 0],
+    );
+    let _ = picture.compress();
+    let picture_id = doc.add_object(picture);
     let resources_id = doc.add_object(dictionary! {
         "Font" => dictionary! { "F1" => font_id },
+        "XObject" => dictionary! { "Im1" => picture_id },
     });
     let mut kids = Vec::new();
     for spec in pages {
@@ -54,6 +70,13 @@ fn build(pages: &[PageSpec]) -> Document {
             ops.push(Operation::new("m", vec![(*x0).into(), (*y0).into()]));
             ops.push(Operation::new("l", vec![(*x1).into(), (*y1).into()]));
             ops.push(Operation::new("S", vec![]));
+        }
+        for (x, y, w, h) in &spec.pictures {
+            let m: Vec<Object> = [*w, 0.0, 0.0, *h, *x, *y].map(Object::from).into();
+            ops.push(Operation::new("q", vec![]));
+            ops.push(Operation::new("cm", m));
+            ops.push(Operation::new("Do", vec!["Im1".into()]));
+            ops.push(Operation::new("Q", vec![]));
         }
         for (x, y, size, text) in &spec.runs {
             ops.push(Operation::new("BT", vec![]));
