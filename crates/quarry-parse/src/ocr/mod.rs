@@ -85,6 +85,9 @@ pub(crate) struct OcrSettings {
     pub detect_orientation: bool,
     /// `--tessdata-dir`, resolved once per document ([`tessdata_dir`]).
     pub tessdata_dir: Option<PathBuf>,
+    /// Read the image as one uniform block of text (`--psm 6`) instead of
+    /// finding columns and blocks: set for till rolls ([`is_till_roll`]).
+    pub single_column: bool,
 }
 
 impl From<&Limits> for OcrSettings {
@@ -93,6 +96,7 @@ impl From<&Limits> for OcrSettings {
             timeout: Duration::from_secs(limits.ocr_seconds_per_page),
             detect_orientation: limits.detect_orientation,
             tessdata_dir: tessdata_dir(limits),
+            single_column: false,
         }
     }
 }
@@ -114,10 +118,33 @@ pub fn ocr_available() -> bool {
 /// boxes are in the file's pixels; small images are enlarged first
 /// ([`prepare`]).
 pub(crate) fn ocr_image(bytes: &[u8], settings: &OcrSettings) -> Result<Vec<Page>, ParseError> {
+    let settings = &OcrSettings {
+        single_column: is_till_roll(bytes),
+        ..settings.clone()
+    };
     match prepare::prepare(bytes) {
         Some(prepared) => ocr(&prepared.bytes, prepared.back_scale, settings),
         None => ocr(bytes, 1.0, settings),
     }
+}
+
+/// An image at least this many times as tall as it is wide is a till roll.
+const TILL_ROLL_ASPECT: f64 = 1.5;
+
+/// Whether the image is shaped like a till receipt: a 58–80 mm roll printed
+/// in a single column, far taller than wide (a photographed A4 or Letter
+/// page is at most 1.42 times as tall). Tesseract's automatic page
+/// segmentation splits such receipts' small, sparse lines into blocks and
+/// misreads more of them than a single uniform block does: on the 150
+/// `sroie` receipts the expected company, total and date appear in the OCR
+/// text of 97, 122 and 121 receipts with `--psm 6` against 90, 117 and 117
+/// with `--psm 3` (docs/accuracy.md).
+fn is_till_roll(bytes: &[u8]) -> bool {
+    image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .is_some_and(|(w, h)| w > 0 && f64::from(h) / f64::from(w) >= TILL_ROLL_ASPECT)
 }
 
 /// OCRs one image file's bytes (PNG, JPEG, TIFF, PNM…) into pages; box
@@ -130,6 +157,8 @@ pub(crate) fn ocr(
     let timeout = settings.timeout;
     let psm = if settings.detect_orientation {
         "1"
+    } else if settings.single_column {
+        "6"
     } else {
         "3"
     };
@@ -361,6 +390,25 @@ fn pages_from_tsv(tsv: &str, scale: f64) -> Vec<Page> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::GrayImage::new(width, height)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .expect("encode png");
+        out.into_inner()
+    }
+
+    #[test]
+    fn only_tall_narrow_images_are_read_as_till_rolls() {
+        assert!(is_till_roll(&png(400, 1200)));
+        assert!(is_till_roll(&png(200, 300)));
+        // A4 and Letter pages, landscape photos, and what is not an image.
+        assert!(!is_till_roll(&png(2480, 3508)));
+        assert!(!is_till_roll(&png(2550, 3300)));
+        assert!(!is_till_roll(&png(1200, 400)));
+        assert!(!is_till_roll(b"not an image"));
+    }
 
     #[test]
     fn tsv_rows_become_lines_with_scaled_boxes_and_confidence() {

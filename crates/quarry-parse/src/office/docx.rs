@@ -119,6 +119,8 @@ fn read_part(
         match node {
             Node::Open(name, e) => match name {
                 "p" if drawing.is_none() => para = Para::default(),
+                // A text box's paragraphs join the one it is anchored in.
+                "p" => para.text.push(' '),
                 "drawing" => {
                     drawing = Some((FigureKind::Image, String::new()));
                     pictured = false;
@@ -172,7 +174,6 @@ fn read_part(
                 "t" => in_text = false,
                 // A drawing that is only a text box or a shape is no figure.
                 "drawing" => para.figures.extend(drawing.take().filter(|_| pictured)),
-                // A text box's paragraphs join the one it is anchored in.
                 "p" if drawing.is_some() => para.text.push(' '),
                 "p" => {
                     let p = std::mem::take(&mut para);
