@@ -247,7 +247,41 @@ fn match_columns(labels: &[Label], names: &[(String, FieldNames)]) -> Vec<Column
             columns[ci].prop = Some((names[ni].0.clone(), score));
         }
     }
+    count_column(&mut columns, labels, names);
     columns
+}
+
+/// Names the quantity column of `Amount  Product  Price  Total`: a title
+/// naming the line amount, left of the description while the line total is
+/// right of it, counts the items (`Amount` is a common rendering of
+/// `Anzahl`/`Menge`); money is never printed before what it pays for.
+fn count_column(columns: &mut [Column], labels: &[Label], names: &[(String, FieldNames)]) {
+    let index_of = |id: &str| names.iter().position(|(_, n)| n.is(id));
+    let (Some(quantity), Some(total)) = (index_of("quantity"), index_of("line_total")) else {
+        return;
+    };
+    let column_of = |columns: &[Column], ni: usize| {
+        columns
+            .iter()
+            .position(|c| c.prop.as_ref().is_some_and(|(key, _)| *key == names[ni].0))
+    };
+    let description = index_of("description").and_then(|ni| column_of(columns, ni));
+    let (Some(description), Some(line_total), None) = (
+        description,
+        column_of(columns, total),
+        column_of(columns, quantity),
+    ) else {
+        return;
+    };
+    if line_total < description {
+        return;
+    }
+    let count = (0..description).find(|&ci| {
+        columns[ci].prop.is_none() && names[total].1.score(&words(&labels[ci].text)) >= PARTIAL
+    });
+    if let Some(ci) = count {
+        columns[ci].prop = Some((names[quantity].0.clone(), PARTIAL));
+    }
 }
 
 /// Header cells that only name a unit (`EUR`, `(€)`) belong to the column
@@ -473,7 +507,7 @@ Payment terms apply to all the items above, payable within thirty days from toda
     }
 
     #[test]
-    fn the_rightmost_of_two_amount_titles_is_the_line_total() {
+    fn the_rightmost_of_two_amount_titles_is_the_line_total_and_the_other_a_count() {
         let text = "\
 Amount     Product              VAT      Price       Total
 1.00       Design (hours)       7%       160.00 €    160.00 €
@@ -482,8 +516,8 @@ Amount     Product              VAT      Price       Total
         assert_eq!(
             items(text),
             json!([
-                {"description": "Design (hours)", "quantity": null, "unit_price": 160, "line_total": 160},
-                {"description": "Ballons", "quantity": null, "unit_price": 0.79, "line_total": 316},
+                {"description": "Design (hours)", "quantity": 1, "unit_price": 160, "line_total": 160},
+                {"description": "Ballons", "quantity": 400, "unit_price": 0.79, "line_total": 316},
             ])
         );
     }
