@@ -22,6 +22,10 @@ pub(super) struct Column {
     pub left: f64,
     pub right: f64,
     pub prop: Option<(String, f64)>,
+    /// Whether the title is only a number sign (`#`, `No.`): such a column
+    /// names a count only when its values are not positions (see
+    /// [`count_column`]).
+    pub numbered: bool,
 }
 
 pub(super) struct Header {
@@ -238,6 +242,7 @@ fn match_columns(labels: &[Label], names: &[(String, FieldNames)]) -> Vec<Column
             left: label.left,
             right: label.right,
             prop: None,
+            numbered: words(&label.text) == ["number"],
         })
         .collect();
     let mut taken = vec![false; names.len()];
@@ -255,6 +260,9 @@ fn match_columns(labels: &[Label], names: &[(String, FieldNames)]) -> Vec<Column
 /// naming the line amount, left of the description while the line total is
 /// right of it, counts the items (`Amount` is a common rendering of
 /// `Anzahl`/`Menge`); money is never printed before what it pays for.
+/// Failing that, a `#` column there may count them (`#  Produkt  Preis
+/// Summe` over `400,00  Luftballon …`); the table reader drops its values
+/// when they only number the rows (`1, 2, 3`).
 fn count_column(columns: &mut [Column], labels: &[Label], names: &[(String, FieldNames)]) {
     let index_of = |id: &str| names.iter().position(|(_, n)| n.is(id));
     let (Some(quantity), Some(total)) = (index_of("quantity"), index_of("line_total")) else {
@@ -276,9 +284,15 @@ fn count_column(columns: &mut [Column], labels: &[Label], names: &[(String, Fiel
     if line_total < description {
         return;
     }
-    let count = (0..description).find(|&ci| {
-        columns[ci].prop.is_none() && names[total].1.score(&words(&labels[ci].text)) >= PARTIAL
-    });
+    let free = |ci: &usize| columns[*ci].prop.is_none();
+    let count = (0..description)
+        .filter(free)
+        .find(|&ci| names[total].1.score(&words(&labels[ci].text)) >= PARTIAL)
+        .or_else(|| {
+            (0..description)
+                .filter(free)
+                .find(|&ci| columns[ci].numbered)
+        });
     if let Some(ci) = count {
         columns[ci].prop = Some((names[quantity].0.clone(), PARTIAL));
     }
@@ -518,6 +532,34 @@ Amount     Product              VAT      Price       Total
             json!([
                 {"description": "Design (hours)", "quantity": 1, "unit_price": 160, "line_total": 160},
                 {"description": "Ballons", "quantity": 400, "unit_price": 0.79, "line_total": 316},
+            ])
+        );
+    }
+
+    #[test]
+    fn a_number_sign_column_counts_unless_it_numbers_the_rows() {
+        let counts = "\
+#          Produkt              USt      Einzelpreis   Summe
+1,00       Gestaltung           7%       160,00 €      160,00 €
+400,00     Luftballon           19%      0,79 €        316,00 €
+";
+        assert_eq!(
+            items(counts),
+            json!([
+                {"description": "Gestaltung", "quantity": 1, "unit_price": 160, "line_total": 160},
+                {"description": "Luftballon", "quantity": 400, "unit_price": 0.79, "line_total": 316},
+            ])
+        );
+        let positions = "\
+#          Product              Price         Total
+1          Design               160.00        160.00
+2          Ballons              0.79          316.00
+";
+        assert_eq!(
+            items(positions),
+            json!([
+                {"description": "Design", "quantity": null, "unit_price": 160, "line_total": 160},
+                {"description": "Ballons", "quantity": null, "unit_price": 0.79, "line_total": 316},
             ])
         );
     }

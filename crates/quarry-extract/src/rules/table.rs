@@ -38,6 +38,7 @@ impl Run<'_> {
                 continue;
             }
             self.table_lines.extend(header.lines());
+            let first = out.len();
             for lines in self.rows(&header, scope, props) {
                 self.table_lines.extend(lines.iter().copied());
                 let item_path = format!("{path}[{}]", out.len());
@@ -45,6 +46,7 @@ impl Run<'_> {
                     out.push(item);
                 }
             }
+            drop_positions(&header, &mut out[first..]);
         }
         out
     }
@@ -394,6 +396,31 @@ enum RowKind {
 }
 
 /// The key of the property `column` is mapped to (empty when none).
+/// Clears the values a `#` column gave `items` when they are the row
+/// numbers `1, 2, 3, …` (positions), not counts.
+fn drop_positions(header: &Header, items: &mut [Value]) {
+    let Some((key, _)) = header
+        .columns
+        .iter()
+        .find(|c| c.numbered)
+        .and_then(|c| c.prop.as_ref())
+    else {
+        return;
+    };
+    let positions = items.len() >= 2
+        && items
+            .iter()
+            .enumerate()
+            .all(|(i, item)| item.get(key).and_then(Value::as_f64) == Some((i + 1) as f64));
+    if positions {
+        for item in items.iter_mut() {
+            if let Some(value) = item.get_mut(key) {
+                *value = Value::Null;
+            }
+        }
+    }
+}
+
 pub(super) fn key_of(header: &Header, column: usize) -> &str {
     header
         .columns
