@@ -89,6 +89,60 @@ Page {first}
 }
 
 #[test]
+fn rows_go_on_at_the_top_of_the_next_page_without_a_header() {
+    let item = json!({"type": "object", "properties": {
+        "description": nullable("string"),
+        "quantity": nullable("number"),
+        "unit_price": nullable("number"),
+        "line_total": nullable("number"),
+    }});
+    let schema = json!({"type": "object", "properties": {
+        "line_items": {"type": "array", "items": item}
+    }});
+    let first = "\
+Invoice 4711
+
+Pos  Description            Price      Qty       Amount
+1    Dividers A4            9,90       20        198,00
+     GTIN: 4012345001235
+
+                                                 Seite 1 von 2
+";
+    let next = |top: &str| format!("{first}\u{c}{top}");
+    let continued = next(
+        "\
+Invoice 4711, continued
+
+2    Yoghurt banana         5,50       50        275,00
+     GTIN: 4000050986428
+
+Tax breakdown
+Category   Basis      Rate      Tax
+S          198,00     19        37,62
+S          275,00     7         19,25
+",
+    );
+    let dividers =
+        json!({"description": "Dividers A4", "quantity": 20, "unit_price": 9.9, "line_total": 198});
+    let yoghurt = json!({"description": "Yoghurt banana", "quantity": 50, "unit_price": 5.5,
+        "line_total": 275});
+    assert_eq!(
+        value(&continued, schema.clone())["line_items"],
+        json!([dividers, yoghurt])
+    );
+    // A page that opens with anything but an item ends the table at the foot.
+    let ended = next(
+        "\
+Invoice 4711, continued
+
+Category   Basis      Rate      Tax
+S          198,00     19        37,62
+",
+    );
+    assert_eq!(value(&ended, schema)["line_items"], json!([dividers]));
+}
+
+#[test]
 fn statement_rows_skip_balance_lines_and_read_iban_and_period() {
     let text = "\
 Account holder      Karlsbach  Supplies GmbH
