@@ -139,7 +139,20 @@ Category   Basis      Rate      Tax
 S          198,00     19        37,62
 ",
     );
-    assert_eq!(value(&ended, schema)["line_items"], json!([dividers]));
+    assert_eq!(
+        value(&ended, schema.clone())["line_items"],
+        json!([dividers])
+    );
+    // A header closing its page has all its rows on the next one.
+    let header_only = "\
+Invoice 4711
+
+Pos  Description            Price      Qty       Amount
+\u{c}Invoice 4711, continued
+
+1    Dividers A4            9,90       20        198,00
+";
+    assert_eq!(value(header_only, schema)["line_items"], json!([dividers]));
 }
 
 #[test]

@@ -229,8 +229,10 @@ impl Run<'_> {
                 last_bottom = line.bbox.bottom;
             }
             // The table ran to the foot of its page: its rows may go on at the
-            // top of the next one, without a header of their own.
-            if items.is_empty() || header.delim != Delim::Gap {
+            // top of the next one, without a header of their own (all of
+            // them when the header closed its page).
+            let started = !items.is_empty() || page_index == header.last.page;
+            if !started || header.delim != Delim::Gap {
                 break;
             }
             page_index += 1;
@@ -427,7 +429,7 @@ const MAX_LEAD_IN: usize = 3;
 /// How far below the previous line (in line heights) a wrapped cell may continue.
 const CONTINUATION_GAP: f64 = 2.5;
 /// Share of the page height, from the top, where running headers stand.
-const RUNNING_HEADER: f64 = 0.08;
+const RUNNING_HEADER: f64 = 0.05;
 
 /// What a line under a table header is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
