@@ -24,6 +24,19 @@ fn nullable(ty: &str) -> Value {
     json!({"type": [ty, "null"]})
 }
 
+/// An invoice's line items: description, quantity, unit price, line total.
+fn line_items_schema() -> Value {
+    let item = json!({"type": "object", "properties": {
+        "description": nullable("string"),
+        "quantity": nullable("number"),
+        "unit_price": nullable("number"),
+        "line_total": nullable("number"),
+    }});
+    json!({"type": "object", "properties": {
+        "line_items": {"type": "array", "items": item}
+    }})
+}
+
 fn date() -> Value {
     json!({"type": ["string", "null"], "extend:type": "date"})
 }
@@ -71,15 +84,7 @@ Page {first}
         )
     };
     let text = format!("{}\u{c}{}", page(1), page(2));
-    let item = json!({"type": "object", "properties": {
-        "description": nullable("string"),
-        "quantity": nullable("number"),
-        "unit_price": nullable("number"),
-        "line_total": nullable("number"),
-    }});
-    let schema = json!({"type": "object", "properties": {
-        "line_items": {"type": "array", "items": item}
-    }});
+    let schema = line_items_schema();
     let lines = value(&text, schema)["line_items"].clone();
     let wrapped = json!({"description": "Stretch film 450 mm, delivered to goods-in ramp 3",
         "quantity": 2, "unit_price": 9.42, "line_total": 18.84});
@@ -90,15 +95,7 @@ Page {first}
 
 #[test]
 fn rows_go_on_at_the_top_of_the_next_page_without_a_header() {
-    let item = json!({"type": "object", "properties": {
-        "description": nullable("string"),
-        "quantity": nullable("number"),
-        "unit_price": nullable("number"),
-        "line_total": nullable("number"),
-    }});
-    let schema = json!({"type": "object", "properties": {
-        "line_items": {"type": "array", "items": item}
-    }});
+    let schema = line_items_schema();
     let first = "\
 Invoice 4711
 

@@ -178,13 +178,17 @@ mod tests {
         extract_text(text, schema)
     }
 
-    #[test]
-    fn totals_that_do_not_add_up_are_replaced_by_ones_that_do() {
-        let schema = json!({"type": "object", "properties": {
+    fn totals_schema() -> Value {
+        json!({"type": "object", "properties": {
             "total_net": {"type": ["number", "null"], "description": "Tax basis total"},
             "total_tax": {"type": ["number", "null"], "description": "Total VAT"},
             "total_gross": {"type": ["number", "null"], "description": "Grand total"},
-        }});
+        }})
+    }
+
+    #[test]
+    fn totals_that_do_not_add_up_are_replaced_by_ones_that_do() {
+        let schema = totals_schema();
         let text = "\
 Zwischensumme:                        202,76
 Rechnungssumme Netto (exkl. USt.):    193,83
@@ -201,11 +205,7 @@ Rechnungssumme Brutto (inkl. USt.):   215,14
 
     #[test]
     fn a_tax_printed_as_a_magnitude_takes_the_sign_of_the_totals() {
-        let schema = json!({"type": "object", "properties": {
-            "total_net": {"type": ["number", "null"], "description": "Tax basis total"},
-            "total_tax": {"type": ["number", "null"], "description": "Total VAT"},
-            "total_gross": {"type": ["number", "null"], "description": "Grand total"},
-        }});
+        let schema = totals_schema();
         let text = "\
 Rechnungskorrektur 4711
 
