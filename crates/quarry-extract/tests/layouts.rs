@@ -24,6 +24,19 @@ fn nullable(ty: &str) -> Value {
     json!({"type": [ty, "null"]})
 }
 
+/// An invoice's line items: description, quantity, unit price, line total.
+fn line_items_schema() -> Value {
+    let item = json!({"type": "object", "properties": {
+        "description": nullable("string"),
+        "quantity": nullable("number"),
+        "unit_price": nullable("number"),
+        "line_total": nullable("number"),
+    }});
+    json!({"type": "object", "properties": {
+        "line_items": {"type": "array", "items": item}
+    }})
+}
+
 fn date() -> Value {
     json!({"type": ["string", "null"], "extend:type": "date"})
 }
@@ -71,21 +84,72 @@ Page {first}
         )
     };
     let text = format!("{}\u{c}{}", page(1), page(2));
-    let item = json!({"type": "object", "properties": {
-        "description": nullable("string"),
-        "quantity": nullable("number"),
-        "unit_price": nullable("number"),
-        "line_total": nullable("number"),
-    }});
-    let schema = json!({"type": "object", "properties": {
-        "line_items": {"type": "array", "items": item}
-    }});
+    let schema = line_items_schema();
     let lines = value(&text, schema)["line_items"].clone();
     let wrapped = json!({"description": "Stretch film 450 mm, delivered to goods-in ramp 3",
         "quantity": 2, "unit_price": 9.42, "line_total": 18.84});
     let nut =
         json!({"description": "Hex nut M10", "quantity": 50, "unit_price": 0.8, "line_total": 40});
     assert_eq!(lines, json!([wrapped, nut, wrapped, nut]));
+}
+
+#[test]
+fn rows_go_on_at_the_top_of_the_next_page_without_a_header() {
+    let schema = line_items_schema();
+    let first = "\
+Invoice 4711
+
+Pos  Description            Price      Qty       Amount
+1    Dividers A4            9,90       20        198,00
+     GTIN: 4012345001235
+
+                                                 Seite 1 von 2
+";
+    let next = |top: &str| format!("{first}\u{c}{top}");
+    let continued = next(
+        "\
+Invoice 4711, continued
+
+2    Yoghurt banana         5,50       50        275,00
+     GTIN: 4000050986428
+
+Tax breakdown
+Category   Basis      Rate      Tax
+S          198,00     19        37,62
+S          275,00     7         19,25
+",
+    );
+    let dividers =
+        json!({"description": "Dividers A4", "quantity": 20, "unit_price": 9.9, "line_total": 198});
+    let yoghurt = json!({"description": "Yoghurt banana", "quantity": 50, "unit_price": 5.5,
+        "line_total": 275});
+    assert_eq!(
+        value(&continued, schema.clone())["line_items"],
+        json!([dividers, yoghurt])
+    );
+    // A page that opens with anything but an item ends the table at the foot.
+    let ended = next(
+        "\
+Invoice 4711, continued
+
+Category   Basis      Rate      Tax
+S          198,00     19        37,62
+",
+    );
+    assert_eq!(
+        value(&ended, schema.clone())["line_items"],
+        json!([dividers])
+    );
+    // A header closing its page has all its rows on the next one.
+    let header_only = "\
+Invoice 4711
+
+Pos  Description            Price      Qty       Amount
+\u{c}Invoice 4711, continued
+
+1    Dividers A4            9,90       20        198,00
+";
+    assert_eq!(value(header_only, schema)["line_items"], json!([dividers]));
 }
 
 #[test]

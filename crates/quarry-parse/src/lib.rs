@@ -32,7 +32,7 @@ pub use error::ParseError;
 pub use isolate::{ChildLimits, Isolation};
 pub use ocr::{ocr_available, tessdata_dir};
 pub use office::{SheetOptions, SheetSelection};
-pub use output::{ParseOptions, parse_output};
+pub use output::{ParseOptions, is_page_number, parse_output};
 pub use pdf::{GrayImage, page_sizes, pdfium_available, render_page_gray, render_page_png};
 
 /// Explicit caps applied while parsing untrusted input.

@@ -1,6 +1,7 @@
 //! How well a candidate value fits its field beyond parsing at all: an
 //! amount field wants an amount, not a count (`Total Qty 3`), an identifier
-//! (`SIRET 99999999800010`), a date, or a row of a breakdown table. The
+//! (`SIRET 99999999800010`), a date, or a row of a breakdown table; a party
+//! name wants a name, not the party's VAT or customer number. The
 //! factor multiplies a candidate's label score, so a well-labelled value of
 //! the wrong shape loses to a plainer one of the right shape.
 
@@ -20,9 +21,21 @@ const ID_DIGITS: usize = 10;
 /// An amount field read from a whole number keeps this share of its score.
 const NO_CENTS: f64 = 0.9;
 
+/// Label words that name an identifier or a contact detail of a party
+/// (`Customer VAT number`, `Kunden-Nr.`, `Client e-mail`), not its name.
+const IDENTIFIER_WORDS: &[&str] = &[
+    "number", "id", "date", "vat", "tva", "iva", "btw", "ust", "iban", "siret", "gln", "phone",
+    "telefon", "tel", "fax", "email", "mail",
+];
+
 /// How well a candidate fits the field's type beyond parsing: amounts are
-/// not counts, and are usually printed with cents.
+/// not counts, and are usually printed with cents; party names are no
+/// identifiers.
 pub(super) fn type_fit(field: &Field, label: &[String], value: &str) -> f64 {
+    if field.kind == Kind::String && (field.names.is("seller_name") || field.names.is("buyer_name"))
+    {
+        return party_fit(label, value);
+    }
     if !matches!(field.kind, Kind::Number | Kind::Currency) {
         return 1.0;
     }
@@ -64,4 +77,39 @@ pub(super) fn type_fit(field: &Field, label: &[String], value: &str) -> f64 {
         fit *= NO_CENTS;
     }
     fit
+}
+
+/// A party name is labelled by the party alone (`Customer:`, not `Customer
+/// VAT number:`) and reads as a name: more letters than digits
+/// (`ESA12345674` is an identifier).
+fn party_fit(label: &[String], value: &str) -> f64 {
+    let identifier_label = label.iter().any(|w| IDENTIFIER_WORDS.contains(&w.as_str()));
+    let letters = value.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    if identifier_label || letters == 0 || digits > letters {
+        0.0
+    } else {
+        1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::rules::extract_text;
+
+    #[test]
+    fn a_party_name_is_no_identifier_of_the_party() {
+        let schema = json!({"type": "object", "properties": {
+            "buyer_name": {"type": ["string", "null"]},
+        }});
+        let text = "Customer VAT number:   ESA12345674\nCustomer:   Olive Shop\n";
+        assert_eq!(
+            extract_text(text, schema.clone()),
+            json!({"buyer_name": "Olive Shop"})
+        );
+        let text = "Customer number:   C-4711\nClient:   F-123456\n";
+        assert_eq!(extract_text(text, schema), json!({"buyer_name": null}));
+    }
 }

@@ -14,6 +14,7 @@
 //! never invents a value: fields it cannot find are `null` (arrays `[]`),
 //! with `null` confidence.
 
+mod address_column;
 mod credit_note;
 mod fit;
 mod header;

@@ -51,6 +51,10 @@ const LEGAL_FORMS: &[&str] = &[
     "gmbh", "ag", "kg", "a.g", "e.v", "ev", "ohg", "ug", "se", "ltd", "llc", "inc", "plc", "sarl",
     "sas", "sa", "eurl", "bv", "nv", "co",
 ];
+/// Words of labels that name a date or a number, never a party heading.
+const VALUE_WORDS: &[&str] = &[
+    "date", "datum", "fecha", "number", "nummer", "numéro", "numero",
+];
 /// How far (as a share of the page width) a name may start off its heading's left edge.
 const COLUMN_TOLERANCE: f64 = 0.03;
 /// How far below its heading (in line heights) a party's name may be.
@@ -98,28 +102,43 @@ impl Run<'_> {
     }
 
     /// The recipient's name: the first line of the address block under the
-    /// sender line, or of the first postal block at the window position when
-    /// there is no sender line (a salutation line such as `Herrn` is joined
-    /// with the name after it).
+    /// sender line (or, when no named block stands there, of an address
+    /// column elsewhere at the window position), or of the first postal
+    /// block at the window position when there is no sender line (a
+    /// salutation line such as `Herrn` is joined with the name after it).
     pub(super) fn recipient_name(&self, sender: Option<&SenderLine>) -> Option<(String, Span)> {
-        let block = match sender {
-            Some(sender) => self.block_under(sender),
-            None => self.window_block(),
-        }?;
-        let cells: Vec<Span> = block
-            .into_iter()
-            .filter_map(|id| {
-                let line = self.layout.line(id)?;
-                let first = line
-                    .cells(0..line.toks.len(), Delim::Gap)
-                    .into_iter()
-                    .next()?;
-                Some(Span {
-                    line: id,
-                    toks: first,
+        let first_cells = |block: Vec<LineId>| -> Vec<Span> {
+            block
+                .into_iter()
+                .filter_map(|id| {
+                    let line = self.layout.line(id)?;
+                    let first = line
+                        .cells(0..line.toks.len(), Delim::Gap)
+                        .into_iter()
+                        .next()?;
+                    Some(Span {
+                        line: id,
+                        toks: first,
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        };
+        match sender {
+            Some(sender) => self
+                .block_under(sender)
+                .and_then(|b| self.name_of_block(&first_cells(b)))
+                .or_else(|| {
+                    let column = self.address_column(&self.layout.text(&sender.name))?;
+                    self.name_of_block(&column)
+                }),
+            None => self
+                .window_block()
+                .and_then(|b| self.name_of_block(&first_cells(b))),
+        }
+    }
+
+    /// The name an address block opens with, a greeting joined to it.
+    fn name_of_block(&self, cells: &[Span]) -> Option<(String, Span)> {
         let first = cells.first()?;
         let mut text = self.layout.text(first);
         if let Some(next) = cells.get(1).map(|s| self.layout.text(s))
@@ -377,7 +396,16 @@ fn heading_score(line: &LineView, cell: std::ops::Range<usize>, names: &FieldNam
     let label = words(&text);
     // `Invoice` titles the document; it is not the `Invoice to` heading.
     let title = TITLES.contains(&label.join(" ").as_str());
-    if has_value || title || text.chars().any(|c| c.is_ascii_digit()) || label.len() > 4 {
+    // `Lieferant GmbH` holds a party word, but a legal form makes it a company's name;
+    // `Invoice date` (`invoice to` less its stopword, plus a word) labels a value.
+    let labels_value = label.iter().any(|w| VALUE_WORDS.contains(&w.as_str()));
+    if has_value
+        || title
+        || labels_value
+        || has_legal_form(&text)
+        || text.chars().any(|c| c.is_ascii_digit())
+        || label.len() > 4
+    {
         return 0.0;
     }
     let score = names.score(&label);
@@ -394,15 +422,17 @@ fn heading_score(line: &LineView, cell: std::ops::Range<usize>, names: &FieldNam
 fn continues_name(first: &str, next: &str) -> bool {
     let lower = first.to_lowercase();
     let greeting = SALUTATIONS.contains(&lower.trim_end_matches(['.', ':']).trim());
-    let legal = |t: &str| {
-        t.split_whitespace()
-            .any(|w| LEGAL_FORMS.contains(&w.to_lowercase().trim_end_matches([',', '.'])))
-    };
     let next_ok = !next.chars().any(|c| c.is_ascii_digit());
-    next_ok && (greeting || (legal(next) && !legal(first)))
+    next_ok && (greeting || (has_legal_form(next) && !has_legal_form(first)))
 }
 
-fn line_height(line: &LineView) -> f64 {
+/// Whether `text` holds a company's legal form as a word (`Lieferant GmbH`).
+fn has_legal_form(text: &str) -> bool {
+    text.split_whitespace()
+        .any(|w| LEGAL_FORMS.contains(&w.to_lowercase().trim_end_matches([',', '.'])))
+}
+
+pub(super) fn line_height(line: &LineView) -> f64 {
     (line.bbox.bottom - line.bbox.top).max(1.0)
 }
 
@@ -444,7 +474,7 @@ fn sender_name(
 
 /// Whether `text` holds a postcode followed by a town: `80333 München`,
 /// `F-75001 Paris`, `D-69876 Frankfurt`.
-fn has_postcode(text: &str) -> bool {
+pub(super) fn has_postcode(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     words.windows(2).any(|pair| {
         let code = pair[0]
@@ -458,101 +488,4 @@ fn has_postcode(text: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::{Value, json};
-
-    use super::*;
-    use crate::rules::extract_text;
-
-    fn parties(text: &str) -> Value {
-        let schema = json!({"type": "object", "properties": {
-            "seller_name": {"type": ["string", "null"]},
-            "buyer_name": {"type": ["string", "null"]},
-        }});
-        extract_text(text, schema)
-    }
-
-    /// A letter: logo line, sender line over the window, address, body.
-    fn letter(sender: &str, address: &[&str]) -> String {
-        let mut text = String::from("                                   Logo\n\n");
-        text.push_str(sender);
-        text.push('\n');
-        for line in address {
-            text.push_str(line);
-            text.push('\n');
-        }
-        text.push_str("\n\nInvoice\n\nThank you for your order.\n");
-        text.push_str(&"\n".repeat(12));
-        text
-    }
-
-    #[test]
-    fn sender_line_names_the_seller_and_the_window_the_buyer() {
-        let text = letter(
-            "Lieferant GmbH · Lieferantenstraße 20 · 80333 München",
-            &[
-                "Kunden AG Mitte",
-                "Hans Muster",
-                "Kundenstraße 15",
-                "69876 Frankfurt",
-            ],
-        );
-        assert_eq!(
-            parties(&text),
-            json!({"seller_name": "Lieferant GmbH", "buyer_name": "Kunden AG Mitte"})
-        );
-    }
-
-    #[test]
-    fn salutations_stay_with_the_buyer_and_commas_cut_sender_lines() {
-        let text = letter(
-            "Bureau Martin SARL, 12 rue de la Paix, F-75002 Paris",
-            &["Monsieur", "Jean Dupont", "3 avenue Foch", "69006 Lyon"],
-        );
-        assert_eq!(
-            parties(&text),
-            json!({"seller_name": "Bureau Martin SARL", "buyer_name": "Monsieur Jean Dupont"})
-        );
-    }
-
-    #[test]
-    fn without_a_sender_line_the_postal_block_at_the_window_is_the_buyer() {
-        let mut text = String::from("MEGA TOOLS LTD\n12 High Street\nLondon\n\n\n");
-        text.push_str("Smith & Sons\n4 Mill Lane\n12345 Springfield\n\n");
-        text.push_str(&"\n".repeat(14));
-        let value = parties(&text);
-        assert_eq!(value["buyer_name"], "Smith & Sons");
-        assert_eq!(value["seller_name"], "MEGA TOOLS LTD");
-    }
-
-    #[test]
-    fn party_headings_give_the_name_below_them() {
-        let text = "\
-Verkäufer:
-
-Nummer   : 549910
-MVM Musterhafter
-Versicherungsverein a.G.
-Musterstr. 12
-
-Käufer/Leistungsempfänger:
-Name: Kunden AG Mitte
-Anschrift: Kundenstraße 15
-";
-        assert_eq!(
-            parties(text),
-            json!({
-                "seller_name": "MVM Musterhafter Versicherungsverein a.G.",
-                "buyer_name": "Kunden AG Mitte"
-            })
-        );
-    }
-
-    #[test]
-    fn postcodes_need_a_town() {
-        assert!(has_postcode("80333 München"));
-        assert!(has_postcode("F-75002 Paris"));
-        assert!(!has_postcode("Invoice 12345"));
-        assert!(!has_postcode("Total 123 EUR"));
-    }
-}
+mod tests;

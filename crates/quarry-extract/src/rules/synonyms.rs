@@ -64,7 +64,7 @@ pub(crate) const CONCEPTS: &[Concept] = &[
         names: "seller name|seller|vendor name|vendor|supplier name|supplier|merchant name|\
             merchant|company name|company|issuer|store name",
         labels: "seller|vendor|supplier|from|merchant|issuer|sold by|verkäufer|lieferant|\
-            rechnungssteller|leistungserbringer|auftragnehmer|vendeur|fournisseur|émetteur|\
+            rechnungssteller|rechnungsersteller|leistungserbringer|auftragnehmer|vendeur|fournisseur|émetteur|\
             prestataire|vendedor|proveedor|emisor|verkoper|leverancier",
     },
     Concept {
@@ -119,6 +119,7 @@ pub(crate) const CONCEPTS: &[Concept] = &[
         names: "due payable|amount due|balance due|payable amount|amount payable|due amount|\
             total due",
         labels: "amount due|balance due|total due|due|amount payable|to pay|payable|balance|\
+            residual|residual amount|remaining amount|amount outstanding|outstanding amount|\
             zahlbetrag|zu zahlen|zahlbarer betrag|offener betrag|fälliger betrag|\
             zu zahlender betrag|noch zu zahlen|restbetrag|forderung|net à payer|montant dû|\
             à payer|reste à payer|montant à payer|net a payer|reste a payer|montant a payer|a pagar|total a pagar|importe a pagar|\
@@ -272,6 +273,8 @@ mod tests {
         }
         assert!(has("due_payable", "Zahlbetrag"));
         assert!(has("due_payable", "NET A PAYER"));
+        assert!(has("due_payable", "Residual"));
+        assert!(has("seller_name", "Rechnungsersteller"));
         assert!(has("quantity", "Menge"));
         assert!(has("unit_price", "Prix unitaire"));
     }

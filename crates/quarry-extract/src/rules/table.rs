@@ -38,6 +38,7 @@ impl Run<'_> {
                 continue;
             }
             self.table_lines.extend(header.lines());
+            let first = out.len();
             for lines in self.rows(&header, scope, props) {
                 self.table_lines.extend(lines.iter().copied());
                 let item_path = format!("{path}[{}]", out.len());
@@ -45,6 +46,7 @@ impl Run<'_> {
                     out.push(item);
                 }
             }
+            drop_positions(&header, &mut out[first..]);
         }
         out
     }
@@ -61,149 +63,194 @@ impl Run<'_> {
         let mut open = false;
         let mut passed_over = 0;
         let mut last_bottom = self.layout.line(header.last).map_or(0.0, |l| l.bbox.bottom);
-        let Some(page) = self.layout.page(header.line.page) else {
-            return items;
-        };
-        for index in header.last.line + 1..page.lines.len() {
-            let id = LineId {
-                page: header.line.page,
-                line: index,
-            };
-            let Some(line) = self.layout.line(id) else {
-                break;
-            };
-            if !scope.contains(id) || self.table_lines.contains(&id) {
-                break;
-            }
-            if line.text.chars().all(|c| "-|=+:_ ".contains(c)) {
-                continue;
-            }
-            let cells = self.cells(id, header.delim);
-            let Some(first) = cells.first() else { break };
-            // Details of the item above (`Art-Nr-Lieferant: …`, `• Zeitraum: …`)
-            // are indented past the first column; they never end the table.
-            let indented = line
-                .toks
-                .first()
-                .zip(header.columns.first())
-                .is_some_and(|(t, first)| t.bbox.left > first.right);
-            let detail = !items.is_empty() && indented && header.delim == Delim::Gap;
-            if is_totals(&self.layout.text(first)) {
-                break;
-            }
-            // An introduction between the header and the first item (`Wir
-            // erlauben uns, folgende Positionen …`, `Wichtige Information: …`)
-            // does not end the table; a few such lines are passed over.
-            let lead_in = items.is_empty() && passed_over < MAX_LEAD_IN;
-            // Delimited tables (pipes, commas) have one line per row and end at a blank line.
-            let delimited = header.delim != Delim::Gap;
-            let previous = LineId {
-                page: id.page,
-                line: index - 1,
-            };
-            if delimited && self.layout.next_in_block(previous) != Some(id) {
-                break;
-            }
-            let height = (line.bbox.bottom - line.bbox.top).max(1.0);
-            let near = line.bbox.top - last_bottom < CONTINUATION_GAP * height;
-            let kind = match self.classify(header, &cells, props) {
-                // `Bruttopreis : 9,90` under an item is a detail, not wrapped text.
-                RowKind::Text if labelled_number(&line.text) => RowKind::Other,
-                // `• Bestell-Nr.: 4444444444` indented under an item is not an item.
-                // One that fills the number columns is an item whose
-                // reference carries a label (`Art-Nr-Kunde: SE_SFK5  Schweinesteak  5,50 …`).
-                RowKind::Item
-                    if detail
-                        && line.text.contains(':')
-                        && self.numbers_filled(header, &cells, props) < ITEM_NUMBERS =>
-                {
-                    RowKind::Other
+        let mut page_index = header.line.page;
+        let mut start = header.last.line + 1;
+        // On a page the table continues onto, before its first item there.
+        let mut fresh_page = false;
+        'pages: while let Some(page) = self.layout.page(page_index) {
+            for index in start..page.lines.len() {
+                let id = LineId {
+                    page: page_index,
+                    line: index,
+                };
+                let Some(line) = self.layout.line(id) else {
+                    break 'pages;
+                };
+                if !scope.contains(id) || self.table_lines.contains(&id) {
+                    break 'pages;
                 }
-                kind => kind,
-            };
-            // A cell spanning columns is a paragraph or a footer, unless it is
-            // part of an item row: numbers set too close together (`20 Stk
-            // 19 %`), or a reference run into the description under a single
-            // property's title (`Toolbox 0815CO-123  Stahlcoil`).
-            let spanning = self.spanning_cells(header, &cells);
-            let merged_numbers = kind == RowKind::Item
-                && spanning.iter().all(|c| {
-                    self.layout
-                        .text(c)
-                        .starts_with(|c: char| c.is_ascii_digit())
-                        || self.centres_covered(header, c, true) <= 1
-                });
-            // A paragraph under the item columns, right of the first column
-            // (`1  Wir erlauben uns Ihnen folgende Positionen …`), is a note on
-            // the item; one starting at the margin ends the table.
-            let first_right = header.columns.first().map_or(f64::MAX, |c| c.right);
-            let item_note = !items.is_empty()
-                && !merged_numbers
-                && !spanning.is_empty()
-                && spanning
-                    .iter()
-                    .all(|c| self.layout.bbox(c).is_some_and(|b| b.left > first_right));
-            if item_note {
-                open = false;
+                // Rules and page numbers (`Seite 1 von 2` at the foot) are no rows.
+                if line.text.chars().all(|c| "-|=+:_ ".contains(c))
+                    || (quarry_parse::is_page_number(&line.text)
+                        && !line.text.trim().chars().all(|c| c.is_ascii_digit()))
+                {
+                    continue;
+                }
+                let cells = self.cells(id, header.delim);
+                let Some(first) = cells.first() else {
+                    break 'pages;
+                };
+                // Details of the item above (`Art-Nr-Lieferant: …`, `• Zeitraum: …`)
+                // are indented past the first column; they never end the table.
+                let indented = line
+                    .toks
+                    .first()
+                    .zip(header.columns.first())
+                    .is_some_and(|(t, first)| t.bbox.left > first.right);
+                let detail = !items.is_empty() && indented && header.delim == Delim::Gap;
+                if is_totals(&self.layout.text(first)) {
+                    break 'pages;
+                }
+                // An introduction between the header and the first item (`Wir
+                // erlauben uns, folgende Positionen …`, `Wichtige Information: …`)
+                // does not end the table; a few such lines are passed over.
+                let lead_in = items.is_empty() && passed_over < MAX_LEAD_IN;
+                // Delimited tables (pipes, commas) have one line per row and end at a blank line.
+                let delimited = header.delim != Delim::Gap;
+                let previous = LineId {
+                    page: id.page,
+                    line: index.saturating_sub(1),
+                };
+                if delimited && self.layout.next_in_block(previous) != Some(id) {
+                    break 'pages;
+                }
+                let height = (line.bbox.bottom - line.bbox.top).max(1.0);
+                let near = line.bbox.top - last_bottom < CONTINUATION_GAP * height;
+                let kind = match self.classify(header, &cells, props) {
+                    // `Bruttopreis : 9,90` under an item is a detail, not wrapped text.
+                    RowKind::Text if labelled_number(&line.text) => RowKind::Other,
+                    // `• Bestell-Nr.: 4444444444` indented under an item is not an item.
+                    // One that fills the number columns is an item whose
+                    // reference carries a label (`Art-Nr-Kunde: SE_SFK5  Schweinesteak  5,50 …`).
+                    RowKind::Item
+                        if detail
+                            && line.text.contains(':')
+                            && self.numbers_filled(header, &cells, props) < ITEM_NUMBERS =>
+                    {
+                        RowKind::Other
+                    }
+                    kind => kind,
+                };
+                // A cell spanning columns is a paragraph or a footer, unless it is
+                // part of an item row: numbers set too close together (`20 Stk
+                // 19 %`), or a reference run into the description under a single
+                // property's title (`Toolbox 0815CO-123  Stahlcoil`).
+                let spanning = self.spanning_cells(header, &cells);
+                let merged_numbers = kind == RowKind::Item
+                    && spanning.iter().all(|c| {
+                        self.layout
+                            .text(c)
+                            .starts_with(|c: char| c.is_ascii_digit())
+                            || self.centres_covered(header, c, true) <= 1
+                    });
+                // Rows continued from the page before start at once with an
+                // item that names what it bills; anything else (a tax breakdown,
+                // totals, a letter's closing) means the table ended at the foot.
+                // A running header or page number above them is passed over.
+                if fresh_page {
+                    if line.bbox.top < page.height * RUNNING_HEADER {
+                        continue;
+                    }
+                    let row = kind == RowKind::Item && (spanning.is_empty() || merged_numbers);
+                    if !row || !self.fills_text(header, &cells, props) {
+                        break 'pages;
+                    }
+                    fresh_page = false;
+                    last_bottom = line.bbox.top;
+                }
+                // A paragraph under the item columns, right of the first column
+                // (`1  Wir erlauben uns Ihnen folgende Positionen …`), is a note on
+                // the item; one starting at the margin ends the table.
+                let first_right = header.columns.first().map_or(f64::MAX, |c| c.right);
+                let item_note = !items.is_empty()
+                    && !merged_numbers
+                    && !spanning.is_empty()
+                    && spanning
+                        .iter()
+                        .all(|c| self.layout.bbox(c).is_some_and(|b| b.left > first_right));
+                if item_note {
+                    open = false;
+                    last_bottom = line.bbox.bottom;
+                    continue;
+                }
+                if !detail && !spanning.is_empty() && !merged_numbers {
+                    if lead_in {
+                        passed_over += 1;
+                        continue;
+                    }
+                    break 'pages;
+                }
+                let continues = kind == RowKind::Text && open && near && !delimited;
+                // A `Label: value` line ends the table, unless it is wrapped text
+                // of the item above (`Remittance information: …`) or a detail
+                // of it indented past the first column (`Art-Nr-Lieferant: TB100`).
+                // A label under a later column (`2  Inklusiv-Kilometer waren: 873`
+                // under the description) is a note on an item, not the table's end.
+                let labels: Vec<f64> = line
+                    .cells(0..line.toks.len(), Delim::Gap)
+                    .into_iter()
+                    .filter(|c| label_colon(line, c.clone()).is_some())
+                    .filter_map(|c| line.toks.get(c.start).map(|t| t.bbox.left))
+                    .collect();
+                let labelled = !labels.is_empty();
+                let note = labels.iter().all(|&left| left > first_right) && !items.is_empty();
+                if !continues && !detail && kind != RowKind::Item && labelled && !note {
+                    if lead_in {
+                        passed_over += 1;
+                        continue;
+                    }
+                    break 'pages;
+                }
+                // `Weitere Eigenschaften:` under an item opens a list of its
+                // details, which are no part of its name.
+                let details_heading = kind == RowKind::Text && line.text.trim_end().ends_with(':');
+                match kind {
+                    _ if details_heading => open = false,
+                    RowKind::Item
+                        if items
+                            .last()
+                            .is_some_and(|row| self.finishes_row(header, row, id, props)) =>
+                    {
+                        if let Some(item) = items.last_mut() {
+                            item.push(id);
+                        }
+                    }
+                    RowKind::Item => {
+                        items.push(vec![id]);
+                        open = true;
+                    }
+                    RowKind::Text if open && near && !delimited => {
+                        if let Some(item) = items.last_mut() {
+                            item.push(id);
+                        }
+                    }
+                    RowKind::Text | RowKind::Other => open = false,
+                }
                 last_bottom = line.bbox.bottom;
-                continue;
             }
-            if !detail && !spanning.is_empty() && !merged_numbers {
-                if lead_in {
-                    passed_over += 1;
-                    continue;
-                }
+            // The table ran to the foot of its page: its rows may go on at the
+            // top of the next one, without a header of their own (all of
+            // them when the header closed its page).
+            let started = !items.is_empty() || page_index == header.last.page;
+            if !started || header.delim != Delim::Gap {
                 break;
             }
-            let continues = kind == RowKind::Text && open && near && !delimited;
-            // A `Label: value` line ends the table, unless it is wrapped text
-            // of the item above (`Remittance information: …`) or a detail
-            // of it indented past the first column (`Art-Nr-Lieferant: TB100`).
-            // A label under a later column (`2  Inklusiv-Kilometer waren: 873`
-            // under the description) is a note on an item, not the table's end.
-            let labels: Vec<f64> = line
-                .cells(0..line.toks.len(), Delim::Gap)
-                .into_iter()
-                .filter(|c| label_colon(line, c.clone()).is_some())
-                .filter_map(|c| line.toks.get(c.start).map(|t| t.bbox.left))
-                .collect();
-            let labelled = !labels.is_empty();
-            let note = labels.iter().all(|&left| left > first_right) && !items.is_empty();
-            if !continues && !detail && kind != RowKind::Item && labelled && !note {
-                if lead_in {
-                    passed_over += 1;
-                    continue;
-                }
-                break;
-            }
-            // `Weitere Eigenschaften:` under an item opens a list of its
-            // details, which are no part of its name.
-            let details_heading = kind == RowKind::Text && line.text.trim_end().ends_with(':');
-            match kind {
-                _ if details_heading => open = false,
-                RowKind::Item
-                    if items
-                        .last()
-                        .is_some_and(|row| self.finishes_row(header, row, id, props)) =>
-                {
-                    if let Some(item) = items.last_mut() {
-                        item.push(id);
-                    }
-                }
-                RowKind::Item => {
-                    items.push(vec![id]);
-                    open = true;
-                }
-                RowKind::Text if open && near && !delimited => {
-                    if let Some(item) = items.last_mut() {
-                        item.push(id);
-                    }
-                }
-                RowKind::Text | RowKind::Other => open = false,
-            }
-            last_bottom = line.bbox.bottom;
+            page_index += 1;
+            start = 0;
+            fresh_page = true;
         }
         items
+    }
+
+    /// Whether a row puts text under a text column (an item's description).
+    fn fills_text(&self, header: &Header, cells: &[Span], props: &Map<String, Value>) -> bool {
+        self.assign(header, cells)
+            .into_iter()
+            .any(|(column, cell)| {
+                Kind::of(&props_node(props, header, column)) == Kind::String
+                    && header.columns[column].prop.is_some()
+                    && self.layout.text(&cell).chars().any(char::is_alphabetic)
+            })
     }
 
     /// An item row fills at least two of the mapped columns (all of them
@@ -381,6 +428,8 @@ const ITEM_NUMBERS: usize = 3;
 const MAX_LEAD_IN: usize = 3;
 /// How far below the previous line (in line heights) a wrapped cell may continue.
 const CONTINUATION_GAP: f64 = 2.5;
+/// Share of the page height, from the top, where running headers stand.
+const RUNNING_HEADER: f64 = 0.05;
 
 /// What a line under a table header is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -391,6 +440,31 @@ enum RowKind {
     Text,
     /// Anything else (skipped).
     Other,
+}
+
+/// Clears the values a `#` column gave `items` when they are the row
+/// numbers `1, 2, 3, …` (positions), not counts.
+fn drop_positions(header: &Header, items: &mut [Value]) {
+    let Some((key, _)) = header
+        .columns
+        .iter()
+        .find(|c| c.numbered)
+        .and_then(|c| c.prop.as_ref())
+    else {
+        return;
+    };
+    let positions = items.len() >= 2
+        && items
+            .iter()
+            .enumerate()
+            .all(|(i, item)| item.get(key).and_then(Value::as_f64) == Some((i + 1) as f64));
+    if positions {
+        for item in items.iter_mut() {
+            if let Some(value) = item.get_mut(key) {
+                *value = Value::Null;
+            }
+        }
+    }
 }
 
 /// The key of the property `column` is mapped to (empty when none).

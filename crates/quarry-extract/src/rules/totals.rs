@@ -76,10 +76,17 @@ impl Run<'_> {
             return;
         };
         let amount = |f: &Field| values.get(f.key).and_then(Value::as_f64);
-        if let (Some(n), Some(t), Some(g)) = (amount(net), amount(tax), amount(gross))
-            && (n + t - g).abs() <= ROUNDING
-        {
-            return;
+        if let (Some(n), Some(t), Some(g)) = (amount(net), amount(tax), amount(gross)) {
+            if (n + t - g).abs() <= ROUNDING {
+                return;
+            }
+            // A correction may print its tax as a magnitude beside negative
+            // totals (`-7,67` net, `1,12` tax, `-8,79` gross): the tax takes
+            // the sign that makes them add up.
+            if t != 0.0 && (n - t - g).abs() <= ROUNDING {
+                values.insert(tax.key.to_string(), Value::from(-t));
+                return;
+            }
         }
         let list = |f: &Field| {
             let mut c = self.candidates(f);
@@ -171,13 +178,17 @@ mod tests {
         extract_text(text, schema)
     }
 
-    #[test]
-    fn totals_that_do_not_add_up_are_replaced_by_ones_that_do() {
-        let schema = json!({"type": "object", "properties": {
+    fn totals_schema() -> Value {
+        json!({"type": "object", "properties": {
             "total_net": {"type": ["number", "null"], "description": "Tax basis total"},
             "total_tax": {"type": ["number", "null"], "description": "Total VAT"},
             "total_gross": {"type": ["number", "null"], "description": "Grand total"},
-        }});
+        }})
+    }
+
+    #[test]
+    fn totals_that_do_not_add_up_are_replaced_by_ones_that_do() {
+        let schema = totals_schema();
         let text = "\
 Zwischensumme:                        202,76
 Rechnungssumme Netto (exkl. USt.):    193,83
@@ -189,6 +200,22 @@ Rechnungssumme Brutto (inkl. USt.):   215,14
         assert_eq!(
             extract_text(text, schema),
             json!({"total_net": 193.83, "total_tax": 21.31, "total_gross": 215.14})
+        );
+    }
+
+    #[test]
+    fn a_tax_printed_as_a_magnitude_takes_the_sign_of_the_totals() {
+        let schema = totals_schema();
+        let text = "\
+Rechnungskorrektur 4711
+
+Rechnungssumme ohne USt.:     -7,67
+Steuerbetrag:                  1,12
+Bruttosumme:                  -8,79
+";
+        assert_eq!(
+            extract_text(text, schema),
+            json!({"total_net": -7.67, "total_tax": -1.12, "total_gross": -8.79})
         );
     }
 

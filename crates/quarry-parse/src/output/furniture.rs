@@ -108,7 +108,7 @@ const PAGE_WORDS: &[&str] = &[
 const OF_WORDS: &[&str] = &["of", "von", "de", "sur", "van", "di", "/"];
 
 /// `3`, `- 3 -`, `Page 3`, `Seite 3 von 7`, `3 / 7`, `p. 3`.
-fn is_page_number(text: &str) -> bool {
+pub fn is_page_number(text: &str) -> bool {
     let spaced = text.replace('/', " / ");
     let words: Vec<String> = spaced
         .split_whitespace()

@@ -16,6 +16,7 @@ mod ocr;
 mod spatial;
 mod types;
 
+pub use furniture::is_page_number;
 pub use types::*;
 
 use crate::Document;
