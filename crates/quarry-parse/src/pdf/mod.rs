@@ -5,7 +5,9 @@
 
 mod fallback;
 mod pdfium;
+mod pipeline;
 mod png;
+mod raw;
 mod reading;
 mod vertical;
 
