@@ -1,10 +1,10 @@
 //! The text layer read through pdfium's C API directly (pdfium-render's
 //! `bindings()`), for the hot path of parsing. pdfium-render wraps every
 //! character, page object and path segment in an object of its own, and
-//! looks up page labels and caches page indices on every page load; on
-//! text-heavy documents that bookkeeping cost about as much as a third of
-//! Quarry's own layout work (docs/benchmarks.md). The handles here are
-//! closed by `Drop`, in the order pdfium needs (text page, page, document).
+//! looks up page labels and caches page indices on every page load. On
+//! the corpus that bookkeeping cost about a fifth as much as Quarry's own
+//! layout (docs/benchmarks.md). The handles here are closed by `Drop`, in
+//! the order pdfium needs (text page, page, document).
 //!
 //! Everything is read exactly as pdfium-render would read it (same calls,
 //! same `f32` arithmetic, same box normalisation), so words and boxes do
