@@ -1,6 +1,8 @@
 //! `cargo run --release --workspace --example parse_speed -- [--passes N]
-//! [--dump FILE] PDF...`: parses every file in-process on one thread, `N`
-//! passes (default 1), and prints pages, words and pages/s. A small,
+//! [--dump FILE] [--one-thread] PDF...`: parses every file in-process, `N`
+//! passes (default 1), and prints pages, words and pages/s. Pages are laid
+//! out on a second thread while the next is read unless `--one-thread`
+//! (`Limits::layout_thread`). A small,
 //! repeatable workload for profiling the PDF path under callgrind
 //! (docs/benchmarks.md) without the rest of `quarry bench parse`.
 //! `--dump` writes every word with its box, page by page, so that two
@@ -14,12 +16,14 @@ use quarry_parse::{Limits, parse};
 fn main() {
     let mut passes = 1usize;
     let mut dump: Option<String> = None;
+    let mut limits = Limits::default();
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--passes" => passes = args.next().and_then(|n| n.parse().ok()).unwrap_or(1),
             "--dump" => dump = args.next(),
+            "--one-thread" => limits.layout_thread = false,
             _ => files.push(arg),
         }
     }
@@ -44,7 +48,7 @@ fn main() {
     let (mut pages, mut words) = (0usize, 0usize);
     for pass in 0..passes {
         for (name, bytes) in &blobs {
-            let doc = match parse(bytes, name, &Limits::default()) {
+            let doc = match parse(bytes, name, &limits) {
                 Ok(doc) => doc,
                 Err(e) => {
                     eprintln!("{name}: {e}");

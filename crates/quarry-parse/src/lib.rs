@@ -72,6 +72,16 @@ pub struct Limits {
     /// ([`tessdata_dir`]).
     #[serde(default)]
     pub tessdata_dir: Option<std::path::PathBuf>,
+    /// Lay out PDF pages on a second thread while pdfium reads the next
+    /// page (on by default). Off, a PDF is parsed on one thread only: for
+    /// servers that run one parse per core anyway, and for benchmarks of
+    /// the single-thread path.
+    #[serde(default = "default_layout_thread")]
+    pub layout_thread: bool,
+}
+
+fn default_layout_thread() -> bool {
+    true
 }
 
 impl Default for Limits {
@@ -87,6 +97,7 @@ impl Default for Limits {
             detect_orientation: false,
             sheets: SheetOptions::default(),
             tessdata_dir: None,
+            layout_thread: default_layout_thread(),
         }
     }
 }

@@ -6,7 +6,9 @@
 mod fallback;
 mod figures;
 mod pdfium;
+mod pipeline;
 mod png;
+mod raw;
 mod reading;
 mod vertical;
 

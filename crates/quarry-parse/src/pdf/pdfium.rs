@@ -16,9 +16,10 @@ use std::sync::{Mutex, OnceLock};
 
 use pdfium_render::prelude::*;
 
-use super::figures;
-use super::reading::{self, Glyph, Rotation};
-use crate::tables::{self, Rule};
+use super::pipeline::{self, PageInput};
+use super::raw;
+use super::reading::Rotation;
+use crate::tables;
 use crate::{BBox, FileKind, Limits, ParseError, ocr};
 
 /// Resolution pages without a text layer are rendered at for OCR.
@@ -27,11 +28,11 @@ const OCR_DPI: f64 = 300.0;
 const MAX_RENDER_PIXELS: f64 = 6_000.0;
 /// Pages read before the document is reopened to release pdfium's caches
 /// (a multiple of [`OCR_WINDOW`], so reopening falls between windows).
-const PAGES_PER_OPEN: PdfPageIndex = 200;
+const PAGES_PER_OPEN: usize = 200;
 /// Pages read, OCRed in parallel where they are scans, and handed on
 /// together: enough to keep every core's tesseract busy, few enough that
 /// memory stays flat in the page count.
-const OCR_WINDOW: PdfPageIndex = 20;
+const OCR_WINDOW: usize = 20;
 
 /// A rendered page: 8-bit grayscale, row-major, `width * height` bytes.
 #[derive(Debug, Clone)]
@@ -238,6 +239,12 @@ pub(super) fn parse_pages(
 /// dropped before the next is loaded, scans among them are OCRed in
 /// parallel, and only the table ending a page is carried over.
 ///
+/// Text pages are read through pdfium's C API ([`raw`]) and laid out on a
+/// second thread while the next page is read ([`pipeline`], unless
+/// `limits.layout_thread` is off). Only scans are rendered through
+/// pdfium-render, from a second handle on the same bytes that is opened at
+/// the first scan.
+///
 /// pdfium keeps every object it has parsed for as long as the document is
 /// open (about 7 KB a page on generated text pages), so the document is
 /// reopened every [`PAGES_PER_OPEN`] pages: memory then stays flat in the
@@ -248,69 +255,89 @@ fn read_document(
     limits: &Limits,
     on_page: &mut dyn FnMut(crate::Page),
 ) -> Result<(), ParseError> {
-    // An empty user password opens owner-only encrypted files; a real user
-    // password fails with FPDF_ERR_PASSWORD.
-    let open = || {
-        pdfium
-            .load_pdf_from_byte_slice(bytes, None)
-            .map_err(load_error)
-    };
-    let mut doc = open()?;
-    let count = doc.pages().len().max(0);
-    if count as usize > limits.max_pages {
+    let mut doc = raw::Document::open(pdfium.bindings(), bytes)?;
+    let count = doc.page_count();
+    if count > limits.max_pages {
         return Err(ParseError::TooManyPages {
-            pages: count as usize,
+            pages: count,
             limit: limits.max_pages,
         });
     }
     let settings = ocr::OcrSettings::from(limits);
     let mut breaks = tables::PageBreaks::default();
-    let mut start: PdfPageIndex = 0;
-    while start < count {
-        if start > 0 && start % PAGES_PER_OPEN == 0 {
-            drop(doc);
-            doc = open()?;
-        }
-        let end = (start + OCR_WINDOW).min(count);
-        let mut window = Vec::with_capacity((end - start) as usize);
-        // Pages without a text layer are rendered here, in page order, and
-        // OCRed on worker threads while the next pages are read.
-        let pages = doc.pages();
-        let scans = (start..end).filter_map(|index| {
-            let page = match pages.get(index) {
-                Ok(page) => page,
-                Err(e) => {
-                    let message = format!("page {}: {}", index + 1, describe(&e));
-                    return Some(Err(ParseError::Corrupt(message)));
-                }
-            };
-            let parsed = match read_page(&page, index as u32 + 1) {
-                Ok(parsed) => parsed,
-                Err(e) => return Some(Err(e)),
-            };
-            let scanned = parsed.lines.is_empty() && ocr::ocr_available();
-            window.push(parsed);
-            scanned.then(|| {
-                render(&page, OCR_DPI).map(|(image, scale)| ocr::OcrJob {
-                    index: (index - start) as usize,
-                    image: image.to_pgm(),
-                    scale,
-                })
-            })
-        });
-        for (index, ocr) in ocr::ocr_each(scans, &settings)? {
-            if let Some(page) = window.get_mut(index) {
-                page.lines = ocr.lines;
-                page.blocks = ocr.blocks;
+    let mut scans_doc: Option<PdfDocument<'_>> = None;
+    pipeline::with_layout(limits.layout_thread, |layout| {
+        let mut start = 0;
+        while start < count {
+            if start > 0 && start % PAGES_PER_OPEN == 0 {
+                doc.reopen()?;
+                scans_doc = None;
             }
+            let end = (start + OCR_WINDOW).min(count);
+            for index in start..end {
+                let Some(page) = doc.page(index) else {
+                    let message = format!("page {}: {}", index + 1, raw::describe_code(0));
+                    return Err(ParseError::Corrupt(message));
+                };
+                layout.send(read_page(&page, index as u32 + 1));
+            }
+            let mut window = (start..end)
+                .map(|_| layout.recv())
+                .collect::<Result<Vec<_>, _>>()?;
+            // Pages without a text layer are rendered here, in page order,
+            // and OCRed on worker threads while the next ones are rendered.
+            let scanned: Vec<usize> = window
+                .iter()
+                .enumerate()
+                .filter(|(_, page)| page.lines.is_empty() && ocr::ocr_available())
+                .map(|(i, _)| i)
+                .collect();
+            let scans = scanned.into_iter().map(|i| {
+                render_scan(pdfium, bytes, &mut scans_doc, start + i).map(|(image, scale)| {
+                    ocr::OcrJob {
+                        index: i,
+                        image: image.to_pgm(),
+                        scale,
+                    }
+                })
+            });
+            for (index, ocr) in ocr::ocr_each(scans, &settings)? {
+                if let Some(page) = window.get_mut(index) {
+                    page.lines = ocr.lines;
+                    page.blocks = ocr.blocks;
+                }
+            }
+            for mut parsed in window {
+                breaks.link(&mut parsed);
+                on_page(parsed);
+            }
+            start = end;
         }
-        for mut parsed in window {
-            breaks.link(&mut parsed);
-            on_page(parsed);
-        }
-        start = end;
-    }
-    Ok(())
+        Ok(())
+    })
+}
+
+/// Renders page `index` of `bytes` for OCR through pdfium-render, opening
+/// `doc` on first use.
+fn render_scan<'a>(
+    pdfium: &'a Pdfium,
+    bytes: &'a [u8],
+    doc: &mut Option<PdfDocument<'a>>,
+    index: usize,
+) -> Result<(GrayImage, f64), ParseError> {
+    let doc = match doc {
+        Some(doc) => doc,
+        None => doc.insert(
+            pdfium
+                .load_pdf_from_byte_slice(bytes, None)
+                .map_err(load_error)?,
+        ),
+    };
+    let page = PdfPageIndex::try_from(index)
+        .map_err(|_| PdfiumError::PageIndexOutOfBounds)
+        .and_then(|i| doc.pages().get(i))
+        .map_err(|e| ParseError::Corrupt(format!("page {}: {}", index + 1, describe(&e))))?;
+    render(&page, OCR_DPI)
 }
 
 fn load_error(e: PdfiumError) -> ParseError {
@@ -340,137 +367,42 @@ fn describe(e: &PdfiumError) -> String {
     }
 }
 
-fn read_page(page: &PdfPage<'_>, number: u32) -> Result<crate::Page, ParseError> {
-    let rotation = match page.rotation() {
-        Ok(PdfPageRenderRotation::Degrees90) => Rotation::R90,
-        Ok(PdfPageRenderRotation::Degrees180) => Rotation::R180,
-        Ok(PdfPageRenderRotation::Degrees270) => Rotation::R270,
-        _ => Rotation::R0,
-    };
+/// What layout needs of one page.
+fn read_page(page: &raw::Page<'_>, number: u32) -> PageInput {
+    let rotation = page.rotation();
+    let (width, height) = page.size();
     // Character boxes are in unrotated user space; the crop box (else the
     // media box) is the visible area they are measured against.
-    let area = page
-        .boundaries()
-        .crop()
-        .or_else(|_| page.boundaries().media())
-        .map(|b| b.bounds)
-        .ok();
-    let (width, height) = (page.width().value as f64, page.height().value as f64);
-    let area = area
-        .map(|r| BBox {
-            left: r.left().value as f64,
-            top: r.top().value as f64,
-            right: r.right().value as f64,
-            bottom: r.bottom().value as f64,
-        })
-        .unwrap_or(match rotation {
-            Rotation::R90 | Rotation::R270 => BBox {
-                left: 0.0,
-                top: width,
-                right: height,
-                bottom: 0.0,
-            },
-            _ => BBox {
-                left: 0.0,
-                top: height,
-                right: width,
-                bottom: 0.0,
-            },
-        });
-    let mut glyphs = Vec::new();
-    if let Ok(text) = page.text() {
-        let chars = text.chars();
-        glyphs.reserve_exact(chars.len());
-        for ch in chars.iter() {
-            let Some(c) = ch.unicode_char() else { continue };
-            let Ok(r) = ch.loose_bounds() else { continue };
-            let user = BBox {
-                left: r.left().value as f64,
-                top: r.top().value as f64,
-                right: r.right().value as f64,
-                bottom: r.bottom().value as f64,
-            };
-            glyphs.push(Glyph {
-                c,
-                bbox: reading::to_display(&user, &area, rotation),
-            });
-        }
-    }
-    // A page without text is a scan (OCRed later): its image is the page,
-    // not a figure on it, and it has no table rules to read.
-    let (rules, images) = if glyphs.is_empty() {
+    let area = page.area().unwrap_or(match rotation {
+        Rotation::R90 | Rotation::R270 => BBox {
+            left: 0.0,
+            top: width,
+            right: height,
+            bottom: 0.0,
+        },
+        _ => BBox {
+            left: 0.0,
+            top: height,
+            right: width,
+            bottom: 0.0,
+        },
+    });
+    let chars = page.chars();
+    // Pages without text are OCRed: their drawn lines are not needed, and
+    // their image is the page, not a figure on it.
+    let (rules, images) = if chars.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        graphics(page, &area, rotation)
+        page.graphics(&area, rotation)
     };
-    let mut parsed = reading::layout(number, width, height, &glyphs, &rules);
-    figures::place(&mut parsed, &images);
-    parsed.rotation = rotation.degrees();
-    Ok(parsed)
-}
-
-/// What the page draws besides text, in display coordinates, in one walk
-/// over its objects: the straight segments of its paths (table rules, cell
-/// borders and backgrounds; curves only move the pen, a closed sub-path
-/// contributes its closing edge) and the boxes of its images.
-fn graphics(page: &PdfPage<'_>, area: &BBox, rotation: Rotation) -> (Vec<Rule>, Vec<BBox>) {
-    let point = |x: f32, y: f32| {
-        let p = reading::to_display(
-            &BBox {
-                left: x as f64,
-                top: y as f64,
-                right: x as f64,
-                bottom: y as f64,
-            },
-            area,
-            rotation,
-        );
-        (p.left, p.top)
-    };
-    let mut out = Vec::new();
-    let mut images = Vec::new();
-    for object in page.objects().iter() {
-        if object.object_type() == PdfPageObjectType::Image {
-            if let Ok(r) = object.bounds().map(|q| q.to_rect()) {
-                let user = BBox {
-                    left: r.left().value as f64,
-                    top: r.top().value as f64,
-                    right: r.right().value as f64,
-                    bottom: r.bottom().value as f64,
-                };
-                images.push(reading::to_display(&user, area, rotation));
-            }
-            continue;
-        }
-        let Some(path) = object.as_path_object() else {
-            continue;
-        };
-        let Ok(matrix) = path.matrix() else { continue };
-        let segments = path.segments().transform(matrix);
-        let (mut pen, mut start) = ((0.0, 0.0), (0.0, 0.0));
-        for segment in segments.iter() {
-            let (x, y) = segment.point();
-            let here = point(x.value, y.value);
-            match segment.segment_type() {
-                PdfPathSegmentType::MoveTo => start = here,
-                PdfPathSegmentType::LineTo => out.push(rule(pen, here)),
-                _ => {}
-            }
-            pen = here;
-            if segment.is_close() {
-                out.push(rule(pen, start));
-                pen = start;
-            }
-        }
-    }
-    (out, images)
-}
-
-fn rule(a: (f64, f64), b: (f64, f64)) -> Rule {
-    Rule {
-        x0: a.0,
-        y0: a.1,
-        x1: b.0,
-        y1: b.1,
+    PageInput {
+        number,
+        width,
+        height,
+        area,
+        rotation,
+        chars,
+        rules,
+        images,
     }
 }

@@ -97,11 +97,16 @@ pub(crate) fn layout(
 /// [`layout`] of a page whose text runs left to right.
 fn upright_layout(number: u32, width: f64, height: f64, glyphs: &[Glyph], rules: &[Rule]) -> Page {
     let words = words(glyphs);
-    let frags = fragments(words);
+    let mut frags = fragments(words);
     let mut rows = Vec::new();
     if frags.len() > MAX_CUT_FRAGMENTS {
         rows = rows_only(frags);
     } else {
+        // The XY-cut keeps every region sorted by the top of its fragments'
+        // cores (partitions keep the order), so the row gaps of a region are
+        // found in one pass instead of a sort per step. Regions go back to
+        // content order when they become lines.
+        frags.sort_by(|a, b| a.core().0.total_cmp(&b.core().0));
         cut(frags, width, &mut rows);
     }
     let mut page = Page::new(number, width, height);
@@ -178,8 +183,14 @@ fn word_len(glyphs: &[Glyph]) -> usize {
 }
 
 /// Appends `c`, spelling out typographic ligatures (U+FB00–U+FB06) so
-/// that "ﬁnance" is searchable as "finance".
+/// that "ﬁnance" is searchable as "finance". Inlined, with the common case
+/// first: it runs once per character of the page.
+#[inline]
 fn push_char(text: &mut String, c: char) {
+    if !('\u{FB00}'..='\u{FB06}').contains(&c) {
+        text.push(c);
+        return;
+    }
     let spelled = match c {
         '\u{FB00}' => "ff",
         '\u{FB01}' => "fi",
@@ -216,6 +227,8 @@ fn append_line(text: &mut String, line: &str) {
 struct Fragment {
     bbox: BBox,
     words: Vec<Word>,
+    /// Position among the page's fragments in content order.
+    order: usize,
 }
 
 impl Fragment {
@@ -246,13 +259,15 @@ fn fragments(words: Vec<Word>) -> Vec<Fragment> {
         out.push(Fragment {
             bbox: w.bbox,
             words: vec![w],
+            order: out.len(),
         });
     }
     out
 }
 
-/// Recursive XY-cut; appends regions that are one line each to `out`.
-fn cut(items: Vec<Fragment>, page_width: f64, out: &mut Vec<Vec<Fragment>>) {
+/// Recursive XY-cut over `items` sorted by [`Fragment::core`] top; appends
+/// regions that are one line each to `out`, in content order.
+fn cut(mut items: Vec<Fragment>, page_width: f64, out: &mut Vec<Vec<Fragment>>) {
     if items.len() <= 1 {
         if !items.is_empty() {
             out.push(items);
@@ -264,7 +279,7 @@ fn cut(items: Vec<Fragment>, page_width: f64, out: &mut Vec<Vec<Fragment>>) {
     let median_h = median(items.iter().map(Fragment::height));
     let row = row_cut(&items);
     let cut_rows = |items: Vec<Fragment>, y: f64, out: &mut Vec<Vec<Fragment>>| {
-        let (top, bottom): (Vec<_>, Vec<_>) = items.into_iter().partition(|f| f.core().1 <= y);
+        let (top, bottom) = split_rows(items, y);
         cut(top, page_width, out);
         cut(bottom, page_width, out);
     };
@@ -282,7 +297,21 @@ fn cut(items: Vec<Fragment>, page_width: f64, out: &mut Vec<Vec<Fragment>>) {
     if let Some((y, _)) = row {
         return cut_rows(items, y, out);
     }
+    items.sort_unstable_by_key(|f| f.order);
     out.push(items);
+}
+
+/// The fragments of `items` whose core ends at or above `y`, and the rest,
+/// each in the order of `items`. A cut between rows of cores sorted by their
+/// top is a split of the vector; the general partition is kept for safety.
+fn split_rows(mut items: Vec<Fragment>, y: f64) -> (Vec<Fragment>, Vec<Fragment>) {
+    let above = |f: &Fragment| f.core().1 <= y;
+    let split = items.iter().position(|f| !above(f)).unwrap_or(items.len());
+    if items[split..].iter().any(above) {
+        return items.into_iter().partition(above);
+    }
+    let bottom = items.split_off(split);
+    (items, bottom)
 }
 
 /// Gaps between the merged projections of `spans`, as (start, end), left
@@ -342,11 +371,20 @@ fn is_column(items: &[Fragment], on_side: impl Fn(&Fragment) -> bool, page_width
     full * 2 >= count
 }
 
-/// The middle and height of the widest vertical gap between line cores.
+/// The middle and height of the widest vertical gap between line cores
+/// (the lowest of equally wide ones). `items` are sorted by core top, so
+/// the gaps are those of [`gaps`] without its sort.
 fn row_cut(items: &[Fragment]) -> Option<(f64, f64)> {
-    gaps(items.iter().map(Fragment::core).collect())
-        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
-        .map(|(s, e)| ((s + e) / 2.0, e - s))
+    let mut reach = f64::NEG_INFINITY;
+    let mut widest: Option<(f64, f64)> = None;
+    for f in items {
+        let (s, e) = f.core();
+        if s > reach && reach.is_finite() && widest.is_none_or(|(a, b)| s - reach >= b - a) {
+            widest = Some((reach, s));
+        }
+        reach = reach.max(e);
+    }
+    widest.map(|(s, e)| ((s + e) / 2.0, e - s))
 }
 
 /// Fallback ordering for huge pages: rows by vertical position.

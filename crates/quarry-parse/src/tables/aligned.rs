@@ -146,6 +146,12 @@ fn table(lines: &[&Line], chunked: &[Vec<Chunk>]) -> Option<Table> {
 /// Column boundaries: the table's left edge, the middle of every gutter
 /// (an x-range covered by at most `allowance` chunks), and its right edge.
 /// At least two columns, else `None`.
+///
+/// The chunk edges cut the x-axis into elementary intervals; a chunk
+/// covers exactly the intervals between its own left and right edge, so
+/// the coverage of every interval comes from one prefix sum over the
+/// chunks' start and end marks instead of a count over all chunks per
+/// interval.
 fn columns(cells: &[&Chunk], allowance: usize) -> Option<Vec<f64>> {
     let left = cells
         .iter()
@@ -163,14 +169,11 @@ fn columns(cells: &[&Chunk], allowance: usize) -> Option<Vec<f64>> {
         .collect();
     edges.sort_by(f64::total_cmp);
     edges.dedup();
+    let coverage = coverage(cells, &edges);
     let mut bounds = vec![left];
     let mut gutter: Option<(f64, f64)> = None;
-    for w in edges.windows(2) {
+    for (w, &covering) in edges.windows(2).zip(&coverage) {
         let (a, b) = (w[0], w[1]);
-        let covering = cells
-            .iter()
-            .filter(|c| c.bbox.left < b && c.bbox.right > a)
-            .count();
         if covering <= allowance {
             gutter = Some(gutter.map_or((a, b), |(s, _)| (s, b)));
             continue;
@@ -183,6 +186,35 @@ fn columns(cells: &[&Chunk], allowance: usize) -> Option<Vec<f64>> {
     }
     bounds.push(right);
     (bounds.len() >= 3).then_some(bounds)
+}
+
+/// How many chunks overlap each interval `(edges[k], edges[k + 1])` of the
+/// sorted, distinct `edges` (strict overlap: `left < b && right > a`).
+/// No edge lies inside an interval, so a chunk overlaps interval `k` iff
+/// `left <= edges[k]` and `right >= edges[k + 1]`.
+fn coverage(cells: &[&Chunk], edges: &[f64]) -> Vec<usize> {
+    let intervals = edges.len().saturating_sub(1);
+    let mut marks = vec![0isize; intervals + 1];
+    for c in cells {
+        let (l, r) = (c.bbox.left, c.bbox.right);
+        if l.is_nan() || r.is_nan() {
+            continue;
+        }
+        let first = edges.partition_point(|&e| e < l);
+        let end = edges.partition_point(|&e| e <= r).saturating_sub(1);
+        if first < end {
+            marks[first] += 1;
+            marks[end] -= 1;
+        }
+    }
+    let mut running = 0isize;
+    marks[..intervals]
+        .iter()
+        .map(|m| {
+            running += m;
+            running as usize
+        })
+        .collect()
 }
 
 /// First and last column a chunk covers: those it fills for at least half
@@ -292,5 +324,45 @@ mod tests {
             .collect();
         let refs: Vec<&Line> = lines.iter().collect();
         assert!(detect(&refs).is_empty());
+    }
+
+    #[test]
+    fn coverage_counts_the_chunks_over_each_interval_like_a_direct_count() {
+        let spans = [
+            (0.0, 10.0),
+            (5.0, 20.0),
+            (20.0, 30.0),
+            (2.0, 2.0),
+            (40.0, 50.0),
+            (0.0, 50.0),
+        ];
+        let chunks: Vec<Chunk> = spans
+            .iter()
+            .map(|&(left, right)| Chunk {
+                first: 0,
+                bbox: BBox {
+                    left,
+                    top: 0.0,
+                    right,
+                    bottom: 10.0,
+                },
+                words: 1,
+            })
+            .collect();
+        let cells: Vec<&Chunk> = chunks.iter().collect();
+        let mut edges: Vec<f64> = spans.iter().flat_map(|&(l, r)| [l, r]).collect();
+        edges.sort_by(f64::total_cmp);
+        edges.dedup();
+        let direct: Vec<usize> = edges
+            .windows(2)
+            .map(|w| {
+                cells
+                    .iter()
+                    .filter(|c| c.bbox.left < w[1] && c.bbox.right > w[0])
+                    .count()
+            })
+            .collect();
+        assert_eq!(direct, [2, 2, 3, 2, 2, 1, 2]);
+        assert_eq!(coverage(&cells, &edges), direct);
     }
 }

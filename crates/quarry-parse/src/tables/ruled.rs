@@ -135,11 +135,14 @@ fn grid_table(h: &[Seg], v: &[Seg], lines: &[Line]) -> Option<Table> {
     xs_in.extend(extent(h));
     let mut ys_in: Vec<f64> = h.iter().map(|s| s.pos).collect();
     ys_in.extend(extent(v));
-    let (xs, ys) = trim_empty_edges(
-        cluster(xs_in, SAME_BOUNDARY),
-        cluster(ys_in, SAME_BOUNDARY),
-        lines,
-    )?;
+    let (xs, ys) = (cluster(xs_in, SAME_BOUNDARY), cluster(ys_in, SAME_BOUNDARY));
+    // Trimming only drops boundaries: a grid without 2×2 cells (a framed
+    // box, a cell background) is rejected before the page's words are
+    // looked at.
+    if xs.len() < 3 || ys.len() < 3 {
+        return None;
+    }
+    let (xs, ys) = trim_empty_edges(xs, ys, lines)?;
     if xs.len() < 3 || ys.len() < 3 {
         return None;
     }
