@@ -180,7 +180,8 @@ fn numeric(p: &[Piece], order: DateOrder) -> Option<NaiveDate> {
         return None;
     }
     if *da == 4 && *dc <= 2 {
-        return NaiveDate::from_ymd_opt(*a as i32, *b, *c);
+        let year = full_year(*a, 4)?;
+        return NaiveDate::from_ymd_opt(year, *b, *c);
     }
     if *da > 2 {
         return None;
@@ -230,9 +231,14 @@ fn named(p: &[Piece]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
+/// Years a business document dates itself in. A four-digit year outside
+/// them is a misread (OCR's `2617` or `0610` for `2017`), and a wrong date
+/// costs more than none.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
 fn full_year(value: u32, digits: usize) -> Option<i32> {
     match digits {
-        4 => i32::try_from(value).ok(),
+        4 => i32::try_from(value).ok().filter(|y| YEARS.contains(y)),
         2 => Some(2000 + value as i32),
         _ => None,
     }
@@ -346,5 +352,10 @@ mod tests {
         assert_eq!(parse_date("1,234.56"), None);
         assert_eq!(parse_date("May"), None);
         assert_eq!(parse_date("Invoice 12 of 2024"), None);
+        // OCR slips that leave no plausible year.
+        assert_eq!(parse_date("10/05/2617"), None);
+        assert_eq!(parse_date("0610-12-10"), None);
+        assert_eq!(parse_date("5 March 1066"), None);
+        assert_eq!(parse_date("1999-12-31"), Some("1999-12-31".into()));
     }
 }
