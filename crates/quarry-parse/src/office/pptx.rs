@@ -13,9 +13,10 @@ use crate::{Document, FigureKind, FileKind, Limits, ParseError};
 
 pub(crate) fn parse_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
     let mut pkg = Package::open(bytes, limits.max_decompressed_bytes)?;
-    let mut slides: Vec<(u32, String)> = pkg
-        .names()
-        .into_iter()
+    let entries: HashSet<String> = pkg.names().into_iter().collect();
+    let mut slides: Vec<(u32, String)> = entries
+        .iter()
+        .cloned()
         .filter_map(|n| {
             let num = n
                 .strip_prefix("ppt/slides/slide")?
@@ -41,7 +42,7 @@ pub(crate) fn parse_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
             flow.page_break()?;
         }
         if let Some(xml) = pkg.read(name)? {
-            let pictures = pictures(&mut pkg, name)?;
+            let pictures = pictures(&mut pkg, &entries, name)?;
             slide(&mut flow, &String::from_utf8_lossy(&xml), &pictures)?;
         }
     }
@@ -53,13 +54,16 @@ pub(crate) fn parse_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
 
 /// The relationship ids of slide `name` that point at a part the package
 /// holds: a picture whose image is missing shows nothing.
-fn pictures(pkg: &mut Package<'_>, name: &str) -> Result<HashSet<String>, ParseError> {
+fn pictures(
+    pkg: &mut Package<'_>,
+    entries: &HashSet<String>,
+    name: &str,
+) -> Result<HashSet<String>, ParseError> {
     let (folder, file) = name.rsplit_once('/').unwrap_or(("", name));
     let rels = pkg.relationships(&format!("{folder}/_rels/{file}.rels"), folder)?;
-    let names: HashSet<String> = pkg.names().into_iter().collect();
     Ok(rels
         .into_iter()
-        .filter(|r| names.contains(&r.path))
+        .filter(|r| entries.contains(&r.path))
         .map(|r| r.id)
         .collect())
 }
