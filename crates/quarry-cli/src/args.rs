@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use quarry_parse::{ChildLimits, Isolation, Limits};
+use quarry_parse::{ChildLimits, Isolation, Limits, OcrEngine};
 use quarry_server::Config;
 
 pub use crate::cmd::bench::BenchCommand;
@@ -248,6 +248,11 @@ pub struct LimitArgs {
     /// (tessdata_best), else tesseract's own data.
     #[arg(long, env = "QUARRY_TESSDATA_DIR")]
     pub tessdata_dir: Option<PathBuf>,
+    /// OCR engine for images and scanned pages: `auto` (PaddleOCR when
+    /// scripts/install-deps installed its runtime and models and page
+    /// rotation detection is off, else tesseract), `tesseract`, or `paddle`.
+    #[arg(long, env = "QUARRY_OCR_ENGINE", value_enum, default_value_t = OcrEngineArg::Auto)]
+    pub ocr_engine: OcrEngineArg,
     /// Where documents are parsed: `child` (a child process under hard
     /// memory/CPU/time limits, so a parser crash costs one run) or
     /// `in-process` (faster, no isolation).
@@ -259,6 +264,23 @@ pub struct LimitArgs {
     /// CPU-time cap of the parse child, in seconds.
     #[arg(long, env = "QUARRY_PARSE_CPU_SECS", default_value_t = 120)]
     pub parse_cpu_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OcrEngineArg {
+    Auto,
+    Tesseract,
+    Paddle,
+}
+
+impl From<OcrEngineArg> for OcrEngine {
+    fn from(arg: OcrEngineArg) -> Self {
+        match arg {
+            OcrEngineArg::Auto => OcrEngine::Auto,
+            OcrEngineArg::Tesseract => OcrEngine::Tesseract,
+            OcrEngineArg::Paddle => OcrEngine::Paddle,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -292,6 +314,7 @@ impl LimitArgs {
         limits.max_image_pixels = self.max_image_megapixels.max(1) * 1_000_000;
         limits.ocr_seconds_per_page = self.ocr_seconds_per_page.max(1);
         limits.tessdata_dir.clone_from(&self.tessdata_dir);
+        limits.ocr_engine = self.ocr_engine.into();
     }
 }
 

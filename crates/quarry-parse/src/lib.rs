@@ -30,7 +30,7 @@ pub use detect::{FileKind, detect_kind};
 pub use document::{BBox, Block, BlockKind, Cell, Document, FigureKind, Line, Page, Table, Word};
 pub use error::ParseError;
 pub use isolate::{ChildLimits, Isolation};
-pub use ocr::{ocr_available, tessdata_dir};
+pub use ocr::{OcrEngine, ocr_available, paddle_available, tessdata_dir};
 pub use office::{SheetOptions, SheetSelection};
 pub use output::{ParseOptions, is_page_number, parse_output};
 pub use pdf::{GrayImage, page_sizes, pdfium_available, render_page_gray, render_page_png};
@@ -78,6 +78,9 @@ pub struct Limits {
     /// the single-thread path.
     #[serde(default = "default_layout_thread")]
     pub layout_thread: bool,
+    /// Which OCR engine reads images and scanned pages ([`OcrEngine`]).
+    #[serde(default)]
+    pub ocr_engine: OcrEngine,
 }
 
 fn default_layout_thread() -> bool {
@@ -98,6 +101,7 @@ impl Default for Limits {
             sheets: SheetOptions::default(),
             tessdata_dir: None,
             layout_thread: default_layout_thread(),
+            ocr_engine: OcrEngine::Auto,
         }
     }
 }

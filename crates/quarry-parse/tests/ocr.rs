@@ -1,11 +1,30 @@
-//! OCR through the tesseract CLI: an image file, and a scanned PDF page (no
-//! text layer) rendered by pdfium. Requires `tesseract` and libpdfium
-//! (scripts/install-deps installs both); fails without them.
+//! OCR of an image file and of scanned PDF pages (no text layer, rendered
+//! by pdfium), by each engine: the tesseract CLI and PaddleOCR. Requires
+//! `tesseract`, libpdfium, ONNX Runtime and the PaddleOCR models
+//! (scripts/install-deps installs them all); fails without them.
 
 mod common;
 
 use common::pdf::{PageSpec, image_pdf, pdf, run, scanned_pdf};
-use quarry_parse::{FileKind, Limits, parse, render_page_gray, render_page_png};
+use quarry_parse::{FileKind, Limits, OcrEngine, parse, render_page_gray, render_page_png};
+
+/// Limits that pick each OCR engine in turn; every test below runs once per
+/// engine and names the engine when it fails.
+fn engines() -> [(OcrEngine, Limits); 2] {
+    assert!(
+        quarry_parse::paddle_available(),
+        "PaddleOCR runtime or models not found: run scripts/install-deps"
+    );
+    [OcrEngine::Tesseract, OcrEngine::Paddle].map(|engine| {
+        (
+            engine,
+            Limits {
+                ocr_engine: engine,
+                ..Limits::default()
+            },
+        )
+    })
+}
 
 fn text_page() -> Vec<u8> {
     assert!(
@@ -29,37 +48,61 @@ fn page_texts(page: &quarry_parse::Page) -> Vec<&str> {
 #[test]
 fn image_words_come_with_pixel_boxes_and_confidence() {
     let image = scan();
-    let doc = parse(&image.to_pgm(), "scan.pgm", &Limits::default()).expect("OCR parses");
-    assert_eq!(doc.kind, FileKind::Image);
-    let page = &doc.pages[0];
-    assert_eq!(
-        (page.width, page.height),
-        (image.width as f64, image.height as f64)
-    );
-    assert_eq!(
-        page_texts(page),
-        ["Invoice Number INV-42", "Total Due 99.00"]
-    );
-    let first = &page.lines[0].words[0];
-    // 72 pt at 150 dpi is 150 px from the left edge.
-    assert!((first.bbox.left - 150.0).abs() < 12.0, "{:?}", first.bbox);
-    assert!(first.confidence > 0.6, "{}", first.confidence);
+    for (engine, limits) in engines() {
+        let doc = parse(&image.to_pgm(), "scan.pgm", &limits).expect("OCR parses");
+        assert_eq!(doc.kind, FileKind::Image);
+        let page = &doc.pages[0];
+        assert_eq!(
+            (page.width, page.height),
+            (image.width as f64, image.height as f64)
+        );
+        assert_eq!(
+            page_texts(page),
+            ["Invoice Number INV-42", "Total Due 99.00"],
+            "{engine:?}"
+        );
+        let words = &page.lines[0].words;
+        // 72 pt at 150 dpi is 150 px from the left edge.
+        assert!(
+            (words[0].bbox.left - 150.0).abs() < 12.0,
+            "{engine:?} {:?}",
+            words[0].bbox
+        );
+        assert!(
+            words[0].confidence > 0.6,
+            "{engine:?} {}",
+            words[0].confidence
+        );
+        // Words follow each other left to right without overlapping much.
+        for pair in words.windows(2) {
+            assert!(
+                pair[0].bbox.right < pair[1].bbox.left + 8.0,
+                "{engine:?} {pair:?}"
+            );
+        }
+    }
 }
 
 #[test]
 fn scanned_pdf_pages_are_ocred_into_point_coordinates() {
     let image = scan();
     let scanned = image_pdf(image.width, image.height, image.pixels);
-    let doc = parse(&scanned, "scan.pdf", &Limits::default()).expect("parses");
-    let page = &doc.pages[0];
-    assert_eq!(
-        page_texts(page),
-        ["Invoice Number INV-42", "Total Due 99.00"]
-    );
-    let total = &page.lines[1].words[0].bbox;
-    // Baseline y=640 from the bottom: about 130–152 pt from the top.
-    assert!((total.left - 72.0).abs() < 6.0, "{total:?}");
-    assert!(total.top > 125.0 && total.bottom < 160.0, "{total:?}");
+    for (engine, limits) in engines() {
+        let doc = parse(&scanned, "scan.pdf", &limits).expect("parses");
+        let page = &doc.pages[0];
+        assert_eq!(
+            page_texts(page),
+            ["Invoice Number INV-42", "Total Due 99.00"],
+            "{engine:?}"
+        );
+        let total = &page.lines[1].words[0].bbox;
+        // Baseline y=640 from the bottom: about 130–152 pt from the top.
+        assert!((total.left - 72.0).abs() < 6.0, "{engine:?} {total:?}");
+        assert!(
+            total.top > 125.0 && total.bottom < 160.0,
+            "{engine:?} {total:?}"
+        );
+    }
 }
 
 #[test]
@@ -67,25 +110,49 @@ fn small_images_are_enlarged_for_ocr_but_boxes_stay_in_their_pixels() {
     // 60 dpi: a 510 px wide page whose 24 pt text is 20 px tall.
     let png = render_page_png(&text_page(), 0, 60.0, &Limits::default()).expect("renders");
     let size = imagesize::blob_size(&png).expect("png header");
-    let doc = parse(&png, "small.png", &Limits::default()).expect("OCR parses");
-    let page = &doc.pages[0];
-    assert!(
-        (page.width - size.width as f64).abs() < 1.0,
-        "{}",
-        page.width
-    );
-    assert!(
-        (page.height - size.height as f64).abs() < 1.0,
-        "{}",
-        page.height
-    );
-    assert_eq!(
-        page_texts(page),
-        ["Invoice Number INV-42", "Total Due 99.00"]
-    );
-    let first = &page.lines[0].words[0].bbox;
-    // 72 pt at 60 dpi is 60 px from the left edge.
-    assert!((first.left - 60.0).abs() < 6.0, "{first:?}");
+    for (engine, limits) in engines() {
+        let doc = parse(&png, "small.png", &limits).expect("OCR parses");
+        let page = &doc.pages[0];
+        assert!(
+            (page.width - size.width as f64).abs() < 1.0,
+            "{}",
+            page.width
+        );
+        assert!(
+            (page.height - size.height as f64).abs() < 1.0,
+            "{}",
+            page.height
+        );
+        assert_eq!(
+            page_texts(page),
+            ["Invoice Number INV-42", "Total Due 99.00"],
+            "{engine:?}"
+        );
+        let first = &page.lines[0].words[0].bbox;
+        // 72 pt at 60 dpi is 60 px from the left edge.
+        assert!((first.left - 60.0).abs() < 6.0, "{engine:?} {first:?}");
+    }
+}
+
+#[test]
+fn a_label_and_its_distant_amount_are_one_line() {
+    // A receipt's total: the label at the left margin, the amount far to
+    // the right on the same baseline; PaddleOCR detects them as two boxes.
+    let page = pdf(&[PageSpec::new(vec![
+        run(72.0, 700.0, 20.0, "Grand Total"),
+        run(430.0, 700.0, 20.0, "18.75"),
+        run(72.0, 660.0, 20.0, "Cash"),
+        run(430.0, 660.0, 20.0, "20.00"),
+    ])]);
+    let image = render_page_gray(&page, 0, 150.0).expect("renders");
+    for (engine, limits) in engines() {
+        let doc = parse(&image.to_pgm(), "receipt.pgm", &limits).expect("OCR parses");
+        assert_eq!(
+            page_texts(&doc.pages[0]),
+            ["Grand Total 18.75", "Cash 20.00"],
+            "{engine:?}"
+        );
+    }
 }
 
 #[test]
@@ -104,10 +171,17 @@ fn every_page_of_a_multi_page_scan_is_ocred_in_page_order() {
             (image.width, image.height, image.pixels)
         })
         .collect();
-    let doc = parse(&scanned_pdf(images), "scans.pdf", &Limits::default()).expect("parses");
-    assert_eq!(doc.pages.len(), words.len());
-    for (page, word) in doc.pages.iter().zip(words) {
-        assert_eq!(page_texts(page), [format!("Page {word} Total 12.50")]);
+    let scans = scanned_pdf(images);
+    for (engine, limits) in engines() {
+        let doc = parse(&scans, "scans.pdf", &limits).expect("parses");
+        assert_eq!(doc.pages.len(), words.len());
+        for (page, word) in doc.pages.iter().zip(words) {
+            assert_eq!(
+                page_texts(page),
+                [format!("Page {word} Total 12.50")],
+                "{engine:?}"
+            );
+        }
     }
 }
 
@@ -131,6 +205,8 @@ fn rotated_clockwise(image: &quarry_parse::GrayImage) -> quarry_parse::GrayImage
 #[test]
 fn sideways_scans_are_read_upright_when_orientation_detection_is_on() {
     let sideways = rotated_clockwise(&scan()).to_pgm();
+    // Only tesseract detects orientation: the default engine choice
+    // (`Auto`) gives such pages to it.
     let limits = Limits {
         detect_orientation: true,
         ..Limits::default()

@@ -20,7 +20,29 @@ use std::time::{Duration, Instant};
 
 use crate::{BBox, Block, BlockKind, Limits, Line, Page, ParseError, Word};
 
+mod paddle;
 mod prepare;
+
+/// Which OCR engine reads images and scanned pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OcrEngine {
+    /// PaddleOCR when its runtime and models are installed and orientation
+    /// detection is off (only tesseract detects orientation), else
+    /// tesseract.
+    #[default]
+    Auto,
+    /// Always tesseract.
+    Tesseract,
+    /// PaddleOCR whenever it is installed, also with orientation detection
+    /// on (pages are then read as they are); tesseract when it is not.
+    Paddle,
+}
+
+/// Whether the PaddleOCR runtime and models are installed and load.
+pub fn paddle_available() -> bool {
+    paddle::available()
+}
 
 fn program() -> PathBuf {
     std::env::var_os("QUARRY_TESSERACT")
@@ -88,6 +110,19 @@ pub(crate) struct OcrSettings {
     /// Read the image as one uniform block of text (`--psm 6`) instead of
     /// finding columns and blocks: set for till rolls ([`is_till_roll`]).
     pub single_column: bool,
+    /// The configured engine ([`OcrEngine`]).
+    pub engine: OcrEngine,
+}
+
+impl OcrSettings {
+    /// Whether this OCR goes to PaddleOCR rather than tesseract.
+    fn paddle(&self) -> bool {
+        match self.engine {
+            OcrEngine::Tesseract => false,
+            OcrEngine::Auto => !self.detect_orientation && paddle::available(),
+            OcrEngine::Paddle => paddle::available(),
+        }
+    }
 }
 
 impl From<&Limits> for OcrSettings {
@@ -97,12 +132,19 @@ impl From<&Limits> for OcrSettings {
             detect_orientation: limits.detect_orientation,
             tessdata_dir: tessdata_dir(limits),
             single_column: false,
+            engine: limits.ocr_engine,
         }
     }
 }
 
-/// Whether the tesseract program runs.
+/// Whether images can be OCRed: the tesseract program runs or PaddleOCR
+/// is installed.
 pub fn ocr_available() -> bool {
+    tesseract_available() || paddle::available()
+}
+
+/// Whether the tesseract program runs.
+fn tesseract_available() -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
     *AVAILABLE.get_or_init(|| {
         Command::new(program())
@@ -118,6 +160,9 @@ pub fn ocr_available() -> bool {
 /// boxes are in the file's pixels; small images are enlarged first
 /// ([`prepare`]).
 pub(crate) fn ocr_image(bytes: &[u8], settings: &OcrSettings) -> Result<Vec<Page>, ParseError> {
+    if let Some(image) = paddle_input(bytes, settings) {
+        return Ok(vec![paddle::read(&image, 1, 1.0)?]);
+    }
     let settings = &OcrSettings {
         single_column: is_till_roll(bytes),
         ..settings.clone()
@@ -145,6 +190,22 @@ fn is_till_roll(bytes: &[u8]) -> bool {
         .ok()
         .and_then(|r| r.into_dimensions().ok())
         .is_some_and(|(w, h)| w > 0 && f64::from(h) / f64::from(w) >= TILL_ROLL_ASPECT)
+}
+
+/// The decoded image when PaddleOCR is to read `bytes`: it is the
+/// configured engine and the `image` crate decodes the format (TIFF, which
+/// may hold several pages, stays with tesseract).
+fn paddle_input(bytes: &[u8], settings: &OcrSettings) -> Option<image::RgbImage> {
+    if !settings.paddle() {
+        return None;
+    }
+    let format = image::guess_format(bytes).ok()?;
+    if format == image::ImageFormat::Tiff {
+        return None;
+    }
+    image::load_from_memory_with_format(bytes, format)
+        .ok()
+        .map(|image| image.to_rgb8())
 }
 
 /// OCRs one image file's bytes (PNG, JPEG, TIFF, PNM…) into pages; box
@@ -296,7 +357,10 @@ fn ocr_worker(
         let Ok(job) = job else {
             return;
         };
-        let pages = ocr(&job.image, job.scale, settings);
+        let pages = match paddle_input(&job.image, settings) {
+            Some(image) => paddle::read(&image, 1, job.scale).map(|page| vec![page]),
+            None => ocr(&job.image, job.scale, settings),
+        };
         results
             .lock()
             .unwrap_or_else(|p| p.into_inner())

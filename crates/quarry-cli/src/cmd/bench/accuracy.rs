@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use quarry_extract::{Engine, ExtractRequest, RulesEngine, validate_output, validate_schema};
-use quarry_parse::{Document, Limits, parse, tessdata_dir};
+use quarry_parse::{Document, Limits, paddle_available, parse, tessdata_dir};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -254,12 +254,15 @@ fn parsed(bytes: &[u8], path: &Path, cache: Option<&Path>) -> Result<Document, S
     Ok(doc)
 }
 
-/// Which OCR model parsing uses (its path, size and modification time), so
-/// a cached parse is not reused after the model changes. Debian's own model
-/// (no configured or installed directory) is named by an empty string.
+/// Which OCR model parsing uses (PaddleOCR when it is installed, and the
+/// tesseract model's path, size and modification time), so a cached parse
+/// is not reused after the engine or model changes. Debian's own tesseract
+/// model (no configured or installed directory) is named by an empty
+/// string.
 fn ocr_model() -> String {
+    let engine = if paddle_available() { "paddle;" } else { "" };
     let Some(model) = tessdata_dir(&Limits::default()).map(|d| d.join("eng.traineddata")) else {
-        return String::new();
+        return engine.to_string();
     };
     let meta = std::fs::metadata(&model).ok();
     let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
@@ -267,7 +270,7 @@ fn ocr_model() -> String {
         .and_then(|m| m.modified().ok())
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs());
-    format!("{}:{size}:{modified}", model.display())
+    format!("{engine}{}:{size}:{modified}", model.display())
 }
 
 fn write_predictions(dir: &Path, results: &[DocResult]) -> anyhow::Result<()> {

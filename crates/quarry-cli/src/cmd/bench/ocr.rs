@@ -1,13 +1,15 @@
-//! OCR pages per second: Quarry's image path (tesseract CLI run by
-//! `quarry-parse`, TSV parsed into words, lines and blocks) against running
-//! the same `tesseract` CLI directly with the same flags, on the same
-//! receipt images. The difference is Quarry's overhead.
+//! OCR pages per second: Quarry's image path with each engine (the
+//! tesseract CLI run by `quarry-parse`, TSV parsed into words, lines and
+//! blocks; PaddleOCR's models run by ONNX Runtime) against running the
+//! `tesseract` CLI directly, on the same receipt images. The tesseract row
+//! pair shows Quarry's overhead; the PaddleOCR row what its better reading
+//! of receipts costs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::Context;
-use quarry_parse::{Limits, ocr_available, parse};
+use quarry_parse::{Limits, OcrEngine, ocr_available, paddle_available, parse};
 
 use super::corpus;
 use super::report::{best_of, progress, table};
@@ -31,32 +33,66 @@ pub fn run(corpus_dir: Option<&Path>, count: usize) -> anyhow::Result<()> {
         .iter()
         .map(|p| Ok((p.display().to_string(), std::fs::read(p)?)))
         .collect::<anyhow::Result<_>>()?;
-    progress(&format!(
-        "OCR: Quarry on {} receipts, best of {REPS}",
-        blobs.len()
-    ));
-    let limits = Limits::default();
-    let (quarry, quarry_words) = best_of(REPS, || {
-        blobs
-            .iter()
-            .filter_map(|(name, bytes)| parse(bytes, name, &limits).ok())
-            .flat_map(|d| d.pages)
-            .flat_map(|p| p.lines)
-            .map(|l| l.words.len())
-            .sum::<usize>()
-    });
+    let mut engines = vec![(
+        OcrEngine::Tesseract,
+        "Quarry, tesseract engine (image → Document)",
+    )];
+    if paddle_available() {
+        engines.push((
+            OcrEngine::Paddle,
+            "Quarry, PaddleOCR engine (image → Document)",
+        ));
+    } else {
+        println!(
+            "PaddleOCR row skipped: its runtime and models are not installed (scripts/install-deps)"
+        );
+    }
+    let mut measured = Vec::new();
+    for (engine, label) in engines {
+        progress(&format!(
+            "OCR: {label} on {} receipts, best of {REPS}",
+            blobs.len()
+        ));
+        let limits = Limits {
+            ocr_engine: engine,
+            ..Limits::default()
+        };
+        let (time, words) = best_of(REPS, || {
+            blobs
+                .iter()
+                .filter_map(|(name, bytes)| parse(bytes, name, &limits).ok())
+                .flat_map(|d| d.pages)
+                .flat_map(|p| p.lines)
+                .map(|l| l.words.len())
+                .sum::<usize>()
+        });
+        measured.push((label.to_string(), words, time));
+    }
     progress(&format!(
         "OCR: tesseract CLI on {} receipts, best of {REPS}",
         images.len()
     ));
     let (cli, cli_words) = best_of(REPS, || tesseract_pass(&images));
-    let cli_words = cli_words?;
+    measured.push(("tesseract CLI (`--psm 3`, TSV)".into(), cli_words?, cli));
     let n = images.len() as f64;
     let rate = |d: std::time::Duration| n / d.as_secs_f64().max(1e-9);
     println!(
-        "\nOCR, {} sroie receipt images, one tesseract thread each, best of {REPS}:",
+        "\nOCR, {} sroie receipt images, best of {REPS} (tesseract: one thread per image; PaddleOCR: ONNX Runtime on every core):",
         images.len()
     );
+    let rows: Vec<Vec<String>> = measured
+        .iter()
+        .map(|(label, words, time)| {
+            vec![
+                label.clone(),
+                words.to_string(),
+                format!("{:.2}", time.as_secs_f64()),
+                format!("{:.2}", rate(*time)),
+                format!("{:.2}", time.as_secs_f64() / n),
+                format!("{:.2}×", rate(*time) / rate(cli)),
+            ]
+        })
+        .collect();
     table(
         &[
             "tool",
@@ -64,26 +100,9 @@ pub fn run(corpus_dir: Option<&Path>, count: usize) -> anyhow::Result<()> {
             "best s",
             "pages/s",
             "s/page",
-            "Quarry / tool",
+            "vs tesseract CLI",
         ],
-        &[
-            vec![
-                "Quarry (image → Document)".into(),
-                quarry_words.to_string(),
-                format!("{:.2}", quarry.as_secs_f64()),
-                format!("{:.2}", rate(quarry)),
-                format!("{:.2}", quarry.as_secs_f64() / n),
-                "1.00×".into(),
-            ],
-            vec![
-                "tesseract CLI (`--psm 3`, TSV)".into(),
-                cli_words.to_string(),
-                format!("{:.2}", cli.as_secs_f64()),
-                format!("{:.2}", rate(cli)),
-                format!("{:.2}", cli.as_secs_f64() / n),
-                format!("{:.2}×", rate(quarry) / rate(cli)),
-            ],
-        ],
+        &rows,
     );
     Ok(())
 }
