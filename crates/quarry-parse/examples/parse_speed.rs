@@ -13,6 +13,11 @@ use std::time::Instant;
 
 use quarry_parse::{Limits, parse};
 
+/// The same allocator as the `quarry` binary, so that this workload
+/// measures what `quarry bench parse` runs (pdfium's own malloc included).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut passes = 1usize;
     let mut dump: Option<String> = None;

@@ -164,10 +164,15 @@ fn render(page: &PdfPage<'_>, dpi: f64) -> Result<(GrayImage, f64), ParseError> 
     ))
 }
 
-/// The bound library. Every pdfium call in the process goes through the
-/// mutex around it: this is what makes pdfium, which is not thread-safe,
-/// safe to use from several threads.
-struct Engine(Pdfium);
+/// The bound library, and the layout thread of the documents read with it.
+/// Every pdfium call in the process goes through the mutex around it: this
+/// is what makes pdfium, which is not thread-safe, safe to use from several
+/// threads. The layout worker sits behind the same lock because one
+/// document at a time uses it ([`pipeline`]).
+struct Engine {
+    pdfium: Pdfium,
+    layout: Option<pipeline::LayoutWorker>,
+}
 
 // SAFETY: without pdfium-render's `thread_safe` feature `Pdfium` is not
 // `Send` because it holds raw pdfium pointers. It is only ever reached
@@ -179,7 +184,7 @@ unsafe impl Send for Engine {}
 impl std::ops::Deref for Engine {
     type Target = Pdfium;
     fn deref(&self) -> &Pdfium {
-        &self.0
+        &self.pdfium
     }
 }
 
@@ -199,7 +204,10 @@ fn pdfium() -> Option<&'static Mutex<Engine>> {
         .get_or_init(|| {
             let path = library_path()?;
             match Pdfium::bind_to_library(&path) {
-                Ok(bindings) => Some(Mutex::new(Engine(Pdfium::new(bindings)))),
+                Ok(bindings) => Some(Mutex::new(Engine {
+                    pdfium: Pdfium::new(bindings),
+                    layout: None,
+                })),
                 Err(e) => {
                     tracing::warn!(
                         path = %path.display(),
@@ -227,9 +235,10 @@ pub(super) fn parse_pages(
     on_page: &mut dyn FnMut(crate::Page),
 ) -> Option<Result<(), ParseError>> {
     let lock = pdfium()?;
-    let guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let engine = &mut *guard;
     let result = catch_unwind(AssertUnwindSafe(|| {
-        read_document(&guard, bytes, limits, on_page)
+        read_document(&engine.pdfium, &mut engine.layout, bytes, limits, on_page)
     }))
     .unwrap_or_else(|_| Err(ParseError::Corrupt("the PDF could not be read".into())));
     Some(result)
@@ -239,9 +248,10 @@ pub(super) fn parse_pages(
 /// dropped before the next is loaded, scans among them are OCRed in
 /// parallel, and only the table ending a page is carried over.
 ///
-/// Text pages are read through pdfium's C API ([`raw`]) and laid out on a
-/// second thread while the next page is read ([`pipeline`], unless
-/// `limits.layout_thread` is off). Only scans are rendered through
+/// Text pages are read through pdfium's C API ([`raw`]) and laid out on
+/// `worker`, a second thread, while the next page is read ([`pipeline`],
+/// unless `limits.layout_thread` is off). The document is closed as soon
+/// as its last page is read, while that page is still being laid out. Only scans are rendered through
 /// pdfium-render, from a second handle on the same bytes that is opened at
 /// the first scan.
 ///
@@ -251,6 +261,7 @@ pub(super) fn parse_pages(
 /// page count, for the price of re-reading the cross-reference table.
 fn read_document(
     pdfium: &Pdfium,
+    worker: &mut Option<pipeline::LayoutWorker>,
     bytes: &[u8],
     limits: &Limits,
     on_page: &mut dyn FnMut(crate::Page),
@@ -263,10 +274,11 @@ fn read_document(
             limit: limits.max_pages,
         });
     }
-    let settings = ocr::OcrSettings::from(limits);
+    // Resolved at the first scan: text-layer PDFs look for no OCR model.
+    let mut ocr_settings: Option<ocr::OcrSettings> = None;
     let mut breaks = tables::PageBreaks::default();
     let mut scans_doc: Option<PdfDocument<'_>> = None;
-    pipeline::with_layout(limits.layout_thread, |layout| {
+    pipeline::with_layout(limits.layout_thread, worker, |layout| {
         let mut start = 0;
         while start < count {
             if start > 0 && start % PAGES_PER_OPEN == 0 {
@@ -281,6 +293,9 @@ fn read_document(
                 };
                 layout.send(read_page(&page, index as u32 + 1));
             }
+            if end == count {
+                doc.close();
+            }
             let mut window = (start..end)
                 .map(|_| layout.recv())
                 .collect::<Result<Vec<_>, _>>()?;
@@ -292,6 +307,11 @@ fn read_document(
                 .filter(|(_, page)| page.lines.is_empty() && ocr::ocr_available())
                 .map(|(i, _)| i)
                 .collect();
+            let settings = if scanned.is_empty() {
+                None
+            } else {
+                Some(&*ocr_settings.get_or_insert_with(|| limits.into()))
+            };
             let scans = scanned.into_iter().map(|i| {
                 render_scan(pdfium, bytes, &mut scans_doc, start + i).map(|(image, scale)| {
                     ocr::OcrJob {
@@ -301,7 +321,11 @@ fn read_document(
                     }
                 })
             });
-            for (index, ocr) in ocr::ocr_each(scans, &settings)? {
+            let ocred = match settings {
+                Some(settings) => ocr::ocr_each(scans, settings)?,
+                None => Vec::new(),
+            };
+            for (index, ocr) in ocred {
                 if let Some(page) = window.get_mut(index) {
                     page.lines = ocr.lines;
                     page.blocks = ocr.blocks;

@@ -47,7 +47,7 @@ pub(super) fn describe_code(code: u32) -> &'static str {
 pub(super) struct Document<'a> {
     api: &'a dyn PdfiumLibraryBindings,
     bytes: &'a [u8],
-    /// Null only after a failed [`Document::reopen`].
+    /// Null after [`Document::close`] and after a failed [`Document::reopen`].
     handle: FPDF_DOCUMENT,
 }
 
@@ -65,12 +65,20 @@ impl<'a> Document<'a> {
     /// Closes the document, releasing everything pdfium cached for it, and
     /// opens it again.
     pub(super) fn reopen(&mut self) -> Result<(), ParseError> {
-        // SAFETY: pages borrow the document, so none is open; the handle
-        // is nulled so that it is never closed twice.
-        unsafe { self.api.FPDF_CloseDocument(self.handle) };
-        self.handle = std::ptr::null_mut();
+        self.close();
         self.handle = load(self.api, self.bytes)?;
         Ok(())
+    }
+
+    /// Closes the document early, releasing pdfium's objects; later
+    /// calls find no pages.
+    pub(super) fn close(&mut self) {
+        if !self.handle.is_null() {
+            // SAFETY: pages borrow the document, so none is open; the
+            // handle is nulled so that it is never closed twice.
+            unsafe { self.api.FPDF_CloseDocument(self.handle) };
+            self.handle = std::ptr::null_mut();
+        }
     }
 
     pub(super) fn page_count(&self) -> usize {
@@ -78,9 +86,13 @@ impl<'a> Document<'a> {
         usize::try_from(unsafe { self.api.FPDF_GetPageCount(self.handle) }).unwrap_or(0)
     }
 
-    /// Loads page `index` (0-based); `None` when pdfium cannot.
+    /// Loads page `index` (0-based); `None` when pdfium cannot, or the
+    /// document is closed.
     pub(super) fn page(&self, index: usize) -> Option<Page<'_>> {
         let index = c_int::try_from(index).ok()?;
+        if self.handle.is_null() {
+            return None;
+        }
         // SAFETY: the document is open; a bad index returns null.
         let handle = unsafe { self.api.FPDF_LoadPage(self.handle, index) };
         (!handle.is_null()).then_some(Page {
