@@ -407,7 +407,10 @@ fn is_merchant_like(text: &str) -> bool {
     let named = is_name_like(&name)
         || (trade != lower && is_name_like(&trade.to_uppercase()))
         || (has_company_form(&name) && !is_company_number(&name));
-    named && letters * 2 > visible
+    // Slogans and promotions end in an exclamation mark (`REDEEM VOUCHER
+    // BEFORE POINTS EXPIRY!*`, `THANK YOU!`); names do not.
+    let exclaimed = name.trim_end_matches(['*', ' ']).ends_with('!');
+    named && letters * 2 > visible && !exclaimed
 }
 
 /// Street words of receipt addresses (Malay abbreviations included) and of
@@ -454,7 +457,14 @@ fn only_legal_forms(text: &str) -> bool {
 fn clean_name(text: &str) -> String {
     let text = text.replace(['\u{2018}', '\u{2019}'], "'");
     let text = text.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
-    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    // A one-word label before the name (`Dimiliki: BANH MI CAFE SDN BHD`,
+    // Malay for "owned by").
+    let label = words.first().and_then(|w| w.strip_suffix(':'));
+    if words.len() > 2 && label.is_some_and(|l| l.len() >= 4 && l.chars().all(char::is_alphabetic))
+    {
+        words.remove(0);
+    }
     let last_form = words.iter().rposition(|w| has_company_form(w));
     let keep = match last_form {
         Some(i)
@@ -533,6 +543,17 @@ mod tests {
             "Desa Tun Razak 56000 Kuala Lumpur, Malaysia ."
         ));
         assert!(!ends_with_country("TAMAN MALAYSIA JAYA,"));
+    }
+
+    #[test]
+    fn slogans_and_labels_are_not_part_of_names() {
+        assert!(!is_merchant_like("REDEEM VOUCHER BEFORE POINTS EXPIRY!*"));
+        assert!(is_merchant_like("SEGI CASH & CARRY SDN.BHD"));
+        assert_eq!(
+            clean_name("Dimiliki: banh mi cafe Sdn bhd"),
+            "banh mi cafe Sdn bhd"
+        );
+        assert_eq!(clean_name("NO: 12 TRADING"), "NO: 12 TRADING");
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod detect;
 mod lines;
 mod recognise;
 mod runtime;
+mod spelling;
 
 use image::RgbImage;
 

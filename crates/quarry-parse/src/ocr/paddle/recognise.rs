@@ -34,6 +34,10 @@ const MIN_LINE_SCORE: f32 = 0.5;
 /// 0 at two decimals, 33 more at 0.01–0.02); at word gaps it is mostly
 /// 0.05–0.5.
 const SPACE_PROBABILITY: f32 = 0.04;
+/// The same after a comma or semicolon, which leaves the space class less
+/// probability: after them it reached only 0.01–0.02 at printed spaces, and
+/// stayed at 0 where no space was printed.
+const SPACE_AFTER_COMMA_PROBABILITY: f32 = 0.01;
 
 /// One word read in a text box: its text, its extent as fractions of the
 /// box's width (left to right), and its mean character probability.
@@ -133,7 +137,15 @@ fn words(alphabet: &[String], glyphs: &[Glyph], step_fraction: f64) -> Option<Ve
     let mut words: Vec<Vec<&Glyph>> = vec![Vec::new()];
     for glyph in glyphs {
         let current = words.last_mut().expect("never empty");
-        let gap = glyph.class == space || glyph.space_before >= SPACE_PROBABILITY;
+        let after_comma = current
+            .last()
+            .is_some_and(|g| matches!(alphabet[g.class - 1].as_str(), "," | ";" | "，" | "；"));
+        let threshold = if after_comma {
+            SPACE_AFTER_COMMA_PROBABILITY
+        } else {
+            SPACE_PROBABILITY
+        };
+        let gap = glyph.class == space || glyph.space_before >= threshold;
         if gap && !current.is_empty() {
             words.push(Vec::new());
         }
@@ -150,11 +162,13 @@ fn words(alphabet: &[String], glyphs: &[Glyph], step_fraction: f64) -> Option<Ve
             let first = word[0].step as f64;
             let end = word[word.len() - 1].step as f64;
             WordSpan {
-                text: word
-                    .iter()
-                    .flat_map(|g| alphabet[g.class - 1].chars())
-                    .map(halfwidth)
-                    .collect(),
+                text: super::spelling::fix_digit_letters(
+                    &word
+                        .iter()
+                        .flat_map(|g| alphabet[g.class - 1].chars())
+                        .map(halfwidth)
+                        .collect::<String>(),
+                ),
                 start: if n == 0 {
                     0.0
                 } else {
