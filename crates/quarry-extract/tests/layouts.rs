@@ -285,6 +285,47 @@ CHANGE 0 60
 }
 
 #[test]
+fn receipt_in_title_case_with_ocr_slips_in_its_address() {
+    // A shop that prints its name in title case, an address whose comma
+    // OCR read as a point and whose postcode has a letter O, and after a
+    // blank the next block, which is not part of the address.
+    let text = "\
+Yam Fresh
+No.145G, Jalan Rimbunan Raya 1.
+Laman Rimbunan Kepong,Sungai
+5210O Kuala Lumpur
+
+
+PREPAY CHIT NUMBER
+Cashier: 1          Date: 18/03/2018
+Total 29.30
+CASH 50.00
+CHANGE 20.70
+";
+    let got = value(text, receipt_schema());
+    assert_eq!(got["company"], json!("Yam Fresh"));
+    assert_eq!(
+        got["address"],
+        json!("No.145G, Jalan Rimbunan Raya 1, Laman Rimbunan Kepong, Sungai 52100 Kuala Lumpur")
+    );
+}
+
+#[test]
+fn a_registration_number_between_two_name_lines_is_left_out() {
+    let text = "\
+YONG TAT (JM0292487-D) HARDWARE TRADING
+NO 4,JALAN PERJIRANAN 10,
+81700 PASIR GUDANG, JOHOR.
+Cashier: USER          Date: 13/03/2018
+Total 100.90
+CASH 101.00
+CHANGE 0.10
+";
+    let got = value(text, receipt_schema());
+    assert_eq!(got["company"], json!("YONG TAT HARDWARE TRADING"));
+}
+
+#[test]
 fn identifiers_in_a_letterhead_footer_are_normalised() {
     let text = "\
 Brauhaus Lindner GmbH

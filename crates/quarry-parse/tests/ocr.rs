@@ -185,6 +185,38 @@ fn every_page_of_a_multi_page_scan_is_ocred_in_page_order() {
     }
 }
 
+#[test]
+fn broken_and_degenerate_images_end_in_a_typed_error_or_an_empty_page() {
+    // A scan cut off halfway: the header promises more rows than follow.
+    let mut cut = scan().to_pgm();
+    cut.truncate(cut.len() / 2);
+    // One pixel, a one-pixel line and a blank page: nothing to read.
+    let tiny = |width: usize, height: usize, value: u8| quarry_parse::GrayImage {
+        width,
+        height,
+        pixels: vec![value; width * height],
+    };
+    let degenerate = [tiny(1, 1, 0), tiny(1, 3000, 0), tiny(800, 600, 255)];
+    for (engine, limits) in engines() {
+        let err = parse(&cut, "cut.pgm", &limits).expect_err("a cut-off scan fails");
+        assert!(
+            matches!(err, quarry_parse::ParseError::Corrupt(_)),
+            "{engine:?} {err:?}"
+        );
+        for image in &degenerate {
+            let doc = parse(&image.to_pgm(), "blank.pgm", &limits);
+            let doc =
+                doc.unwrap_or_else(|e| panic!("{engine:?} {}x{}: {e}", image.width, image.height));
+            assert!(
+                doc.pages.iter().all(|p| p.lines.is_empty()),
+                "{engine:?} {}x{}",
+                image.width,
+                image.height
+            );
+        }
+    }
+}
+
 /// The image turned a quarter turn clockwise (what a sideways scan looks like).
 fn rotated_clockwise(image: &quarry_parse::GrayImage) -> quarry_parse::GrayImage {
     let (w, h) = (image.width, image.height);

@@ -24,6 +24,7 @@ mod ocr_fix;
 mod parties;
 mod position;
 mod receipt;
+mod receipt_address;
 mod receipt_total;
 mod row_shape;
 mod run;

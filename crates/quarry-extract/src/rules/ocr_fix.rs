@@ -100,8 +100,27 @@ fn decimal_amount(token: &str) -> Option<f64> {
     Some(if negative { -value } else { value })
 }
 
-/// The text with misread `SDN`, `BHD` and `S/B` company forms corrected.
+/// The text with misread `SDN`, `BHD` and `S/B` company forms corrected,
+/// also where they are printed joined by a point (`Sdn.Rhd`).
 pub(super) fn repair_company_forms(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|word| match word.split_once('.') {
+            Some((sdn, bhd))
+                if sdn.len() == 3
+                    && bhd.trim_end_matches('.').len() == 3
+                    && word.chars().filter(|c| c.is_alphabetic()).count() == 6 =>
+            {
+                repair_spaced_forms(&format!("{sdn}. {bhd}")).replacen(". ", ".", 1)
+            }
+            _ => word.to_string(),
+        })
+        .collect();
+    repair_spaced_forms(&words.join(" "))
+}
+
+/// [`repair_company_forms`] for forms written as words of their own.
+fn repair_spaced_forms(text: &str) -> String {
     let words: Vec<&str> = text.split(' ').collect();
     let core = |w: &str| -> String {
         w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/')
@@ -212,6 +231,9 @@ mod tests {
         );
         assert_eq!(repair_company_forms("SDN BHÖ"), "SDN BHD");
         assert_eq!(repair_company_forms("Segi Sdn. kbd"), "Segi Sdn. Bhd");
+        assert_eq!(repair_company_forms("Segi Sdn.Rhd"), "Segi Sdn.Bhd");
+        assert_eq!(repair_company_forms("SEGI SDN.BHD"), "SEGI SDN.BHD");
+        assert_eq!(repair_company_forms("Tel.No"), "Tel.No");
         assert_eq!(
             repair_company_forms("MIZU MENTAI SDN. BHD."),
             "MIZU MENTAI SDN. BHD."

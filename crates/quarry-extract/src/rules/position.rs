@@ -406,15 +406,26 @@ fn is_registration(text: &str) -> bool {
         || (text.trim().starts_with('(') && digits >= 4)
 }
 
-/// The text without a trailing `(123456-X)` registration number (whose
-/// parenthesis OCR may read as `{` or `[`).
+/// The text without a `(123456-X)` registration number (whose parenthesis
+/// OCR may read as `{` or `[`): cut off where it ends the line, taken out
+/// where a name printed on two lines beside it was joined around it
+/// (`YONG TAT (JM0292487-D) HARDWARE TRADING`).
 pub(super) fn strip_registration(text: &str) -> String {
     let trimmed = text.trim();
-    match trimmed.rfind(['(', '{', '[']) {
-        Some(open) if trimmed[open..].chars().filter(char::is_ascii_digit).count() >= 3 => {
-            trimmed[..open].trim_end().to_string()
-        }
-        _ => trimmed.to_string(),
+    let Some(open) = trimmed.rfind(['(', '{', '[']) else {
+        return trimmed.to_string();
+    };
+    let group = &trimmed[open..];
+    let close = group.find([')', '}', ']']).map_or(group.len(), |i| i + 1);
+    if group[..close].chars().filter(char::is_ascii_digit).count() < 3 {
+        return trimmed.to_string();
+    }
+    let rest = group[close..].trim();
+    let head = trimmed[..open].trim_end();
+    if rest.is_empty() || head.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head} {rest}")
     }
 }
 
@@ -444,6 +455,10 @@ mod tests {
             "AEON CO. (M) BHD"
         );
         assert_eq!(strip_registration("CO. (M) SDN BHD"), "CO. (M) SDN BHD");
+        assert_eq!(
+            strip_registration("YONG TAT (JM0292487-D) HARDWARE TRADING"),
+            "YONG TAT HARDWARE TRADING"
+        );
         assert!(is_registration("(JM0352019-K)"));
         assert!(is_registration("Company Reg No. SA03711951-F"));
         assert!(!is_registration("NO.53 JALAN PUTRA 1,"));

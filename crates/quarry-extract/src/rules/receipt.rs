@@ -23,7 +23,8 @@
 use serde_json::{Map, Value};
 
 use super::ocr_fix::repair_company_forms;
-use super::position::{LEGAL_FORMS, NOT_ADDRESS, is_name_like, strip_registration};
+use super::position::{LEGAL_FORMS, NOT_ADDRESS, TITLES, is_name_like, strip_registration};
+use super::receipt_address;
 use super::run::{Field, Run};
 use crate::layout::{LineId, Span};
 use crate::values::{Kind, all_dates};
@@ -41,6 +42,9 @@ const MERCHANT_ZONE: f64 = 0.4;
 const MIN_NAME_CONFIDENCE: f64 = 0.6;
 /// Lines after the merchant that may precede the first address line.
 const ADDRESS_LEAD: usize = 4;
+/// Blank space between two address lines, in line heights, from which the
+/// lower line belongs to what follows the letterhead.
+const ADDRESS_GAP: f64 = 1.5;
 /// Most lines an address spans.
 const MAX_ADDRESS_LINES: usize = 5;
 
@@ -114,7 +118,12 @@ impl Run<'_> {
                     .and_then(|lines| self.merchant_name(lines))
             } else if names.is("address") && field.kind == Kind::String {
                 let lines = merchant.as_ref().map(|m| self.merchant_address(m));
-                lines.and_then(|l| self.joined_text(&l))
+                lines
+                    .and_then(|l| self.joined_text(&l))
+                    .map(|(text, span)| {
+                        let text = text.as_str().map(receipt_address::normalise);
+                        (text.map_or(Value::Null, Value::String), span)
+                    })
             } else if names.is("total_gross") && field.kind == Kind::Number {
                 self.receipt_total()
             } else {
@@ -177,10 +186,20 @@ impl Run<'_> {
             };
             // The name is printed above the address: a street line before
             // any name means the name was a logo OCR could not read.
-            if line.bbox.top > limit
-                || candidates.len() >= MERCHANT_CANDIDATES
-                || is_street_line(&line.text)
-            {
+            if line.bbox.top > limit || candidates.len() >= MERCHANT_CANDIDATES {
+                break;
+            }
+            if is_street_line(&line.text) {
+                // A name in title case (`Yam Fresh`, `BHPetrol Subang
+                // Airport`) right above the street is the letterhead too.
+                let above = i.checked_sub(1).and_then(|p| self.layout.line(order[p]));
+                if candidates.is_empty()
+                    && above.is_some_and(|l| {
+                        is_title_case_name(&l.text) && mean_confidence(l) >= MIN_NAME_CONFIDENCE
+                    })
+                {
+                    candidates.push(i - 1);
+                }
                 break;
             }
             if is_merchant_like(&line.text) && mean_confidence(line) >= MIN_NAME_CONFIDENCE {
@@ -242,7 +261,15 @@ impl Run<'_> {
                     continue;
                 }
             }
-            if ends_address(text, self) || out.len() >= MAX_ADDRESS_LINES {
+            // A blank of more than a line and a half closes the letterhead.
+            let after_gap = out
+                .last()
+                .and_then(|prev| self.layout.line(*prev))
+                .is_some_and(|prev| {
+                    let height = prev.bbox.bottom - prev.bbox.top;
+                    line.bbox.top - prev.bbox.bottom > ADDRESS_GAP * height
+                });
+            if after_gap || ends_address(text, self) || out.len() >= MAX_ADDRESS_LINES {
                 break;
             }
             out.push(*id);
@@ -275,17 +302,35 @@ impl Run<'_> {
 }
 
 /// Whether a line below the address ends it: a contact, tax-id,
-/// registration, title or date line, or one without letters (a phone number).
+/// registration, title, web, date or amount line, or one without letters
+/// (a phone number).
 fn ends_address(text: &str, run: &Run<'_>) -> bool {
     let lower = text.to_lowercase();
-    lower
+    let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
-        .any(|w| NOT_ADDRESS.contains(&w))
+        .collect();
+    words.iter().any(|w| NOT_ADDRESS.contains(w))
+        // A title OCR read without its space (`TAXINVOICE`).
+        || words.iter().any(|w| w.ends_with("invoice") || w.ends_with("receipt"))
+        || ["www.", "http", ".com"].iter().any(|web| lower.contains(web))
+        || text.split_whitespace().any(is_amount)
         || lower.contains('@')
         || has_phone_number(text)
         || is_company_number(text)
         || !all_dates(text, run.layout.date_order).is_empty()
         || !text.chars().any(char::is_alphabetic)
+}
+
+/// A price such as `21.32` or `1,250.00`: item and total lines carry them,
+/// addresses do not.
+fn is_amount(word: &str) -> bool {
+    let Some((whole, cents)) = word.rsplit_once('.') else {
+        return false;
+    };
+    cents.len() == 2
+        && cents.chars().all(|c| c.is_ascii_digit())
+        && !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit() || c == ',')
 }
 
 /// Country names that close a postal address when they end a line.
@@ -413,6 +458,25 @@ fn is_merchant_like(text: &str) -> bool {
     named && letters * 2 > visible && !exclaimed
 }
 
+/// Two to five words of letters, each starting with a capital (`Yam
+/// Fresh`), that are no title or contact line: how shops that print their
+/// name in mixed case print it.
+fn is_title_case_name(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let lower = text.to_lowercase();
+    let clean = lower.trim().trim_matches(|c: char| !c.is_alphanumeric());
+    (2..=5).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '\'' || c == '&')
+        })
+        && !TITLES.contains(&clean)
+        && !lower
+            .split_whitespace()
+            .any(|w| NOT_ADDRESS.contains(&w) || RECEIPT_WORDS.contains(&w))
+}
+
 /// Street words of receipt addresses (Malay abbreviations included) and of
 /// the languages the engine reads.
 const STREET_WORDS: &[&str] = &[
@@ -434,16 +498,19 @@ fn is_street_line(text: &str) -> bool {
     let street = words
         .iter()
         .any(|w| STREET_WORDS.contains(w) || w.ends_with("straße") || w.ends_with("strasse"));
+    // The place name after a postcode has letters (`31804 051` is a stamp).
     let postcode = words
         .first()
         .is_some_and(|w| w.len() == 5 && w.chars().all(|c| c.is_ascii_digit()))
-        && words.len() >= 2;
+        && words
+            .get(1)
+            .is_some_and(|w| w.chars().any(char::is_alphabetic));
     (number && street) || postcode
 }
 
 /// Whether every word is a company-form word (`CO. (M) SDN BHD`).
 fn only_legal_forms(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = space_parentheses(&text.to_lowercase());
     let words: Vec<&str> = lower.split_whitespace().collect();
     !words.is_empty()
         && words
@@ -455,7 +522,7 @@ fn only_legal_forms(text: &str) -> bool {
 /// (`* `, `> `), typographic quotes (receipts print ASCII), and short
 /// fragments after its company form (`SDN. BHD. |`, `ENTERPRISE PO ;`).
 fn clean_name(text: &str) -> String {
-    let text = text.replace(['\u{2018}', '\u{2019}'], "'");
+    let text = space_parentheses(&text.replace(['\u{2018}', '\u{2019}'], "'"));
     let text = text.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '(');
     let mut words: Vec<&str> = text.split_whitespace().collect();
     // A one-word label before the name (`Dimiliki: BANH MI CAFE SDN BHD`,
@@ -479,10 +546,31 @@ fn clean_name(text: &str) -> String {
     words[..keep].join(" ")
 }
 
+/// A parenthesised part of a name set off by spaces, as names print it
+/// (`GARDENIA BAKERIES(KL)SDN BHD` → `GARDENIA BAKERIES (KL) SDN BHD`):
+/// OCR loses the narrow gaps beside parentheses.
+fn space_parentheses(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        if *c == '(' && prev.is_some_and(|p| p.is_alphanumeric() || p == '.') {
+            out.push(' ');
+        }
+        out.push(*c);
+        if *c == ')' && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()) {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Whether a company-form word occurs, also one joined to the next by a
+/// point (`SDN.BHD`).
 fn has_company_form(text: &str) -> bool {
     text.to_lowercase()
-        .split_whitespace()
-        .any(|w| COMPANY_FORMS.contains(&w.trim_matches(|c: char| c == '.' || c == ',')))
+        .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
+        .any(|w| COMPANY_FORMS.contains(&w))
 }
 
 #[cfg(test)]
@@ -518,6 +606,14 @@ mod tests {
         );
         assert_eq!(clean_name("BEMED (SP} SDN. BHD. |"), "BEMED (SP} SDN. BHD.");
         assert_eq!(
+            clean_name("GARDENIA BAKERIES(KL)SDN BHD"),
+            "GARDENIA BAKERIES (KL) SDN BHD"
+        );
+        assert_eq!(
+            clean_name("MR. D.I.Y.(M) SDN BHD"),
+            "MR. D.I.Y. (M) SDN BHD"
+        );
+        assert_eq!(
             clean_name("KING\u{2019}S CONFECTIONERY S/B"),
             "KING'S CONFECTIONERY S/B"
         );
@@ -526,6 +622,7 @@ mod tests {
             "CHECKERS HYPERMARKET SDN BHD (JALAN KLANG LAMA)"
         );
         assert!(only_legal_forms("CO. (M) SDN BHD"));
+        assert!(only_legal_forms("CO.(M) SDN BHD"));
         assert!(!only_legal_forms("POPULAR BOOK"));
     }
 
@@ -535,6 +632,12 @@ mod tests {
         assert!(is_merchant_like("Farmasi Maluri S/B(587969-U)"));
         assert!(!is_merchant_like("CASH"));
         assert!(!is_merchant_like("Cashier : Kelly"));
+    }
+
+    #[test]
+    fn titles_web_addresses_and_amounts_end_the_address() {
+        assert!(is_amount("21.32") && is_amount("1,250.00"));
+        assert!(!is_amount("NO.53") && !is_amount("G.23") && !is_amount("5.90SR"));
     }
 
     #[test]
@@ -557,10 +660,21 @@ mod tests {
     }
 
     #[test]
+    fn title_case_names_are_told_from_titles_and_labels() {
+        assert!(is_title_case_name("Yam Fresh"));
+        assert!(is_title_case_name("BHPetrol Subang Airport"));
+        assert!(!is_title_case_name("Tax Invoice"));
+        assert!(!is_title_case_name("Cashier Kelly"));
+        assert!(!is_title_case_name("Welcome"));
+        assert!(!is_title_case_name("Table 5"));
+    }
+
+    #[test]
     fn street_lines_are_not_merchant_names() {
         assert!(is_street_line("22 LRG PERUSAHAAN 4"));
         assert!(is_street_line("LOT P.T. 2811, JALAN ANGSA,"));
         assert!(is_street_line("40150 SHAH ALAM,"));
+        assert!(!is_street_line("31804 051"));
         assert!(is_street_line("Hauptstraße 5"));
         assert!(!is_street_line("99 SPEED MART S/B"));
         assert!(!is_street_line("TAMAN SRI PUTRA BAKERY"));
@@ -572,5 +686,6 @@ mod tests {
         assert!(has_company_form("MIZU MENTAI SDN. BHD."));
         assert!(has_company_form("99 SPEED MART S/B"));
         assert!(!has_company_form("SUSHI MENTAI - MAHKOTA CHERAS"));
+        assert!(has_company_form("ST TIONERY SDN.BHD"));
     }
 }

@@ -12,8 +12,8 @@ use imageproc::geometry::min_area_rect;
 use imageproc::point::Point;
 use ort::value::Tensor;
 
-use super::Quad;
 use super::runtime::Engine;
+use super::{Quad, model_value};
 use crate::ParseError;
 
 /// The image is enlarged until its shorter side is at least this long.
@@ -85,14 +85,14 @@ fn input_size(width: u32, height: u32) -> (u32, u32) {
     (side(w), side(h))
 }
 
-/// An image as the models read it: three planes in BGR order (the order
-/// the models were trained on, from OpenCV), each value scaled to −1…1.
+/// An image as the models read it: planes of [`model_value`]s.
 pub(super) fn planes(image: &RgbImage) -> Vec<f32> {
     let area = image.width() as usize * image.height() as usize;
     let mut out = vec![0.0; 3 * area];
     for (i, pixel) in image.pixels().enumerate() {
-        for (plane, channel) in [2, 1, 0].into_iter().enumerate() {
-            out[plane * area + i] = f32::from(pixel[channel]) / 127.5 - 1.0;
+        let rgb = pixel.0.map(f32::from);
+        for plane in 0..3 {
+            out[plane * area + i] = model_value(rgb, plane);
         }
     }
     out
@@ -268,6 +268,22 @@ fn max(values: &[f64; 4]) -> f64 {
 mod tests {
     use super::*;
 
+    /// A probability map of `size` that is `value` inside the rectangle
+    /// `(columns, rows)` and 0 elsewhere.
+    fn map_with(
+        size: (u32, u32),
+        rect: (std::ops::Range<u32>, std::ops::Range<u32>),
+        value: f32,
+    ) -> Vec<f32> {
+        let mut values = vec![0.0f32; (size.0 * size.1) as usize];
+        for y in rect.1 {
+            for x in rect.0.clone() {
+                values[(y * size.0 + x) as usize] = value;
+            }
+        }
+        values
+    }
+
     #[test]
     fn input_sides_are_multiples_of_32_with_the_short_side_enlarged() {
         // A 463-pixel-wide till roll: short side to 736, aspect kept.
@@ -281,16 +297,10 @@ mod tests {
 
     #[test]
     fn a_blob_of_text_probability_becomes_one_grown_box() {
-        let (width, height) = (60u32, 20u32);
-        let mut values = vec![0.0f32; (width * height) as usize];
-        for y in 8..12 {
-            for x in 10..50 {
-                values[(y * width + x) as usize] = 0.9;
-            }
-        }
+        let values = map_with((60, 20), (10..50, 8..12), 0.9);
         let map = ProbabilityMap {
-            width,
-            height,
+            width: 60,
+            height: 20,
             values: &values,
         };
         let found = boxes(&map, (2.0, 2.0), (120, 40));
@@ -305,16 +315,10 @@ mod tests {
 
     #[test]
     fn faint_regions_are_not_boxes() {
-        let (width, height) = (40u32, 20u32);
-        let mut values = vec![0.0f32; (width * height) as usize];
-        for y in 5..15 {
-            for x in 5..35 {
-                values[(y * width + x) as usize] = 0.35;
-            }
-        }
+        let values = map_with((40, 20), (5..35, 5..15), 0.35);
         let map = ProbabilityMap {
-            width,
-            height,
+            width: 40,
+            height: 20,
             values: &values,
         };
         assert!(boxes(&map, (1.0, 1.0), (40, 20)).is_empty());

@@ -78,6 +78,13 @@ impl Quad {
     }
 }
 
+/// The models read three planes in BGR order (the order they were trained
+/// on, from OpenCV), each value scaled to −1…1; this is the value of plane
+/// `plane` (0 = blue) for one RGB colour.
+fn model_value(rgb: [f32; 3], plane: usize) -> f32 {
+    rgb[2 - plane] / 127.5 - 1.0
+}
+
 fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
     (a.0 - b.0).hypot(a.1 - b.1)
 }
