@@ -15,6 +15,8 @@
 //!   SS21/39,47400`), and one
 //!   that prints them tight (`7/4,KAWASAN PERINDUSTRIAN TAMPOI,81200`) is
 //!   left as it is;
+//! - a point with no space between a number and a word or a postcode
+//!   (`53200.KUALA`) is a comma too;
 //! - a five-character postcode with one letter among four digits
 //!   (`4330O`, `411S0`) holds the digit the letter looks like.
 
@@ -28,7 +30,10 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// The address with [the slips above](self) repaired.
 pub(super) fn normalise(address: &str) -> String {
-    let words: Vec<String> = address.split_whitespace().map(postcode_digits).collect();
+    let words: Vec<String> = address
+        .split_whitespace()
+        .map(|word| postcode_digits(&inner_point_as_comma(word)))
+        .collect();
     let last = words.len().saturating_sub(1);
     let words: Vec<String> = words
         .into_iter()
@@ -64,6 +69,25 @@ fn is_misread_comma(word: &str) -> bool {
         && core.chars().all(char::is_alphanumeric)
         && !ABBREVIATIONS.contains(&core.to_lowercase().as_str());
     number || name
+}
+
+/// A point between a number and a word or a postcode with no space
+/// (`53200.KUALA`, `290.JALAN`, `5.51200`) as a comma: points in
+/// abbreviations follow letters (`NO.2`, `KG.BATU`), and a price has two
+/// decimals.
+fn inner_point_as_comma(word: &str) -> String {
+    let Some((head, tail)) = word.split_once('.') else {
+        return word.to_string();
+    };
+    let number = !head.is_empty() && head.chars().all(|c| c.is_ascii_digit());
+    let tail_core = tail.trim_end_matches([',', '.']);
+    let name = tail_core.chars().count() >= 3 && tail_core.chars().all(char::is_alphabetic);
+    let postcode = tail_core.len() == 5 && tail_core.chars().all(|c| c.is_ascii_digit());
+    if number && (name || postcode) {
+        format!("{head},{tail}")
+    } else {
+        word.to_string()
+    }
 }
 
 /// Spaces after commas where the address prints them after most commas.
@@ -142,6 +166,18 @@ mod tests {
             normalise("No.2, Jalan Temenggung 19/9. Seksyen 9"),
             "No.2, Jalan Temenggung 19/9, Seksyen 9"
         );
+    }
+
+    #[test]
+    fn points_between_a_number_and_a_word_become_commas() {
+        assert_eq!(
+            normalise("NO 290, JALAN AIR PANAS, SETAPAK, 53200.KUALA LUMPUR."),
+            "NO 290, JALAN AIR PANAS, SETAPAK, 53200, KUALA LUMPUR."
+        );
+        assert_eq!(inner_point_as_comma("5.51200"), "5,51200");
+        for kept in ["NO.2,", "KG.BATU", "12.50", "1.5KM", "P.T."] {
+            assert_eq!(inner_point_as_comma(kept), kept);
+        }
     }
 
     #[test]
