@@ -219,6 +219,7 @@ mod tests {
     fn schema_for_checks_the_given_schema_and_infers_a_missing_one() {
         let doc = Document {
             kind: quarry_parse::FileKind::Text,
+            einvoice: None,
             pages: Vec::new(),
         };
         let bad = ExtractRequest {

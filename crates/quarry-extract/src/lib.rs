@@ -13,6 +13,7 @@
 
 pub mod citation;
 mod config;
+pub mod einvoice;
 pub mod engine;
 pub mod infer;
 mod layout;

@@ -162,6 +162,7 @@ mod tests {
     fn doc(pages: &[&[&str]]) -> Document {
         Document {
             kind: FileKind::Text,
+            einvoice: None,
             pages: pages
                 .iter()
                 .enumerate()

@@ -54,6 +54,7 @@ fn doc(pages: &[&[&str]]) -> Document {
     };
     Document {
         kind: FileKind::Text,
+        einvoice: None,
         pages: pages
             .iter()
             .enumerate()

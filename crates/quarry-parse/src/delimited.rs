@@ -44,6 +44,7 @@ pub(crate) fn parse_csv(
     flow.table(rows, None)?;
     Ok(Document {
         kind: FileKind::Csv,
+        einvoice: None,
         pages: flow.finish(),
     })
 }

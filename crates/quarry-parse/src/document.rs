@@ -241,9 +241,23 @@ impl Table {
 pub struct Document {
     pub kind: FileKind,
     pub pages: Vec<Page>,
+    /// The structured e-invoice the file carries (a Factur-X/ZUGFeRD PDF's
+    /// embedded CII XML): extraction reads exact values from it and checks
+    /// them against the printed page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub einvoice: Option<crate::einvoice::EInvoice>,
 }
 
 impl Document {
+    /// A document of `pages` with nothing embedded.
+    pub fn new(kind: FileKind, pages: Vec<Page>) -> Self {
+        Self {
+            kind,
+            pages,
+            einvoice: None,
+        }
+    }
+
     /// The whole text, pages separated by form feeds, lines by newlines.
     pub fn text(&self) -> String {
         self.pages

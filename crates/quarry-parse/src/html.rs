@@ -55,6 +55,7 @@ pub(crate) fn parse_html(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
     walker.flush()?;
     Ok(Document {
         kind: FileKind::Html,
+        einvoice: None,
         pages: walker.flow.finish(),
     })
 }

@@ -13,6 +13,7 @@
 mod delimited;
 mod detect;
 mod document;
+pub mod einvoice;
 mod error;
 mod flow;
 mod geometry;
@@ -25,6 +26,7 @@ pub mod output;
 mod pdf;
 mod tables;
 mod text;
+mod xml;
 
 pub use detect::{FileKind, detect_kind};
 pub use document::{BBox, Block, BlockKind, Cell, Document, FigureKind, Line, Page, Table, Word};
@@ -175,6 +177,7 @@ pub fn parse(bytes: &[u8], file_name: &str, limits: &Limits) -> Result<Document,
         FileKind::Text | FileKind::Xml => text::parse_text(bytes, kind)?,
         FileKind::Image if ocr::ocr_available() => Document {
             kind,
+            einvoice: None,
             pages: ocr::ocr_image(
                 check_image_pixels(bytes, limits)?,
                 &ocr::OcrSettings::from(limits),

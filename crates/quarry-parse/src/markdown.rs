@@ -156,6 +156,7 @@ mod tests {
         }
         let doc = Document {
             kind: FileKind::Docx,
+            einvoice: None,
             pages: vec![page],
         };
         assert_eq!(

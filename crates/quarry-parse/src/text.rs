@@ -19,7 +19,7 @@ pub(crate) fn parse_text(bytes: &[u8], kind: FileKind) -> Result<Document, Parse
         .enumerate()
         .map(|(i, page)| layout_page(i as u32 + 1, page))
         .collect();
-    Ok(Document { kind, pages })
+    Ok(Document::new(kind, pages))
 }
 
 /// Lays out one page of text on the monospace grid.

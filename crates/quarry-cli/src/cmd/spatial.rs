@@ -172,6 +172,7 @@ mod tests {
     fn pages_are_separated_by_form_feeds() {
         let doc = Document {
             kind: FileKind::Pdf,
+            einvoice: None,
             pages: vec![page(vec![word("one", 0.0, 0.0)]), page(vec![])],
         };
         assert_eq!(render(&doc), "one\n\u{c}");

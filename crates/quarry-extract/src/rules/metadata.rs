@@ -98,7 +98,8 @@ fn walk(
     own
 }
 
-fn citations(layout: &Layout, spans: &[Span], request: &ExtractRequest) -> Vec<Value> {
+/// The citations of `spans` in the request's citation mode.
+pub(crate) fn citations(layout: &Layout, spans: &[Span], request: &ExtractRequest) -> Vec<Value> {
     let mut spans = spans.to_vec();
     spans.sort_by_key(|s| (s.line, s.toks.start));
     let mut out: Vec<Value> = Vec::new();

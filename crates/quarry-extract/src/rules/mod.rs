@@ -19,7 +19,7 @@ mod credit_note;
 mod fit;
 mod header;
 mod matcher;
-mod metadata;
+pub(crate) mod metadata;
 mod ocr_fix;
 mod parties;
 mod position;
@@ -38,7 +38,7 @@ use crate::engine::{Engine, ExtractError, ExtractOutput, ExtractRequest};
 use crate::layout::Layout;
 use crate::validate_output;
 
-pub(crate) use matcher::words;
+pub(crate) use matcher::{FieldNames, words};
 
 /// The label/table matching engine; the default for every `baseProcessor`.
 #[derive(Debug, Clone, Copy, Default)]

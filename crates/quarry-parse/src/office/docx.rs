@@ -15,8 +15,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::package::Package;
-use super::xml::{Node, attr, walk};
 use crate::flow::{CellInput, Flow};
+use crate::xml::{Node, attr, walk};
 use crate::{Document, FigureKind, FileKind, Limits, ParseError};
 
 #[derive(Default)]
@@ -55,6 +55,7 @@ pub(crate) fn parse_docx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
     }
     Ok(Document {
         kind: FileKind::Docx,
+        einvoice: None,
         pages: flow.finish(),
     })
 }

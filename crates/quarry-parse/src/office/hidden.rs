@@ -7,8 +7,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::package::Package;
-use super::xml::{Node, attr, walk};
 use crate::ParseError;
+use crate::xml::{Node, attr, walk};
 
 /// The hidden rows and columns of one sheet, 0-based.
 #[derive(Debug, Default, PartialEq)]

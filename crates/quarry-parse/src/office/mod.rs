@@ -7,7 +7,6 @@ mod hidden;
 mod package;
 mod pptx;
 mod sheet;
-mod xml;
 
 pub(crate) use docx::parse_docx;
 pub(crate) use pptx::parse_pptx;

@@ -10,8 +10,8 @@ use std::io::{Cursor, Read, Write};
 
 use zip::ZipArchive;
 
-use super::xml::{Node, attr, walk};
 use crate::ParseError;
+use crate::xml::{Node, attr, walk};
 
 /// One `<Relationship>` of a part's `.rels` file.
 pub(crate) struct Relationship {

@@ -7,8 +7,8 @@
 use std::collections::HashSet;
 
 use super::package::Package;
-use super::xml::{Node, attr, walk};
 use crate::flow::{CellInput, Flow};
+use crate::xml::{Node, attr, walk};
 use crate::{Document, FigureKind, FileKind, Limits, ParseError};
 
 pub(crate) fn parse_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
@@ -48,6 +48,7 @@ pub(crate) fn parse_pptx(bytes: &[u8], limits: &Limits) -> Result<Document, Pars
     }
     Ok(Document {
         kind: FileKind::Pptx,
+        einvoice: None,
         pages: flow.finish(),
     })
 }

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use super::hidden::{Hidden, xlsx_hidden};
 use super::package::Package;
-use super::xml::{Node, attr, walk};
 use crate::flow::{CellInput, Flow};
+use crate::xml::{Node, attr, walk};
 use crate::{Document, FileKind, Limits, ParseError};
 
 /// How a spreadsheet is read: the parse config's `excelSkipHiddenContent`
@@ -127,6 +127,7 @@ fn read_workbook(
     }
     Ok(Document {
         kind: FileKind::Excel,
+        einvoice: None,
         pages: flow.finish(),
     })
 }

@@ -39,6 +39,7 @@ fn structured_doc() -> Document {
     }
     Document {
         kind: FileKind::Docx,
+        einvoice: None,
         pages: vec![page],
     }
 }
@@ -229,6 +230,7 @@ fn paged_doc() -> Document {
         .collect();
     Document {
         kind: FileKind::Pdf,
+        einvoice: None,
         pages,
     }
 }

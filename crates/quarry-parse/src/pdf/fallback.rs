@@ -24,6 +24,7 @@ pub(crate) fn parse_pdf(bytes: &[u8]) -> Result<Document, ParseError> {
     })?;
     Ok(Document {
         kind: FileKind::Pdf,
+        einvoice: None,
         pages: pages
             .iter()
             .enumerate()

@@ -20,24 +20,26 @@ pub use pdfium::{GrayImage, page_sizes, pdfium_available, render_page_gray, rend
 pub(crate) fn parse_pdf(bytes: &[u8], limits: &Limits) -> Result<Document, ParseError> {
     let mut pages = Vec::new();
     match pdfium::parse_pages(bytes, limits, &mut |p| pages.push(p)) {
-        Some(result) => result.map(|()| Document {
+        Some(result) => result.map(|embedded| Document {
             kind: FileKind::Pdf,
             pages,
+            einvoice: crate::einvoice::from_embedded(&embedded),
         }),
         None => fallback::parse_pdf(bytes),
     }
 }
 
 /// Parses a PDF page by page, handing each page to `on_page` without
-/// keeping it. The fallback engine has no page-at-a-time mode: its pages
-/// are parsed together, then handed over one by one.
+/// keeping it; embedded files are not read. The fallback engine has no
+/// page-at-a-time mode: its pages are parsed together, then handed over
+/// one by one.
 pub(crate) fn parse_pdf_pages(
     bytes: &[u8],
     limits: &Limits,
     on_page: &mut dyn FnMut(Page),
 ) -> Result<(), ParseError> {
     match pdfium::parse_pages(bytes, limits, on_page) {
-        Some(result) => result,
+        Some(result) => result.map(drop),
         None => {
             fallback::parse_pdf(bytes)?
                 .pages

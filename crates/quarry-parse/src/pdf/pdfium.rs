@@ -19,6 +19,7 @@ use pdfium_render::prelude::*;
 use super::pipeline::{self, PageInput};
 use super::raw;
 use super::reading::Rotation;
+use crate::einvoice::EmbeddedFile;
 use crate::tables;
 use crate::{BBox, FileKind, Limits, ParseError, ocr};
 
@@ -228,12 +229,13 @@ pub fn pdfium_available() -> bool {
 }
 
 /// Parses with pdfium, handing each page to `on_page` as soon as it is laid
-/// out; `None` when the library is not available.
+/// out, and returns the document's embedded text files; `None` when the
+/// library is not available.
 pub(super) fn parse_pages(
     bytes: &[u8],
     limits: &Limits,
     on_page: &mut dyn FnMut(crate::Page),
-) -> Option<Result<(), ParseError>> {
+) -> Option<Result<Vec<EmbeddedFile>, ParseError>> {
     let lock = pdfium()?;
     let mut guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let engine = &mut *guard;
@@ -265,7 +267,7 @@ fn read_document(
     bytes: &[u8],
     limits: &Limits,
     on_page: &mut dyn FnMut(crate::Page),
-) -> Result<(), ParseError> {
+) -> Result<Vec<EmbeddedFile>, ParseError> {
     let mut doc = raw::Document::open(pdfium.bindings(), bytes)?;
     let count = doc.page_count();
     if count > limits.max_pages {
@@ -274,6 +276,7 @@ fn read_document(
             limit: limits.max_pages,
         });
     }
+    let embedded = doc.embedded_files();
     // Resolved at the first scan: text-layer PDFs look for no OCR model.
     let mut ocr_settings: Option<ocr::OcrSettings> = None;
     let mut breaks = tables::PageBreaks::default();
@@ -338,7 +341,8 @@ fn read_document(
             start = end;
         }
         Ok(())
-    })
+    })?;
+    Ok(embedded)
 }
 
 /// Renders page `index` of `bytes` for OCR through pdfium-render, opening

@@ -10,16 +10,23 @@
 //! same `f32` arithmetic, same box normalisation), so words and boxes do
 //! not change.
 
-use std::os::raw::c_int;
+use std::os::raw::{c_int, c_ulong};
 
 use pdfium_render::prelude::{
-    FPDF_DOCUMENT, FPDF_PAGE, FPDF_PAGEOBJ_IMAGE, FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJECT,
-    FPDF_TEXTPAGE, FS_MATRIX, FS_RECTF, PdfiumLibraryBindings,
+    FPDF_ATTACHMENT, FPDF_DOCUMENT, FPDF_PAGE, FPDF_PAGEOBJ_IMAGE, FPDF_PAGEOBJ_PATH,
+    FPDF_PAGEOBJECT, FPDF_TEXTPAGE, FS_MATRIX, FS_RECTF, PdfiumLibraryBindings,
 };
 
 use super::reading::{self, Glyph, Rotation};
+use crate::einvoice::EmbeddedFile;
 use crate::tables::Rule;
 use crate::{BBox, ParseError};
+
+/// Most embedded files read from one document, and the largest one kept:
+/// an e-invoice's XML is tens of kilobytes, and a hostile file may list
+/// thousands of attachments or a huge one.
+const MAX_EMBEDDED_FILES: usize = 16;
+const MAX_EMBEDDED_BYTES: usize = 8 << 20;
 
 // pdfium's error codes (fpdfview.h) and path segment types (fpdf_edit.h);
 // pdfium-render does not re-export them.
@@ -84,6 +91,78 @@ impl<'a> Document<'a> {
     pub(super) fn page_count(&self) -> usize {
         // SAFETY: the handle is open until drop.
         usize::try_from(unsafe { self.api.FPDF_GetPageCount(self.handle) }).unwrap_or(0)
+    }
+
+    /// The document's embedded files that are UTF-8 text, at most
+    /// [`MAX_EMBEDDED_FILES`] of at most [`MAX_EMBEDDED_BYTES`] each; binary
+    /// or unreadable ones are skipped, never an error.
+    pub(super) fn embedded_files(&self) -> Vec<EmbeddedFile> {
+        if self.handle.is_null() {
+            return Vec::new();
+        }
+        // SAFETY: the document is open.
+        let count = unsafe { self.api.FPDFDoc_GetAttachmentCount(self.handle) }.max(0);
+        (0..count)
+            .take(MAX_EMBEDDED_FILES)
+            .filter_map(|index| {
+                // SAFETY: the index is below the count; null when pdfium cannot load it.
+                let attachment = unsafe { self.api.FPDFDoc_GetAttachment(self.handle, index) };
+                if attachment.is_null() {
+                    return None;
+                }
+                let bytes = self.attachment_bytes(attachment)?;
+                let text = String::from_utf8(bytes).ok()?;
+                Some(EmbeddedFile {
+                    name: self.attachment_name(attachment),
+                    text,
+                })
+            })
+            .collect()
+    }
+
+    /// The attachment's contents, `None` when it is empty, unreadable or
+    /// larger than [`MAX_EMBEDDED_BYTES`].
+    fn attachment_bytes(&self, attachment: FPDF_ATTACHMENT) -> Option<Vec<u8>> {
+        let mut len: c_ulong = 0;
+        // SAFETY: a null buffer asks for the length only.
+        let ok = unsafe {
+            self.api
+                .FPDFAttachment_GetFile(attachment, std::ptr::null_mut(), 0, &mut len)
+        };
+        let size = usize::try_from(len).ok()?;
+        if ok == 0 || size == 0 || size > MAX_EMBEDDED_BYTES {
+            return None;
+        }
+        let mut buffer = vec![0u8; size];
+        // SAFETY: the buffer holds `len` bytes, as pdfium asked for.
+        let ok = unsafe {
+            self.api
+                .FPDFAttachment_GetFile(attachment, buffer.as_mut_ptr().cast(), len, &mut len)
+        };
+        (ok != 0 && usize::try_from(len).ok() == Some(size)).then_some(buffer)
+    }
+
+    /// The attachment's name (UTF-16LE in pdfium), empty when it has none.
+    fn attachment_name(&self, attachment: FPDF_ATTACHMENT) -> String {
+        // SAFETY: a null buffer asks for the byte length, terminator included.
+        let len = unsafe {
+            self.api
+                .FPDFAttachment_GetName(attachment, std::ptr::null_mut(), 0)
+        };
+        let Ok(bytes) = usize::try_from(len) else {
+            return String::new();
+        };
+        if bytes < 2 || bytes > 64 * 1024 {
+            return String::new();
+        }
+        let mut units = vec![0u16; bytes / 2];
+        // SAFETY: the buffer holds `len` bytes.
+        unsafe {
+            self.api
+                .FPDFAttachment_GetName(attachment, units.as_mut_ptr(), len)
+        };
+        let end = units.iter().position(|&u| u == 0).unwrap_or(units.len());
+        String::from_utf16_lossy(&units[..end])
     }
 
     /// Loads page `index` (0-based); `None` when pdfium cannot, or the

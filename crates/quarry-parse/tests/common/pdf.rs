@@ -143,6 +143,42 @@ pub fn pdf(pages: &[PageSpec]) -> Vec<u8> {
     save(build(pages))
 }
 
+/// The same PDF with `file` embedded under `name` the way Factur-X does it:
+/// an `EmbeddedFiles` name tree and an `/AF` entry on the catalog.
+pub fn pdf_with_attachment(pages: &[PageSpec], name: &str, file: &[u8]) -> Vec<u8> {
+    let mut doc = build(pages);
+    let stream_id = doc.add_object(Stream::new(
+        dictionary! { "Type" => "EmbeddedFile", "Subtype" => "text/xml" },
+        file.to_vec(),
+    ));
+    let spec_id = doc.add_object(dictionary! {
+        "Type" => "Filespec",
+        "F" => Object::string_literal(name),
+        "UF" => Object::string_literal(name),
+        "AFRelationship" => "Alternative",
+        "EF" => dictionary! { "F" => stream_id, "UF" => stream_id },
+    });
+    let catalog_id = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .expect("catalog");
+    let catalog = doc
+        .get_object_mut(catalog_id)
+        .and_then(Object::as_dict_mut)
+        .expect("catalog dictionary");
+    catalog.set(
+        "Names",
+        dictionary! {
+            "EmbeddedFiles" => dictionary! {
+                "Names" => vec![Object::string_literal(name), spec_id.into()],
+            },
+        },
+    );
+    catalog.set("AF", vec![spec_id.into()]);
+    save(doc)
+}
+
 /// The same PDF, RC4-128 encrypted with the given passwords.
 pub fn encrypted_pdf(pages: &[PageSpec], owner: &str, user: &str) -> Vec<u8> {
     let mut doc = build(pages);

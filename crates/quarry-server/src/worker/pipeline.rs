@@ -188,6 +188,7 @@ fn extract(input: &Input<'_>, doc: &Document) -> RunResult {
         Ok(e) => (e.output, e.tokens),
         Err(e) => return failed(e.failure_reason(), e.to_string()),
     };
+    let output = quarry_extract::einvoice::overlay(doc, &request, output);
     if let Err(e) = validate_output(&schema, &output.value) {
         return failed(
             failure::POST_PROCESSING_FAILURE,

@@ -206,7 +206,9 @@ fn one_document(
         }
     };
     let started = Instant::now();
-    let output = engine.extract(&doc, request);
+    let output = engine
+        .extract(&doc, request)
+        .map(|out| quarry_extract::einvoice::overlay(&doc, request, out));
     let extract = started.elapsed();
     let value = match output {
         Ok(out) => match validate_output(schema, &out.value) {

@@ -1,4 +1,4 @@
-//! A small event walker over quick-xml for the office formats: element
+//! A small event walker over quick-xml for the office formats and e-invoices: element
 //! opens/closes by local name (namespaces prefixes are ignored, as every
 //! producer picks its own), text with entities resolved. Empty elements
 //! are reported as an open followed by a close, so callers keep one state
