@@ -70,7 +70,7 @@ async fn render(
 <div class="run-layout">
 <section id="document" class="document" aria-label="Document">{document}</section>
 <aside id="fields-panel" aria-label="Extracted fields"><h2>Fields</h2>
-<p class="legend"><span class="swatch low"></span> low confidence <span class="swatch mismatch"></span> citation differs from value</p>
+<p class="legend"><span class="swatch low"></span> low confidence <span class="swatch mismatch"></span> citation differs from value, or page differs from the e-invoice XML</p>
 <div id="fields"></div>
 <div class="actions"><button type="button" id="save-review">Save review</button>
 <span id="save-status" role="status"></span></div></aside></div>

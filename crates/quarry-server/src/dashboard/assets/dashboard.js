@@ -191,7 +191,13 @@
       input.name = path;
       input.setAttribute('aria-label', path);
       row.append(input);
-      if (!citationMatches(parent[key], sch, citations)) {
+      if (meta.quarryMismatch) {
+        // The embedded e-invoice XML and the printed page disagree: the
+        // value shown is the XML's; a person should check the page.
+        const m = meta.quarryMismatch;
+        row.classList.add('mismatch');
+        row.append(el('span', { class: 'why', textContent: `Page prints “${m.pageValue}”, e-invoice XML says “${m.xmlValue}”` }));
+      } else if (!citationMatches(parent[key], sch, citations)) {
         row.classList.add('mismatch');
         row.append(el('span', { class: 'why', textContent: `Cited text: “${citations[0].referenceText}”` }));
       }
