@@ -199,6 +199,38 @@ pub(crate) const CONCEPTS: &[Concept] = &[
             steuer number|tva intracommunautaire|number tva|numéro de tva|siret|nif|cif|\
             número de iva|btw number|btw nummer|btw id",
     },
+    // Clauses of agreements, read from running text by `super::clauses`;
+    // the labels serve forms and cover sheets that print them.
+    Concept {
+        id: "governing_law",
+        names: "governing law|jurisdiction|applicable law|choice of law|governing jurisdiction|\
+            law|governing law jurisdiction",
+        labels: "governing law|applicable law|choice of law|jurisdiction|anwendbares recht|\
+            rechtswahl|droit applicable|loi applicable|ley aplicable|legislación aplicable|\
+            toepasselijk recht",
+    },
+    Concept {
+        id: "effective_date",
+        names: "effective date|commencement date|agreement date|contract date|date of agreement|\
+            effective from",
+        labels: "effective date|commencement date|date of agreement|agreement date|\
+            datum des inkrafttretens|inkrafttreten|date d effet|date d entrée en vigueur|\
+            fecha de entrada en vigor|fecha efectiva|ingangsdatum",
+    },
+    Concept {
+        id: "parties",
+        names: "party|parties|contracting party|contracting parties|counterparty|\
+            counterparties|party name|party names|parties to the agreement",
+        labels: "parties|contracting parties|vertragsparteien|parteien|parties contractantes|\
+            partes|partijen",
+    },
+    Concept {
+        id: "contract_term",
+        names: "term|duration|agreement term|contract term|term of agreement|\
+            term of the agreement|contract duration|agreement duration",
+        labels: "term|duration|contract term|term of agreement|laufzeit|vertragslaufzeit|\
+            vertragsdauer|durée|durée du contrat|duración|looptijd",
+    },
     Concept {
         id: "phone",
         names: "phone|phone number|telephone|tel",
