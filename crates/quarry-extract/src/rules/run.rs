@@ -241,7 +241,7 @@ impl<'a> Run<'a> {
                 }
                 let raw = field_score(field, label, ctx);
                 // A bare heading must name the field, not just appear in its description.
-                if pair.kind == PairKind::Heading && raw < PARTIAL {
+                if matches!(pair.kind, PairKind::Heading | PairKind::Column) && raw < PARTIAL {
                     continue;
                 }
                 let score = raw * kind_factor(pair.kind);
@@ -480,7 +480,7 @@ fn kind_factor(kind: PairKind) -> f64 {
     match kind {
         PairKind::Colon | PairKind::LabelLine => 1.0,
         PairKind::Spaced => 0.95,
-        PairKind::Heading | PairKind::Inline => 0.9,
+        PairKind::Heading | PairKind::Inline | PairKind::Column => 0.9,
     }
 }
 
