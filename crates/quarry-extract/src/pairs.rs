@@ -441,6 +441,15 @@ pub(crate) fn label_colon(line: &LineView, cell: std::ops::Range<usize>) -> Opti
     (colon > cell.start && followed_by_space && is_label(line, cell.start..colon)).then_some(colon)
 }
 
+/// Index of the first of the last `cells` that are labels without digits:
+/// a row of labels may share its line with text in another column.
+fn first_trailing_label(line: &LineView, cells: &[std::ops::Range<usize>]) -> usize {
+    cells
+        .iter()
+        .rposition(|c| !is_label(line, c.clone()) || has_digit(line, c))
+        .map_or(0, |i| i + 1)
+}
+
 /// Short text with at least one letter, not a sentence.
 fn is_label(line: &LineView, range: std::ops::Range<usize>) -> bool {
     let toks = line.toks.get(range).unwrap_or(&[]);

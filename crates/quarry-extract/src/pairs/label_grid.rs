@@ -19,7 +19,10 @@
 
 use std::ops::Range;
 
-use super::{Pair, PairKind, has_digit, is_label, label_colon, pair, value_below_in_column};
+use super::{
+    Pair, PairKind, first_trailing_label, has_digit, is_label, label_colon, pair,
+    value_below_in_column,
+};
 use crate::layout::{Delim, Layout, LineId, LineView};
 
 /// Words that make a cell a label rather than a value.
@@ -38,10 +41,7 @@ pub(super) fn label_grid_pairs(
     cells: &[Range<usize>],
     out: &mut Vec<Pair>,
 ) {
-    let first_label = cells
-        .iter()
-        .rposition(|c| !is_label(line, c.clone()) || has_digit(line, c))
-        .map_or(0, |i| i + 1);
+    let first_label = first_trailing_label(line, cells);
     let labels = &cells[first_label..];
     // One label alone on its line is a heading: its value is the whole next line.
     if labels.is_empty() || (labels.len() == 1 && first_label == 0) {

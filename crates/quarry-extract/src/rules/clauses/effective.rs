@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Found;
-use super::prose::Prose;
+use super::prose::{Prose, floor};
 use crate::values::{DateOrder, all_dates};
 
 /// How far into the text (bytes) the preamble and a letter's date line are looked for.
@@ -124,24 +124,13 @@ pub(super) fn effective_date(prose: &Prose, order: DateOrder) -> Option<Found> {
         .max_by(|a, b| a.value.cmp(&b.value))
 }
 
-/// The largest char boundary of `text` at or below `limit`.
-fn floor(text: &str, limit: usize) -> usize {
-    let mut at = limit.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::prose::of_text;
     use super::*;
-    use crate::layout::Layout;
 
     fn read(text: &str) -> Option<String> {
-        let doc =
-            quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default()).expect("parses");
-        effective_date(&Prose::new(&Layout::new(&doc)), DateOrder::MonthFirst).map(|f| f.value)
+        effective_date(&of_text(text), DateOrder::MonthFirst).map(|f| f.value)
     }
 
     #[test]

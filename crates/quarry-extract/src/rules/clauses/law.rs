@@ -194,13 +194,11 @@ pub(super) fn governing_law(prose: &Prose) -> Option<Found> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::prose::of_text;
     use super::*;
-    use crate::layout::Layout;
 
     fn law(text: &str) -> Option<String> {
-        let doc =
-            quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default()).expect("parses");
-        governing_law(&Prose::new(&Layout::new(&doc))).map(|f| f.value)
+        governing_law(&of_text(text)).map(|f| f.value)
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Found;
-use super::prose::Prose;
+use super::prose::{Prose, floor};
 
 /// How far into the text (bytes) the preamble is looked for.
 const OPENING: usize = 5000;
@@ -58,10 +58,7 @@ static LIST_END: LazyLock<Regex> =
 /// The names of the parties, in the order the preamble lists them.
 pub(super) fn parties(prose: &Prose) -> Vec<Found> {
     let text = prose.text.as_str();
-    let mut opening = OPENING.min(text.len());
-    while !text.is_char_boundary(opening) {
-        opening -= 1;
-    }
+    let opening = floor(text, OPENING);
     let Some(between) = BETWEEN.find(&text[..opening]) else {
         return Vec::new();
     };
@@ -71,10 +68,7 @@ pub(super) fn parties(prose: &Prose) -> Vec<Found> {
         .into_iter()
         .find(|r| r.end > list_start)
         .map_or(text.len(), |r| r.end);
-    let mut end = sentence_end.min(list_start + MAX_LIST).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let mut end = floor(text, sentence_end.min(list_start + MAX_LIST));
     if let Some(m) = LIST_END.find(&text[list_start..end]) {
         end = list_start + m.start();
     }
@@ -143,13 +137,11 @@ fn same_name(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::prose::of_text;
     use super::*;
-    use crate::layout::Layout;
 
     fn read(text: &str) -> Vec<String> {
-        let doc =
-            quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default()).expect("parses");
-        parties(&Prose::new(&Layout::new(&doc)))
+        parties(&of_text(text))
             .into_iter()
             .map(|f| f.value)
             .collect()

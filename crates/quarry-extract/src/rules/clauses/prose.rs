@@ -60,6 +60,22 @@ impl Prose {
     }
 }
 
+/// The largest char boundary of `text` at or below `limit`.
+pub(super) fn floor(text: &str, limit: usize) -> usize {
+    let mut at = limit.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// `text` laid out as a plain-text document and read as prose (for tests).
+#[cfg(test)]
+pub(super) fn of_text(text: &str) -> Prose {
+    let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default()).expect("parses");
+    Prose::new(&Layout::new(&doc))
+}
+
 /// See [`Prose::sentences`].
 pub(super) fn sentences(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();

@@ -190,13 +190,11 @@ fn number_value(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::prose::of_text;
     use super::*;
-    use crate::layout::Layout;
 
     fn read(text: &str) -> Option<String> {
-        let doc =
-            quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default()).expect("parses");
-        term(&Prose::new(&Layout::new(&doc))).map(|f| f.value)
+        term(&of_text(text)).map(|f| f.value)
     }
 
     #[test]
