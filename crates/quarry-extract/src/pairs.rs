@@ -7,6 +7,7 @@
 
 use crate::layout::{Delim, Layout, LineId, LineView, Span};
 
+mod label_grid;
 mod label_row;
 
 /// Longest label accepted, in tokens; longer text is a sentence, not a label.
@@ -25,6 +26,8 @@ pub(crate) enum PairKind {
     Heading,
     /// `Rechnung Nr. 123` inside running text.
     Inline,
+    /// A label in a row of labels; the value is the cell under it on the next line.
+    Column,
 }
 
 /// One label with the value it introduces.
@@ -67,8 +70,15 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
             colon_pairs(layout, id, line, &cells, &mut pairs);
             spaced_pairs_inside(layout, id, line, &cells, &mut pairs);
         } else if cells.len() >= 2 && is_label(line, cells[0].clone()) {
-            // `Label   value` (the value may itself hold wide gaps).
-            let last = cells[cells.len() - 1].end;
+            // `Label   value` (the value may itself hold wide gaps), up to the
+            // next `Label   value` on the line (`Contract # 7   Date Entered 02/25/20`).
+            let last = (2..cells.len().saturating_sub(1))
+                .find(|&k| {
+                    !has_digit(line, &cells[k])
+                        && is_label(line, cells[k].clone())
+                        && has_digit(line, &cells[k + 1])
+                })
+                .map_or(cells[cells.len() - 1].end, |k| cells[k - 1].end);
             pairs.push(pair(
                 layout,
                 id,
@@ -87,6 +97,7 @@ pub(crate) fn find_pairs(layout: &Layout) -> Vec<Pair> {
             }
         }
         label_row::label_row_pairs(layout, id, line, &cells, &mut pairs);
+        label_grid::label_grid_pairs(layout, id, line, &cells, &mut pairs);
         inline_pairs(layout, id, line, &cells, &mut pairs);
         title_number(layout, id, line, &mut pairs);
         qualify_generic_labels(&mut pairs[before..], &mut heading);
@@ -131,10 +142,18 @@ fn spaced_pairs_inside(
         let in_colon_pair = colon_value
             || label_colon(line, label.clone()).is_some()
             || label_colon(line, value.clone()).is_some();
+        // A text value (`Advertiser   Smith for Senate`) counts in a column
+        // of labels, unless it reads as the next label of a row of labels.
+        let text_value = is_label(line, value.clone())
+            && !label_grid::reads_as_label(&layout.text(&Span {
+                line: id,
+                toks: value.clone(),
+            }))
+            && label_grid::in_label_column(layout, id, line, label);
         if !in_colon_pair
             && is_label(line, label.clone())
             && !has_digit(line, label)
-            && has_digit(line, value)
+            && (has_digit(line, value) || text_value)
         {
             out.push(pair(
                 layout,
@@ -420,6 +439,15 @@ pub(crate) fn label_colon(line: &LineView, cell: std::ops::Range<usize>) -> Opti
     let followed_by_space =
         line.toks.get(colon + 1).is_none_or(|t| !t.glued) || colon + 1 >= cell.end;
     (colon > cell.start && followed_by_space && is_label(line, cell.start..colon)).then_some(colon)
+}
+
+/// Index of the first of the last `cells` that are labels without digits:
+/// a row of labels may share its line with text in another column.
+fn first_trailing_label(line: &LineView, cells: &[std::ops::Range<usize>]) -> usize {
+    cells
+        .iter()
+        .rposition(|c| !is_label(line, c.clone()) || has_digit(line, c))
+        .map_or(0, |i| i + 1)
 }
 
 /// Short text with at least one letter, not a sentence.

@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use super::{Pair, PairKind, has_digit, is_label, pair};
+use super::{Pair, PairKind, first_trailing_label, pair};
 use crate::layout::{Layout, LineId, LineView, Span};
 use crate::values::{looks_numeric, parse_number};
 
@@ -32,12 +32,7 @@ pub(super) fn label_row_pairs(
     cells: &[Range<usize>],
     out: &mut Vec<Pair>,
 ) {
-    // The label row may share its line with running text in another column.
-    let first_label = cells
-        .iter()
-        .rposition(|c| !is_label(line, c.clone()) || has_digit(line, c))
-        .map_or(0, |i| i + 1);
-    let cells = &cells[first_label..];
+    let cells = &cells[first_trailing_label(line, cells)..];
     if cells.len() < MIN_ALIGNED {
         return;
     }

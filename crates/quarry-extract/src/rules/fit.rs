@@ -24,17 +24,25 @@ const NO_CENTS: f64 = 0.9;
 /// Label words that name an identifier or a contact detail of a party
 /// (`Customer VAT number`, `Kunden-Nr.`, `Client e-mail`), not its name.
 const IDENTIFIER_WORDS: &[&str] = &[
-    "number", "id", "date", "vat", "tva", "iva", "btw", "ust", "iban", "siret", "gln", "phone",
-    "telefon", "tel", "fax", "email", "mail",
+    "number", "id", "code", "ref", "date", "vat", "tva", "iva", "btw", "ust", "iban", "siret",
+    "gln", "phone", "telefon", "tel", "fax", "email", "mail",
 ];
 
 /// How well a candidate fits the field's type beyond parsing: amounts are
 /// not counts, and are usually printed with cents; party names are no
 /// identifiers.
 pub(super) fn type_fit(field: &Field, label: &[String], value: &str) -> f64 {
-    if field.kind == Kind::String && (field.names.is("seller_name") || field.names.is("buyer_name"))
-    {
+    let party = ["seller_name", "buyer_name", "advertiser"];
+    if field.kind == Kind::String && party.iter().any(|id| field.names.is(id)) {
         return party_fit(label, value);
+    }
+    // An order or contract number has digits (`Order Type: GENERAL` is no number).
+    if field.kind == Kind::String && field.names.is("contract_number") {
+        return if value.chars().any(|c| c.is_ascii_digit()) {
+            1.0
+        } else {
+            0.0
+        };
     }
     if !matches!(field.kind, Kind::Number | Kind::Currency) {
         return 1.0;

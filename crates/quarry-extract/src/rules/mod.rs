@@ -15,6 +15,7 @@
 //! with `null` confidence.
 
 mod address_column;
+mod clauses;
 mod credit_note;
 mod fit;
 mod header;

@@ -174,16 +174,16 @@ impl<'a> Run<'a> {
             }
         }
         let claimed: HashSet<LineId> = sections.values().flatten().copied().collect();
+        let mut decided = Vec::new();
         if path.is_empty() {
             self.party_names(&fields, &mut values);
+            decided = self.clauses(&fields, &mut values);
         }
-        self.leaves(&fields, scope, &claimed, ctx, path, &mut values);
+        self.leaves(&fields, scope, &claimed, ctx, path, &decided, &mut values);
         if path.is_empty() {
-            let decided = if self.is_receipt() {
-                self.receipt(&fields, &mut values)
-            } else {
-                Vec::new()
-            };
+            if self.is_receipt() {
+                decided.extend(self.receipt(&fields, &mut values));
+            }
             self.positional(&fields, &decided, &mut values);
             self.consistent_totals(&fields, &mut values);
             self.due_from_gross(&fields, &mut values);
@@ -206,7 +206,9 @@ impl<'a> Run<'a> {
     }
 
     /// Assigns label/value candidates to leaf fields (and primitive arrays),
-    /// best match first, each candidate and field at most once.
+    /// best match first, each candidate and field at most once; fields in
+    /// `decided` were settled by a clause reader and are left alone.
+    #[allow(clippy::too_many_arguments)]
     fn leaves(
         &mut self,
         fields: &[Field],
@@ -214,6 +216,7 @@ impl<'a> Run<'a> {
         claimed: &HashSet<LineId>,
         ctx: &Ctx,
         path: &str,
+        decided: &[String],
         values: &mut Map<String, Value>,
     ) {
         let mut candidates: Vec<(f64, usize, usize, Filled)> = Vec::new();
@@ -223,7 +226,8 @@ impl<'a> Run<'a> {
             let filled = values
                 .get(field.key)
                 .is_some_and(|v| *v != empty_value(field.node));
-            if (!field.kind.is_leaf() && list_items.is_none()) || filled {
+            let settled = decided.iter().any(|k| k == field.key);
+            if (!field.kind.is_leaf() && list_items.is_none()) || filled || settled {
                 continue;
             }
             let blocked = |id: LineId| {
@@ -237,7 +241,7 @@ impl<'a> Run<'a> {
                 }
                 let raw = field_score(field, label, ctx);
                 // A bare heading must name the field, not just appear in its description.
-                if pair.kind == PairKind::Heading && raw < PARTIAL {
+                if matches!(pair.kind, PairKind::Heading | PairKind::Column) && raw < PARTIAL {
                     continue;
                 }
                 let score = raw * kind_factor(pair.kind);
@@ -476,7 +480,7 @@ fn kind_factor(kind: PairKind) -> f64 {
     match kind {
         PairKind::Colon | PairKind::LabelLine => 1.0,
         PairKind::Spaced => 0.95,
-        PairKind::Heading | PairKind::Inline => 0.9,
+        PairKind::Heading | PairKind::Inline | PairKind::Column => 0.9,
     }
 }
 

@@ -186,6 +186,40 @@ pub(crate) const CONCEPTS: &[Concept] = &[
         names: "period end|end date|to date|period to",
         labels: "period|statement period|to|zeitraum|période|periodo|periode",
     },
+    // The airing period of a media order (a flight), printed as one range.
+    Concept {
+        id: "flight_start",
+        names: "flight start|flight start date|campaign start|campaign start date|air date start|\
+            start of flight",
+        labels: "flight|flight dates|flight date|order flight|contract dates|schedule dates|\
+            air dates|airing dates|campaign dates|campaign period|run dates|broadcast dates|\
+            flight start|kampagnenzeitraum|période de diffusion|periodo de emisión",
+    },
+    Concept {
+        id: "flight_end",
+        names: "flight end|flight end date|campaign end|campaign end date|air date end|\
+            end of flight",
+        labels: "flight|flight dates|flight date|order flight|contract dates|schedule dates|\
+            air dates|airing dates|campaign dates|campaign period|run dates|broadcast dates|\
+            flight end|kampagnenzeitraum|période de diffusion|periodo de emisión",
+    },
+    // The number of an order or contract (media buys, purchase contracts).
+    // An invoice against the order prints its own number first.
+    Concept {
+        id: "contract_number",
+        names: "contract number|order number|contract id|order id|agreement number|contract no",
+        labels: "contract number|contract|contract revision|contract rev|order number|order|\
+            order rev|order revision|invoice number|agreement number|vertragsnummer|\
+            auftragsnummer|numéro de contrat|numéro de commande|número de contrato|\
+            número de pedido|contractnummer|ordernummer",
+    },
+    // Who buys the airtime or space of a media order.
+    Concept {
+        id: "advertiser",
+        names: "advertiser|advertiser name|sponsor",
+        labels: "advertiser|advertiser name|sponsor|paid for by|werbetreibender|\
+            werbekunde|annonceur|anunciante|adverteerder",
+    },
     Concept {
         id: "address",
         names: "address|merchant address|company address|seller address|vendor address",
@@ -198,6 +232,38 @@ pub(crate) const CONCEPTS: &[Concept] = &[
             tin|ust id|ust idnr|ustid|ust id number|steuernummer|umsatzsteuer id|\
             steuer number|tva intracommunautaire|number tva|numéro de tva|siret|nif|cif|\
             número de iva|btw number|btw nummer|btw id",
+    },
+    // Clauses of agreements, read from running text by `super::clauses`;
+    // the labels serve forms and cover sheets that print them.
+    Concept {
+        id: "governing_law",
+        names: "governing law|jurisdiction|applicable law|choice of law|governing jurisdiction|\
+            law|governing law jurisdiction",
+        labels: "governing law|applicable law|choice of law|jurisdiction|anwendbares recht|\
+            rechtswahl|droit applicable|loi applicable|ley aplicable|legislación aplicable|\
+            toepasselijk recht",
+    },
+    Concept {
+        id: "effective_date",
+        names: "effective date|commencement date|agreement date|contract date|date of agreement|\
+            effective from",
+        labels: "effective date|commencement date|date of agreement|agreement date|\
+            datum des inkrafttretens|inkrafttreten|date d effet|date d entrée en vigueur|\
+            fecha de entrada en vigor|fecha efectiva|ingangsdatum",
+    },
+    Concept {
+        id: "parties",
+        names: "party|parties|contracting party|contracting parties|counterparty|\
+            counterparties|party name|party names|parties to the agreement",
+        labels: "parties|contracting parties|vertragsparteien|parteien|parties contractantes|\
+            partes|partijen",
+    },
+    Concept {
+        id: "contract_term",
+        names: "term|duration|agreement term|contract term|term of agreement|\
+            term of the agreement|contract duration|agreement duration",
+        labels: "term|duration|contract term|term of agreement|laufzeit|vertragslaufzeit|\
+            vertragsdauer|durée|durée du contrat|duración|looptijd",
     },
     Concept {
         id: "phone",

@@ -192,11 +192,12 @@ fn numeric(p: &[Piece], order: DateOrder) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
-/// `Month d, yyyy` and `d Month yyyy`, ordinals and a trailing dot allowed.
+/// `Month d, yyyy` and `d Month yyyy`, ordinals and a trailing dot allowed,
+/// and the contract form `the 11th day of January, 2012`.
 fn named(p: &[Piece]) -> Option<NaiveDate> {
     let nums: Vec<&Piece> = p
         .iter()
-        .filter(|x| !matches!(x, Piece::Word(w) if matches!(w.as_str(), "st" | "nd" | "rd" | "th" | "of")))
+        .filter(|x| !matches!(x, Piece::Word(w) if matches!(w.as_str(), "st" | "nd" | "rd" | "th" | "of" | "day")))
         .take(3)
         .collect();
     let (month, day, year) = match nums.as_slice() {
@@ -294,6 +295,10 @@ mod tests {
         assert_eq!(
             parse_date("due on the 5th of Sept. 2024").as_deref(),
             Some("2024-09-05")
+        );
+        assert_eq!(
+            parse_date("made this 11th day of January, 2012").as_deref(),
+            Some("2012-01-11")
         );
     }
 
