@@ -37,6 +37,10 @@ pub const FEATURE_NAMES: &[&str] = &[
     "receipt",
     "pages",
     "words",
+    "words_per_page",
+    "rule_score_x_number",
+    "rule_score_x_date",
+    "table_row_x_ocr_document",
     "several_lines",
     "no_evidence",
 ];
@@ -63,6 +67,7 @@ struct DocFacts {
     receipt: bool,
     pages: f64,
     words: f64,
+    words_per_page: f64,
     /// How many lines print each digit string (`119.00` → `11900`), for
     /// telling a repeated amount in one lookup.
     digit_lines: HashMap<String, usize>,
@@ -89,6 +94,7 @@ pub(crate) fn collect(run: &Run, schema: &Value, value: &Value) -> Vec<FieldFeat
         receipt: run.is_receipt(),
         pages: (layout.pages.len().max(1) as f64).ln(),
         words: (1.0 + words as f64).ln(),
+        words_per_page: (1.0 + words as f64 / layout.pages.len().max(1) as f64).ln(),
         digit_lines: digit_lines(layout),
         lower_lines: layout
             .pages
@@ -235,6 +241,10 @@ impl Walk<'_> {
             flag(self.facts.receipt),
             self.facts.pages / 3.0,
             self.facts.words / 10.0,
+            self.facts.words_per_page / 6.0,
+            rule * flag(matches!(kind, Kind::Number | Kind::Integer) || number.is_some()),
+            rule * flag(kind == Kind::Date),
+            flag(place == Place::TableRow) * ocr,
             flag(lines > 1),
             flag(evidence.is_none()),
         ];

@@ -161,7 +161,8 @@ pub fn run(args: &AccuracyArgs) -> anyhow::Result<()> {
 
 /// `bench calibrate`: fits the calibration on every dataset together; the
 /// auto-accept threshold is taken from the held-out probabilities of
-/// `--folds` group folds (5 if not given), so it is not an in-sample figure.
+/// `--folds` group folds (5 if not given; each dataset thinned to the same
+/// number of values), so it is not an in-sample figure.
 pub fn refit(args: &super::CalibrateArgs) -> anyhow::Result<()> {
     let args_in = &args.accuracy;
     if args_in.engine != EngineChoice::Rules {
@@ -187,7 +188,7 @@ pub fn refit(args: &super::CalibrateArgs) -> anyhow::Result<()> {
             format!("{t:.3}"),
             format!("{:.1}%", 100.0 * share),
         ]);
-        held_out.extend(cv.judged);
+        held_out.extend(calibrate::thinned(&cv.judged));
     }
     fitted.auto_accept = quarry_extract::calibration::auto_accept(&held_out).0;
     table(

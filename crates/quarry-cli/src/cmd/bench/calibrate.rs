@@ -20,10 +20,14 @@ use super::folds;
 use super::outcomes::outcomes;
 use super::score::{Counts, FieldCounts, ScoreRules, score_document};
 
-/// Sample weights are capped so that no dataset counts for more than this
-/// many predicted values (a long list has thousands of cells, a receipt
-/// four fields).
-const SAMPLES_PER_SET: f64 = 1500.0;
+/// Every dataset weighs as much as this many predicted values, however
+/// many it has (a long list has thousands of cells, a contract set a few
+/// dozen values): the calibration must hold on each kind of document, not
+/// on the one with the most values.
+const SAMPLES_PER_SET: f64 = 400.0;
+/// Values per dataset in the pooled auto-accept threshold of the shipped
+/// table (every n-th held-out value), so no dataset dominates it either.
+const POOLED_PER_SET: usize = 400;
 
 /// One scored document with the rules' analysis.
 pub struct Doc<'a> {
@@ -85,12 +89,12 @@ fn total(fields: &FieldCounts) -> Counts {
     super::score::total(fields.values())
 }
 
-/// Each set's sample weight: 1, or less for sets with many predicted values.
+/// Each set's sample weight, so that every set weighs the same in all.
 fn set_weights(sets: &[Set]) -> Vec<f64> {
     sets.iter()
         .map(|s| {
             let n: usize = s.docs.iter().map(|d| d.analysis.fields.len()).sum();
-            (SAMPLES_PER_SET / n.max(1) as f64).min(1.0)
+            SAMPLES_PER_SET / n.max(1) as f64
         })
         .collect()
 }
@@ -169,6 +173,12 @@ pub fn cross_validate(sets: &[Set], target: usize, k: usize) -> CrossValidated {
         }
     }
     result
+}
+
+/// Every n-th of `judged`, keeping at most [`POOLED_PER_SET`] values.
+pub fn thinned(judged: &[(f64, bool)]) -> Vec<(f64, bool)> {
+    let step = judged.len().div_ceil(POOLED_PER_SET).max(1);
+    judged.iter().step_by(step).copied().collect()
 }
 
 /// ECE and the auto-accept threshold and share of judged values, formatted

@@ -63,7 +63,7 @@ fn walk(
             } else {
                 let (_, matched) = multiset(t, p, field, rules);
                 let filled = t.iter().any(|v| !is_empty(v));
-                for (pi, item) in p.iter().enumerate().filter(|(_, v)| !is_empty(v)) {
+                for (pi, _) in p.iter().enumerate().filter(|(_, v)| !is_empty(v)) {
                     out.push(Outcome {
                         path: format!("{path}[{pi}]"),
                         right: matched.get(pi).copied().unwrap_or(false),
