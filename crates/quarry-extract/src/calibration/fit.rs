@@ -83,8 +83,8 @@ fn logistic(n: usize, samples: &[Sample]) -> Vec<f64> {
             for i in 0..n {
                 let xi = s.x.get(i).copied().unwrap_or(0.0);
                 grad[i] += g * xi;
-                for j in 0..n {
-                    hess[i][j] += h * xi * s.x.get(j).copied().unwrap_or(0.0);
+                for (hij, xj) in hess[i].iter_mut().zip(&s.x) {
+                    *hij += h * xi * xj;
                 }
             }
         }
@@ -114,10 +114,11 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         }
         a.swap(col, pivot);
         b.swap(col, pivot);
+        let pivot_row = a[col].clone();
         for row in col + 1..n {
-            let f = a[row][col] / a[col][col];
-            for k in col..n {
-                a[row][k] -= f * a[col][k];
+            let f = a[row][col] / pivot_row[col];
+            for (ark, pk) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                *ark -= f * pk;
             }
             b[row] -= f * b[col];
         }
@@ -187,12 +188,12 @@ fn isotonic(mut scored: Vec<(f64, f64, f64)>) -> Vec<(f64, f64)> {
             _ => thin.push(b),
         }
     }
-    if thin.len() > 1 && thin.last().is_some_and(|b| b.weight < min) {
-        if let Some(b) = thin.pop()
-            && let Some(last) = thin.last_mut()
-        {
-            last.absorb(b);
-        }
+    if thin.len() > 1
+        && thin.last().is_some_and(|b| b.weight < min)
+        && let Some(b) = thin.pop()
+        && let Some(last) = thin.last_mut()
+    {
+        last.absorb(b);
     }
     thin.iter().map(|b| (b.score, b.y)).collect()
 }
