@@ -11,6 +11,7 @@
 //!   ([`engine_for`]); schema-less runs use [`infer_schema`]. Model-backed
 //!   engines implement the same trait in `quarry-llm`, reusing [`citation`].
 
+pub mod calibration;
 pub mod citation;
 mod config;
 pub mod einvoice;
@@ -29,7 +30,7 @@ pub use engine::{
 };
 pub use infer::infer_schema;
 pub use output::{OutputError, validate_output};
-pub use rules::RulesEngine;
+pub use rules::{Analysis, FEATURE_NAMES, FieldFeatures, RulesEngine};
 pub use schema::{
     MAX_OBJECT_DEPTH, MAX_PROPERTIES, MAX_SCHEMA_BYTES, SchemaError, validate_schema,
 };

@@ -124,16 +124,31 @@ fn metadata_has_every_documented_path() {
 }
 
 #[test]
-fn confidence_follows_match_quality() {
-    let (_, out) = extract(INVOICE, invoice_schema(), false);
+fn confidence_is_the_calibrated_probability() {
+    // The rules' own scores (0.95 for an exact label, 0.8 for all words of
+    // `total` in `Total Due`) are features; what is returned is the
+    // shipped calibration's probability that such a value is right.
+    let (document, out) = extract(INVOICE, invoice_schema(), false);
+    let request = ExtractRequest {
+        schema: Some(invoice_schema()),
+        ..Default::default()
+    };
+    let analysis = RulesEngine.analyse(&document, &request).expect("analyses");
+    let calibration = quarry_extract::calibration::Calibration::shipped();
     let conf = |p: &str| out.metadata[p]["ocrConfidence"].as_f64().expect("number");
-    assert_eq!(conf("invoice_number"), 0.95, "exact label");
-    assert_eq!(conf("is_paid"), 0.95, "exact extend:name");
-    assert_eq!(conf("total"), 0.8, "all words of `total` in `Total Due`");
-    assert!(
-        conf("subtotal") < 0.95,
-        "spaced label trusted a little less"
-    );
+    for path in ["invoice_number", "is_paid", "total.amount", "subtotal"] {
+        let f = analysis
+            .fields
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("features for {path}"));
+        let p = calibration.probability(&f.x, f.raw);
+        assert!(
+            (conf(path) - (p * 1000.0).round() / 1000.0).abs() < 1e-9,
+            "{path}"
+        );
+        assert!((0.0..=1.0).contains(&conf(path)));
+    }
 }
 
 #[test]

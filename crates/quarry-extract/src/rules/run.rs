@@ -73,6 +73,9 @@ pub(super) struct Run<'a> {
     used: Vec<bool>,
     pub(super) table_lines: HashSet<LineId>,
     evidence: HashMap<String, Evidence>,
+    /// Each recorded path's rule score before OCR confidence (a feature of
+    /// the calibration, `rules/features.rs`).
+    rule_scores: HashMap<String, f64>,
 }
 
 impl<'a> Run<'a> {
@@ -91,6 +94,7 @@ impl<'a> Run<'a> {
             used,
             table_lines: HashSet::new(),
             evidence: HashMap::new(),
+            rule_scores: HashMap::new(),
         }
     }
 
@@ -103,7 +107,12 @@ impl<'a> Run<'a> {
         self.object(schema, &Scope::All, &Ctx::default(), "")
     }
 
+    pub(super) fn rule_scores(&self) -> &HashMap<String, f64> {
+        &self.rule_scores
+    }
+
     pub(super) fn record(&mut self, path: String, confidence: f64, span: Span) {
+        self.rule_scores.insert(path.clone(), confidence);
         let confidence = confidence * self.layout.confidence(&span);
         self.evidence.insert(
             path,
@@ -120,11 +129,15 @@ impl<'a> Run<'a> {
         if let Some(evidence) = self.evidence.get(from).cloned() {
             self.evidence.insert(to.to_string(), evidence);
         }
+        if let Some(score) = self.rule_scores.get(from).copied() {
+            self.rule_scores.insert(to.to_string(), score);
+        }
     }
 
     /// Drops the evidence of a value that was withdrawn.
     pub(super) fn forget(&mut self, path: &str) {
         self.evidence.remove(path);
+        self.rule_scores.remove(path);
     }
 
     fn object(&mut self, node: &Value, scope: &Scope, ctx: &Ctx, path: &str) -> Value {

@@ -70,7 +70,7 @@ async fn render(
 <div class="run-layout">
 <section id="document" class="document" aria-label="Document">{document}</section>
 <aside id="fields-panel" aria-label="Extracted fields"><h2>Fields</h2>
-<p class="legend"><span class="swatch low"></span> low confidence <span class="swatch mismatch"></span> citation differs from value, or page differs from the e-invoice XML</p>
+<p class="legend"><span class="swatch low"></span> below the auto-accept confidence <span class="swatch mismatch"></span> citation differs from value, or page differs from the e-invoice XML</p>
 <div id="fields"></div>
 <div class="actions"><button type="button" id="save-review">Save review</button>
 <span id="save-status" role="status"></span></div></aside></div>
@@ -94,9 +94,20 @@ async fn render(
                 )
             })
             .unwrap_or_default(),
-        data = json_script("run-data", &json!({"run": run, "schema": schema})),
+        data = json_script(
+            "run-data",
+            &json!({"run": run, "schema": schema, "lowConfidence": low_confidence()}),
+        ),
     );
     Ok(Some((title, body)))
+}
+
+/// The confidence below which a field is marked for review: the offline
+/// engine's auto-accept threshold, the lowest calibrated probability at
+/// which its values were still at least 98 % right on held-out documents
+/// (`quarry bench calibrate`, docs/accuracy.md).
+fn low_confidence() -> f64 {
+    quarry_extract::calibration::Calibration::shipped().auto_accept
 }
 
 /// The run's facts line: id, status, extractor and version, review state.

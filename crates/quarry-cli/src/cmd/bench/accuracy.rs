@@ -8,6 +8,13 @@
 //! follows the corpus scorer ([`super::score`]). The engine's own time is
 //! measured apart from parsing, per page, because that is what the engine
 //! costs on top of a parse that every run pays anyway.
+//!
+//! Each dataset also gets the calibration figures of the confidence the API
+//! returns (`metadata[path].ocrConfidence`): the expected calibration error
+//! and the auto-accept share ([`super::calibrate`]). With `--folds K` (rules
+//! engine), the calibration is cross-validated by group folds and the
+//! held-out F1, ECE and auto-accept share are reported beside the full-set
+//! ones.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -16,13 +23,17 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
-use quarry_extract::{Engine, ExtractRequest, RulesEngine, validate_output, validate_schema};
+use quarry_extract::{
+    Analysis, Engine, ExtractRequest, RulesEngine, validate_output, validate_schema,
+};
 use quarry_parse::{Document, Limits, paddle_available, parse, tessdata_dir};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::calibrate::{self, CrossValidated, Set, figures};
+use super::outcomes::outcomes;
 use super::report::{progress, table};
-use super::score::{Counts, FieldCounts, exact, score_document, total};
+use super::score::{Counts, FieldCounts, ScoreRules, exact, score_document, total};
 use super::{CorpusArgs, corpus};
 
 #[derive(Debug, Args)]
@@ -51,6 +62,10 @@ pub struct AccuracyArgs {
     /// Print every wrong or missed field per document on stderr.
     #[arg(long)]
     pub show_errors: bool,
+    /// Cross-validate the calibration with K folds split by vendor/merchant/
+    /// party group (rules engine; 0 = full set only).
+    #[arg(long, default_value_t = 0)]
+    pub folds: usize,
     /// The model for `--engine llm` (see docs/llm.md).
     #[command(flatten)]
     pub llm: crate::args::LlmArgs,
@@ -63,6 +78,15 @@ pub enum EngineChoice {
     Rules,
     /// The model configured with the `--llm-*` flags.
     Llm,
+}
+
+impl EngineChoice {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Rules => "rules",
+            Self::Llm => "llm",
+        }
+    }
 }
 
 /// The one place an engine is built from the `--engine` choice.
@@ -86,7 +110,38 @@ struct DocResult {
     extract: Duration,
     /// The predicted value, or why there is none.
     value: Result<Value, String>,
+    /// The engine's metadata (confidence per path).
+    metadata: Map<String, Value>,
+    /// The rules engine's analysis before calibration (rules engine only).
+    analysis: Option<Analysis>,
     truth: Value,
+}
+
+/// One dataset's results and scoring rules.
+pub struct DatasetRun {
+    pub name: String,
+    rules: ScoreRules,
+    results: Vec<DocResult>,
+}
+
+impl DatasetRun {
+    /// The documents the rules engine analysed, for calibration.
+    pub fn calibration_set(&self) -> Set<'_> {
+        Set {
+            name: &self.name,
+            rules: &self.rules,
+            docs: self
+                .results
+                .iter()
+                .filter_map(|r| {
+                    r.analysis.as_ref().map(|a| calibrate::Doc {
+                        truth: &r.truth,
+                        analysis: a,
+                    })
+                })
+                .collect(),
+        }
+    }
 }
 
 pub fn run(args: &AccuracyArgs) -> anyhow::Result<()> {
@@ -94,12 +149,88 @@ pub fn run(args: &AccuracyArgs) -> anyhow::Result<()> {
         bail!("bench accuracy needs the corpus (--corpus or QUARRY_CORPUS)");
     };
     super::report::machine();
-    let engine = engine(args.engine, &args.llm)?;
-    for dataset in &args.dataset {
-        let results = run_dataset(&dir, dataset, engine.as_ref(), args)?;
-        report(dataset, engine.name(), &results, args);
+    let runs = run_all(&dir, args)?;
+    let sets: Vec<Set> = runs.iter().map(DatasetRun::calibration_set).collect();
+    for (i, run) in runs.iter().enumerate() {
+        let cv = (args.folds > 1 && !sets[i].docs.is_empty())
+            .then(|| calibrate::cross_validate(&sets, i, args.folds));
+        report(run, args, cv.as_ref());
     }
     Ok(())
+}
+
+/// `bench calibrate`: fits the calibration on every dataset together; the
+/// auto-accept threshold is taken from the held-out probabilities of
+/// `--folds` group folds (5 if not given; each dataset thinned to the same
+/// number of values), so it is not an in-sample figure.
+pub fn refit(args: &super::CalibrateArgs) -> anyhow::Result<()> {
+    let args_in = &args.accuracy;
+    if args_in.engine != EngineChoice::Rules {
+        bail!("bench calibrate fits the rules engine's calibration: use --engine rules");
+    }
+    let Some(dir) = corpus::locate(args_in.corpus.corpus.as_deref()) else {
+        bail!("bench calibrate needs the corpus (--corpus or QUARRY_CORPUS)");
+    };
+    super::report::machine();
+    let runs = run_all(&dir, args_in)?;
+    let sets: Vec<Set> = runs.iter().map(DatasetRun::calibration_set).collect();
+    let mut fitted = calibrate::fit_all(&sets);
+    let k = if args_in.folds > 1 { args_in.folds } else { 5 };
+    let mut held_out = Vec::new();
+    let mut rows = Vec::new();
+    for (i, set) in sets.iter().enumerate() {
+        let cv = calibrate::cross_validate(&sets, i, k);
+        let (e, t, share) = figures(&cv.judged);
+        rows.push(vec![
+            set.name.to_string(),
+            format!("{:.3}", total(cv.fields.values()).f1()),
+            format!("{e:.3}"),
+            format!("{t:.3}"),
+            format!("{:.1}%", 100.0 * share),
+        ]);
+        held_out.extend(calibrate::thinned(&cv.judged));
+    }
+    fitted.auto_accept = quarry_extract::calibration::auto_accept(&held_out).0;
+    table(
+        &[
+            "dataset",
+            "F1 cross-validated",
+            "ECE",
+            "auto-accept threshold",
+            "auto-accept share",
+        ],
+        &rows,
+    );
+    println!(
+        "fitted on {} datasets: abstain below {:.3}; auto-accept at >= {:.3} (held-out, all datasets)",
+        sets.len(),
+        fitted.abstain_below,
+        fitted.auto_accept
+    );
+    match &args.write {
+        Some(path) => {
+            std::fs::write(path, fitted.to_json())
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!("wrote {}", path.display());
+        }
+        None => print!("{}", fitted.to_json()),
+    }
+    Ok(())
+}
+
+/// Runs every dataset of `args` through the engine.
+pub fn run_all(dir: &Path, args: &AccuracyArgs) -> anyhow::Result<Vec<DatasetRun>> {
+    let engine = engine(args.engine, &args.llm)?;
+    let mut runs = Vec::new();
+    for dataset in &args.dataset {
+        let results = run_dataset(dir, dataset, engine.as_ref(), args)?;
+        runs.push(DatasetRun {
+            name: dataset.clone(),
+            rules: ScoreRules::load(&dir.join(dataset))?,
+            results,
+        });
+    }
+    Ok(runs)
 }
 
 fn run_dataset(
@@ -201,6 +332,8 @@ fn one_document(
                 parse: parse_time,
                 extract: Duration::ZERO,
                 value: Err(format!("parse failed: {e}")),
+                metadata: Map::new(),
+                analysis: None,
                 truth,
             });
         }
@@ -210,12 +343,19 @@ fn one_document(
         .extract(&doc, request)
         .map(|out| quarry_extract::einvoice::overlay(&doc, request, out));
     let extract = started.elapsed();
-    let value = match output {
+    let (value, metadata) = match output {
         Ok(out) => match validate_output(schema, &out.value) {
-            Ok(()) => Ok(out.value),
-            Err(e) => Err(format!("output does not match the schema: {e}")),
+            Ok(()) => (Ok(out.value), out.metadata),
+            Err(e) => (
+                Err(format!("output does not match the schema: {e}")),
+                Map::new(),
+            ),
         },
-        Err(e) => Err(format!("{}: {e}", e.failure_reason())),
+        Err(e) => (Err(format!("{}: {e}", e.failure_reason())), Map::new()),
+    };
+    let analysis = match args.engine {
+        EngineChoice::Rules => RulesEngine.analyse(&doc, request).ok(),
+        EngineChoice::Llm => None,
     };
     Ok(DocResult {
         id,
@@ -223,6 +363,8 @@ fn one_document(
         parse: parse_time,
         extract,
         value,
+        metadata,
+        analysis,
         truth,
     })
 }
@@ -286,8 +428,10 @@ fn write_predictions(dir: &Path, results: &[DocResult]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn report(dataset: &str, engine: &str, results: &[DocResult], args: &AccuracyArgs) {
+fn report(run: &DatasetRun, args: &AccuracyArgs, cv: Option<&CrossValidated>) {
+    let results = &run.results;
     let mut fields = FieldCounts::new();
+    let mut judged: Vec<(f64, bool)> = Vec::new();
     let mut exact_docs = 0;
     let mut failed = 0;
     for r in results {
@@ -299,7 +443,7 @@ fn report(dataset: &str, engine: &str, results: &[DocResult], args: &AccuracyArg
                 Value::Null
             }
         };
-        let counts = score_document(&r.truth, &pred);
+        let counts = score_document(&r.truth, &pred, &run.rules);
         if args.show_errors {
             show_errors(&r.id, &r.truth, &pred, &counts);
         }
@@ -307,24 +451,82 @@ fn report(dataset: &str, engine: &str, results: &[DocResult], args: &AccuracyArg
         for (field, c) in counts {
             fields.entry(field).or_default().add(c);
         }
+        judged.extend(confidences(&r.truth, &pred, &r.metadata, &run.rules));
     }
-    let row = |name: &str, c: &Counts| {
-        vec![
+    let cv_f1 = |field: &str| {
+        cv.map(|cv| {
+            let c = if field.is_empty() {
+                total(cv.fields.values())
+            } else {
+                cv.fields.get(field).copied().unwrap_or_default()
+            };
+            format!("{:.3}", c.f1())
+        })
+    };
+    let row = |name: &str, key: &str, c: &Counts| {
+        let mut cells = vec![
             name.to_string(),
             (c.tp + c.fn_).to_string(),
             format!("{:.3}", c.precision()),
             format!("{:.3}", c.recall()),
             format!("{:.3}", c.f1()),
-        ]
+        ];
+        cells.extend(cv_f1(key));
+        cells
     };
-    let mut rows: Vec<Vec<String>> = fields.iter().map(|(k, c)| row(k, c)).collect();
+    let mut rows: Vec<Vec<String>> = fields.iter().map(|(k, c)| row(k, k, c)).collect();
     let overall = total(fields.values());
-    rows.push(row("**all fields (micro)**", &overall));
-    println!("\n{dataset}: engine {engine}, {} documents", results.len());
-    table(
-        &["field", "truth values", "precision", "recall", "F1"],
-        &rows,
+    rows.push(row("**all fields (micro)**", "", &overall));
+    println!(
+        "\n{}: engine {}, {} documents",
+        run.name,
+        args.engine.name(),
+        results.len()
     );
+    let mut header = vec!["field", "truth values", "precision", "recall", "F1"];
+    if cv.is_some() {
+        header.push("F1 cross-validated");
+    }
+    table(&header, &rows);
+    times(results, exact_docs, failed, args.jobs);
+    println!("overall_f1={:.4}", overall.f1());
+    let (e, t, share) = figures(&judged);
+    println!(
+        "confidence as returned: {} predicted values; ECE {e:.3}; auto-accept at >= {t:.3}: {:.1}% of values",
+        judged.len(),
+        100.0 * share
+    );
+    println!("ece={e:.4} auto_accept_share={share:.4}");
+    if let Some(cv) = cv {
+        let (e, t, share) = figures(&cv.judged);
+        let f1 = total(cv.fields.values()).f1();
+        println!(
+            "cross-validated ({} group folds, calibration fitted on the other folds and the other datasets): F1 {f1:.3}; {} values withdrawn; ECE {e:.3}; auto-accept at >= {t:.3}: {:.1}% of values",
+            args.folds,
+            cv.withdrawn,
+            100.0 * share
+        );
+        println!("cv_f1={f1:.4} cv_ece={e:.4} cv_auto_accept_share={share:.4}");
+    }
+}
+
+/// (returned confidence, right) of every predicted value that has one.
+fn confidences(
+    truth: &Value,
+    pred: &Value,
+    metadata: &Map<String, Value>,
+    rules: &ScoreRules,
+) -> Vec<(f64, bool)> {
+    outcomes(truth, pred, rules)
+        .into_iter()
+        .filter_map(|o| {
+            let p = metadata.get(&o.path)?.get("ocrConfidence")?.as_f64()?;
+            Some((p, o.right))
+        })
+        .collect()
+}
+
+fn times(results: &[DocResult], exact_docs: usize, failed: usize, jobs: usize) {
     let pages: usize = results.iter().map(|r| r.pages).sum();
     let extract: Duration = results.iter().map(|r| r.extract).sum();
     let parse: Duration = results.iter().map(|r| r.parse).sum();
@@ -340,13 +542,11 @@ fn report(dataset: &str, engine: &str, results: &[DocResult], args: &AccuracyArg
         100.0 * exact_docs as f64 / results.len().max(1) as f64
     );
     println!(
-        "pages: {pages}; parse {:.1} ms/page; engine {:.2} ms/page (slowest document {:.2} ms/page); jobs {}",
+        "pages: {pages}; parse {:.1} ms/page; engine {:.2} ms/page (slowest document {:.2} ms/page); jobs {jobs}",
         per_page(parse),
         per_page(extract),
         slowest,
-        args.jobs
     );
-    println!("overall_f1={:.4}", overall.f1());
 }
 
 /// Lists the wrong fields of one document (stderr), truth against prediction.

@@ -5,7 +5,10 @@
 //!   and pdfplumber (run by a baseline venv's python), OCR against the
 //!   `tesseract` CLI, and peak RSS by page count.
 //! - `bench accuracy`: an extraction engine's field precision/recall/F1 and
-//!   document exact match on a corpus dataset, plus its time per page.
+//!   document exact match on a corpus dataset, plus its time per page, the
+//!   calibration of its confidence, and (`--folds K`) cross-validated F1.
+//! - `bench calibrate`: refits the rules engine's confidence calibration on
+//!   corpus datasets and writes the table the crate ships.
 //! - `bench quality`: table cells, office markdown and OCR word recall
 //!   against the corpus ground truth.
 //! - `bench queue`: runs/s with 1, 2, 4 worker processes on PostgreSQL and
@@ -15,10 +18,13 @@
 //! docs/benchmarks.md records the results.
 
 mod accuracy;
+mod calibrate;
 mod corpus;
+mod folds;
 mod generate;
 mod metrics;
 mod ocr;
+mod outcomes;
 mod python;
 mod quality;
 mod queue;
@@ -42,6 +48,9 @@ pub enum BenchCommand {
     /// Field precision/recall/F1 and document exact match of an extraction
     /// engine on a corpus dataset (parse → extract → validate, no server).
     Accuracy(accuracy::AccuracyArgs),
+    /// Refit the rules engine's confidence calibration on corpus datasets
+    /// (the same run as `accuracy`) and write the table the crate ships.
+    Calibrate(CalibrateArgs),
     /// Internal: parse one file and print the process's peak RSS.
     #[command(hide = true)]
     PeakRss {
@@ -51,6 +60,17 @@ pub enum BenchCommand {
         #[arg(long)]
         streaming: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub accuracy: accuracy::AccuracyArgs,
+    /// Where to write the fitted table (e.g.
+    /// crates/quarry-extract/src/calibration/table.json); without it the
+    /// table is printed.
+    #[arg(long)]
+    pub write: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -98,6 +118,7 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Quality(args) => quality::run(args),
         BenchCommand::Queue(args) => queue::run(args),
         BenchCommand::Accuracy(args) => accuracy::run(args),
+        BenchCommand::Calibrate(args) => accuracy::refit(args),
         BenchCommand::PeakRss { file, streaming } => rss::probe(file, *streaming),
     }
 }
