@@ -51,7 +51,11 @@ pub struct AccuracyArgs {
     /// Print every wrong or missed field per document on stderr.
     #[arg(long)]
     pub show_errors: bool,
-    /// The model for `--engine llm` (see docs/llm.md).
+    /// Keep only the first N pages of each document (0 = all), for every
+    /// engine alike: bounds the time a long document costs a slow model.
+    #[arg(long, default_value_t = 0)]
+    pub max_pages: usize,
+    /// The model for `--engine llm|hybrid` (see docs/llm.md).
     #[command(flatten)]
     pub llm: crate::args::LlmArgs,
 }
@@ -61,20 +65,55 @@ pub struct AccuracyArgs {
 pub enum EngineChoice {
     /// The embedded, offline rules engine.
     Rules,
-    /// The model configured with the `--llm-*` flags.
+    /// The model configured with the `--llm-*` flags, for every field.
     Llm,
+    /// Rules first; the model only for fields the rules engine is unsure of.
+    Hybrid,
 }
 
 /// The one place an engine is built from the `--engine` choice.
 pub fn engine(choice: EngineChoice, llm: &crate::args::LlmArgs) -> anyhow::Result<Box<dyn Engine>> {
     match choice {
         EngineChoice::Rules => Ok(Box::new(RulesEngine)),
-        EngineChoice::Llm => {
+        EngineChoice::Llm | EngineChoice::Hybrid => {
             let config = llm.config()?.ok_or_else(|| {
-                anyhow::anyhow!("--engine llm needs a model: pass --llm-model (and --llm-base-url)")
+                anyhow::anyhow!(
+                    "--engine llm and hybrid need a model: pass --llm-model (and --llm-base-url)"
+                )
             })?;
-            Ok(Box::new(quarry_llm::LlmEngine::new(config)))
+            let threshold = config.hybrid_threshold;
+            let model = std::sync::Arc::new(quarry_llm::LlmEngine::new(config));
+            Ok(if choice == EngineChoice::Llm {
+                Box::new(ArcEngine(model))
+            } else {
+                Box::new(quarry_llm::HybridEngine::new(model, threshold))
+            })
         }
+    }
+}
+
+/// An engine shared with another (the hybrid engine holds the model's).
+struct ArcEngine(std::sync::Arc<quarry_llm::LlmEngine>);
+
+impl Engine for ArcEngine {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    fn extract(
+        &self,
+        doc: &Document,
+        request: &ExtractRequest,
+    ) -> Result<quarry_extract::ExtractOutput, quarry_extract::ExtractError> {
+        self.0.extract(doc, request)
+    }
+
+    fn extract_metered(
+        &self,
+        doc: &Document,
+        request: &ExtractRequest,
+    ) -> Result<quarry_extract::Extraction, quarry_extract::ExtractError> {
+        self.0.extract_metered(doc, request)
     }
 }
 
@@ -87,6 +126,8 @@ struct DocResult {
     /// The predicted value, or why there is none.
     value: Result<Value, String>,
     truth: Value,
+    /// Model tokens spent (input, output).
+    tokens: (u64, u64),
 }
 
 pub fn run(args: &AccuracyArgs) -> anyhow::Result<()> {
@@ -202,17 +243,28 @@ fn one_document(
                 extract: Duration::ZERO,
                 value: Err(format!("parse failed: {e}")),
                 truth,
+                tokens: (0, 0),
             });
         }
     };
+    let mut doc = doc;
+    if args.max_pages > 0 {
+        doc.pages.truncate(args.max_pages);
+    }
     let started = Instant::now();
-    let output = engine.extract(&doc, request);
+    let output = engine.extract_metered(&doc, request);
     let extract = started.elapsed();
+    let mut tokens = (0, 0);
     let value = match output {
-        Ok(out) => match validate_output(schema, &out.value) {
-            Ok(()) => Ok(out.value),
-            Err(e) => Err(format!("output does not match the schema: {e}")),
-        },
+        Ok(out) => {
+            if let Some(t) = &out.tokens {
+                tokens = (t.input_tokens, t.output_tokens);
+            }
+            match validate_output(schema, &out.output.value) {
+                Ok(()) => Ok(out.output.value),
+                Err(e) => Err(format!("output does not match the schema: {e}")),
+            }
+        }
         Err(e) => Err(format!("{}: {e}", e.failure_reason())),
     };
     Ok(DocResult {
@@ -222,6 +274,7 @@ fn one_document(
         extract,
         value,
         truth,
+        tokens,
     })
 }
 
@@ -343,6 +396,28 @@ fn report(dataset: &str, engine: &str, results: &[DocResult], args: &AccuracyArg
         per_page(extract),
         slowest,
         args.jobs
+    );
+    let docs = results.len().max(1) as f64;
+    let input: u64 = results.iter().map(|r| r.tokens.0).sum();
+    let output: u64 = results.iter().map(|r| r.tokens.1).sum();
+    if input + output > 0 {
+        println!(
+            "model tokens per document: input {:.0}, output {:.0}; output per page {:.0}; engine {:.1} s/page",
+            input as f64 / docs,
+            output as f64 / docs,
+            output as f64 / pages.max(1) as f64,
+            per_page(extract) / 1000.0
+        );
+    }
+    println!(
+        "summary: dataset={dataset} engine={engine} docs={} pages={pages} f1={:.4} precision={:.4} recall={:.4} failed={failed} in_tokens_per_doc={:.0} out_tokens_per_doc={:.0} s_per_page={:.2}",
+        results.len(),
+        overall.f1(),
+        overall.precision(),
+        overall.recall(),
+        input as f64 / docs,
+        output as f64 / docs,
+        per_page(extract) / 1000.0
     );
     println!("overall_f1={:.4}", overall.f1());
 }
