@@ -57,7 +57,7 @@ impl FromStr for Provider {
 pub const DEFAULT_TOKEN_BUDGET: u64 = 200_000;
 
 /// The default [`LlmConfig::hybrid_threshold`].
-pub const DEFAULT_HYBRID_THRESHOLD: f64 = 0.5;
+pub const DEFAULT_HYBRID_THRESHOLD: f64 = 0.6;
 
 /// Model endpoint and per-run limits.
 #[derive(Clone)]

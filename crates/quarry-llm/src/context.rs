@@ -1,15 +1,19 @@
-//! The lines the hybrid engine shows the model for the fields it asks
-//! about: only the neighbourhood of each field's evidence, not the whole
-//! document.
+//! What the hybrid engine shows the model for the fields it asks about:
+//! the pages that hold each field's evidence, or only the neighbourhood of
+//! the evidence when those pages are long.
 //!
 //! Evidence is where the rules engine read the field (its citations), the
 //! lines that print one of the field's labels in any language the label
 //! table knows ([`quarry_extract::field_knowledge`]), and the top of the
 //! first page, where letterheads, names and document numbers sit unlabelled.
-//! Each is widened by a few lines either side, because a value often stands
-//! below or beside its label. A short document, or one whose excerpt would
-//! be most of it anyway, is sent whole: cutting it saves little and loses
-//! layout the model needs.
+//! A small model needs the layout around a value to tell the seller's name
+//! from the buyer's or a tax rate from an example in the schema: measured
+//! on invoices, line windows alone made it guess where whole pages did not.
+//! So the pages holding evidence are sent whole while they stay under
+//! [`PAGE_LINES_BUDGET`] lines; beyond that, each piece of evidence is
+//! widened by a few lines either side (a value often stands below or
+//! beside its label), and an excerpt that would cover most of the document
+//! anyway is sent whole.
 
 use std::ops::Range;
 
@@ -25,8 +29,8 @@ const RADIUS: usize = 3;
 const HEADER_LINES: usize = 10;
 /// Label lines used per field (the first ones in reading order).
 const LABELS_PER_FIELD: usize = 3;
-/// Documents up to this many lines are sent whole.
-const SMALL_DOCUMENT: usize = 60;
+/// Evidence pages are sent whole up to this many lines in all.
+const PAGE_LINES_BUDGET: usize = 250;
 /// An excerpt covering this share of the document is sent whole instead.
 const MOSTLY_WHOLE: f64 = 0.7;
 
@@ -39,9 +43,6 @@ pub(crate) fn excerpts(
     metadata: &Map<String, Value>,
 ) -> Vec<Excerpt> {
     let total: usize = doc.pages.iter().map(|p| p.lines.len()).sum();
-    if total <= SMALL_DOCUMENT {
-        return whole(doc);
-    }
     let mut spans: Vec<Excerpt> = Vec::new();
     let mut add = |page: usize, line: usize, radius: usize| {
         spans.push(Excerpt {
@@ -76,6 +77,19 @@ pub(crate) fn excerpts(
         for (page, line, _) in labelled {
             add(page, line, RADIUS);
         }
+    }
+    let mut pages: Vec<usize> = spans.iter().map(|e| e.page).collect();
+    pages.dedup();
+    let page_lines: usize = pages
+        .iter()
+        .filter_map(|&p| doc.pages.get(p))
+        .map(|p| p.lines.len())
+        .sum();
+    if page_lines <= PAGE_LINES_BUDGET {
+        return pages
+            .into_iter()
+            .flat_map(|p| page_excerpts(doc, p..p + 1))
+            .collect();
     }
     let merged = coalesce(doc, spans);
     let sent: usize = merged.iter().map(|e| e.lines.len()).sum();
@@ -200,8 +214,8 @@ mod tests {
     }
 
     #[test]
-    fn only_the_header_labels_and_cited_lines_are_sent() {
-        let d = doc(200);
+    fn only_the_header_labels_and_cited_lines_of_long_pages_are_sent() {
+        let d = doc(400);
         let schema = json!({"type": "object", "properties": {
             "invoice_number": {"type": ["string", "null"]},
             "total_gross": {"type": ["number", "null"]}

@@ -150,8 +150,8 @@ fn number_hit(line: &Indexed, forms: &[String]) -> Option<Hit> {
     let words = &line.line.words;
     for start in 0..words.len() {
         let mut joined = String::new();
-        for end in start..words.len().min(start + MAX_NUMBER_WORDS) {
-            let d = digits(&words[end].text);
+        for (end, word) in words.iter().enumerate().skip(start).take(MAX_NUMBER_WORDS) {
+            let d = digits(&word.text);
             if d.is_empty() {
                 break;
             }

@@ -35,7 +35,10 @@ fn hybrid(stub: &StubLlm) -> HybridEngine {
     c.backoff_base = Duration::from_millis(1);
     c.backoff_cap = Duration::from_millis(5);
     c.max_attempts = 1;
-    HybridEngine::new(Arc::new(LlmEngine::new(c)), 0.5)
+    HybridEngine::new(
+        Arc::new(LlmEngine::new(c)),
+        quarry_llm::DEFAULT_HYBRID_THRESHOLD,
+    )
 }
 
 fn start(script: Vec<Reply>) -> StubLlm {
@@ -57,12 +60,12 @@ fn user_message(stub: &StubLlm, i: usize) -> String {
         .to_string()
 }
 
-/// A long document: the invoice number is labelled at the top, the order
-/// reference sits unlabelled in the middle of 120 lines of terms.
+/// A long page: the invoice number is labelled at the top, the order
+/// reference sits unlabelled in the middle of 300 lines of terms.
 fn long_invoice() -> Document {
     let mut lines: Vec<String> = vec!["Invoice Number: INV-7".into()];
-    for i in 0..120 {
-        lines.push(if i == 60 {
+    for i in 0..300 {
+        lines.push(if i == 150 {
             "Your reference ORD 5521 as agreed".into()
         } else {
             format!("Clause {i} of the general terms applies")
@@ -85,7 +88,7 @@ fn only_fields_the_rules_engine_is_unsure_of_go_and_see_only_their_neighbourhood
     );
     assert_eq!(stub.requests().len(), 1);
     assert_eq!(asked_fields(&stub, 0), vec!["purchase_order"]);
-    // Context: the header and the lines around labels, not 121 lines.
+    // Context: the header and the lines around labels, not 301 lines.
     let user = user_message(&stub, 0);
     let sent_lines = user.lines().filter(|l| l.starts_with("Clause")).count();
     assert!(sent_lines <= 20, "{sent_lines} lines sent:\n{user}");
@@ -100,7 +103,7 @@ fn only_fields_the_rules_engine_is_unsure_of_go_and_see_only_their_neighbourhood
     // The model's value is cited on its words, found in the parse.
     let cite = &meta["purchase_order"]["citations"][0];
     assert_eq!(cite["referenceText"], "Your reference ORD 5521 as agreed");
-    assert_eq!(cite["polygon"][0]["y"], json!(10.0 + 20.0 * 61.0));
+    assert_eq!(cite["polygon"][0]["y"], json!(10.0 + 20.0 * 151.0));
     let tokens = out.tokens.expect("model tokens are reported");
     assert_eq!(tokens.requests, 1);
 }
