@@ -267,12 +267,33 @@ fn subschema(schema: &Value, keys: &[&str]) -> Value {
 }
 
 /// Whether the rules value stays although the model answered: the model
-/// found nothing (null or no rows) where the rules engine had something.
+/// found nothing (null or no rows) where the rules engine had something, or
+/// it read the same numeric date with day and month swapped (the rules
+/// engine infers the document's date order from all of its dates; a small
+/// model reads each one alone).
 fn keep_rules(route: &Route, model: &Value, rules: Option<&Value>) -> bool {
     let model_empty = model.is_null() || model.as_array().is_some_and(Vec::is_empty);
     let rules_has =
         rules.is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
-    model_empty && rules_has && route.reason != Reason::Missing
+    let swapped = match (model.as_str(), rules.and_then(Value::as_str)) {
+        (Some(m), Some(r)) => day_month_swapped(m, r),
+        _ => false,
+    };
+    (model_empty && rules_has && route.reason != Reason::Missing) || swapped
+}
+
+/// `2023-04-07` against `2023-07-04`.
+fn day_month_swapped(a: &str, b: &str) -> bool {
+    let parts = |d: &str| -> Option<(String, String, String)> {
+        let mut it = d.split('-');
+        let (y, m, dd) = (it.next()?, it.next()?, it.next()?);
+        (it.next().is_none() && y.len() == 4 && m.len() == 2 && dd.len() == 2)
+            .then(|| (y.to_string(), m.to_string(), dd.to_string()))
+    };
+    match (parts(a), parts(b)) {
+        (Some((ya, ma, da)), Some((yb, mb, db))) => ya == yb && ma == db && da == mb && ma != da,
+        _ => false,
+    }
 }
 
 /// No leaf holds a value.
@@ -350,4 +371,27 @@ fn model_failed(mut entry: Value) -> Value {
         obj.insert("quarryFlags".into(), Value::Array(flags));
     }
     entry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_month_swap_keeps_the_rules_date() {
+        let route = Route {
+            key: "date".into(),
+            reason: Reason::Unsure,
+            table: false,
+        };
+        let rules = json!("2023-07-04");
+        assert!(keep_rules(&route, &json!("2023-04-07"), Some(&rules)));
+        assert!(!keep_rules(&route, &json!("2023-07-05"), Some(&rules)));
+        assert!(keep_rules(&route, &Value::Null, Some(&rules)));
+        let missing = Route {
+            reason: Reason::Missing,
+            ..route
+        };
+        assert!(!keep_rules(&missing, &json!("2023-07-05"), None));
+    }
 }
