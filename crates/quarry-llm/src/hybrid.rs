@@ -30,9 +30,11 @@ use quarry_parse::Document;
 use serde_json::{Map, Value, json};
 
 use crate::answer;
+use crate::check::{is_printed, tokens};
 use crate::context::{cited_lines, excerpts, page_excerpts};
 use crate::engine::{LlmEngine, Session, cited_metadata};
 use crate::error::LlmError;
+use crate::locate::locate;
 use crate::merge::{Part, merge};
 use crate::metadata::UNCITED_CONFIDENCE;
 use crate::prompt::Prompt;
@@ -124,11 +126,17 @@ impl Engine for HybridEngine {
         }
         let mut value = rules.value;
         let mut from_model: Map<String, Value> = Map::new();
+        let found = locate(
+            doc,
+            0..doc.pages.len(),
+            &Value::Object(answered.value.clone()),
+        );
         for route in &routes {
             let Some(model) = answered.value.get(&route.key) else {
                 continue;
             };
-            if keep_rules(route, model, value.get(&route.key)) {
+            let printed = !is_printed(model) || found.contains_key(&route.key);
+            if keep_rules(route, model, value.get(&route.key), printed) {
                 continue;
             }
             value[route.key.as_str()] = model.clone();
@@ -266,20 +274,30 @@ fn subschema(schema: &Value, keys: &[&str]) -> Value {
     sub
 }
 
-/// Whether the rules value stays although the model answered: the model
-/// found nothing (null or no rows) where the rules engine had something, or
-/// it read the same numeric date with day and month swapped (the rules
-/// engine infers the document's date order from all of its dates; a small
-/// model reads each one alone).
-fn keep_rules(route: &Route, model: &Value, rules: Option<&Value>) -> bool {
+/// Whether the rules value stays although the model answered:
+/// - the model found nothing (null or no rows) where the rules engine had
+///   something;
+/// - the model's value is not printed on the page (`printed` is false: a
+///   misread or an invention) while the rules engine read a printed one;
+/// - both say the same up to case, spacing and punctuation: the rules
+///   engine copies the print exactly, a model normalises;
+/// - the model read the same numeric date with day and month swapped (the
+///   rules engine infers the document's date order from all of its dates;
+///   a small model reads each one alone).
+fn keep_rules(route: &Route, model: &Value, rules: Option<&Value>, printed: bool) -> bool {
     let model_empty = model.is_null() || model.as_array().is_some_and(Vec::is_empty);
     let rules_has =
         rules.is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
-    let swapped = match (model.as_str(), rules.and_then(Value::as_str)) {
-        (Some(m), Some(r)) => day_month_swapped(m, r),
+    if model_empty {
+        return rules_has && route.reason != Reason::Missing;
+    }
+    if rules_has && !printed {
+        return true;
+    }
+    match (model.as_str(), rules.and_then(Value::as_str)) {
+        (Some(m), Some(r)) => tokens(m) == tokens(r) || day_month_swapped(m, r),
         _ => false,
-    };
-    (model_empty && rules_has && route.reason != Reason::Missing) || swapped
+    }
 }
 
 /// `2023-04-07` against `2023-07-04`.
@@ -385,13 +403,46 @@ mod tests {
             table: false,
         };
         let rules = json!("2023-07-04");
-        assert!(keep_rules(&route, &json!("2023-04-07"), Some(&rules)));
-        assert!(!keep_rules(&route, &json!("2023-07-05"), Some(&rules)));
-        assert!(keep_rules(&route, &Value::Null, Some(&rules)));
+        assert!(keep_rules(&route, &json!("2023-04-07"), Some(&rules), true));
+        assert!(!keep_rules(
+            &route,
+            &json!("2023-07-05"),
+            Some(&rules),
+            true
+        ));
+        assert!(keep_rules(&route, &Value::Null, Some(&rules), true));
         let missing = Route {
             reason: Reason::Missing,
             ..route
         };
-        assert!(!keep_rules(&missing, &json!("2023-07-05"), None));
+        assert!(!keep_rules(&missing, &json!("2023-07-05"), None, true));
+    }
+
+    #[test]
+    fn the_printed_literal_rules_value_beats_a_normalised_or_unprinted_model_value() {
+        let route = Route {
+            key: "company".into(),
+            reason: Reason::Unsure,
+            table: false,
+        };
+        let rules = json!("SOON HUAT MACHINERY");
+        assert!(keep_rules(
+            &route,
+            &json!("Soon Huat Machinery"),
+            Some(&rules),
+            true
+        ));
+        assert!(keep_rules(
+            &route,
+            &json!("Other Name"),
+            Some(&rules),
+            false
+        ));
+        assert!(!keep_rules(
+            &route,
+            &json!("Other Name"),
+            Some(&rules),
+            true
+        ));
     }
 }
