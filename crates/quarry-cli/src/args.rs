@@ -452,9 +452,9 @@ pub struct LlmArgs {
     /// Cap on tokens of one model response.
     #[arg(long, env = "QUARRY_LLM_MAX_TOKENS", default_value_t = 4096)]
     pub llm_max_tokens: u32,
-    /// Cap on input + output tokens of one run (default: unlimited).
-    #[arg(long, env = "QUARRY_LLM_TOKEN_BUDGET")]
-    pub llm_token_budget: Option<u64>,
+    /// Cap on input + output tokens of one run; 0 = unlimited.
+    #[arg(long, env = "QUARRY_LLM_TOKEN_BUDGET", default_value_t = quarry_llm::DEFAULT_TOKEN_BUDGET)]
+    pub llm_token_budget: u64,
     /// Time cap for one model request, in seconds.
     #[arg(long, env = "QUARRY_LLM_TIMEOUT_SECS", default_value_t = 120)]
     pub llm_timeout_secs: u64,
@@ -467,6 +467,10 @@ pub struct LlmArgs {
     /// Ask OpenAI-compatible servers for logprobs (fills logprobsConfidence).
     #[arg(long, env = "QUARRY_LLM_LOGPROBS")]
     pub llm_logprobs: bool,
+    /// The hybrid engine (extraction_performance) asks the model about
+    /// fields whose rules confidence is below this (0-1).
+    #[arg(long, env = "QUARRY_LLM_HYBRID_THRESHOLD", default_value_t = quarry_llm::DEFAULT_HYBRID_THRESHOLD)]
+    pub llm_hybrid_threshold: f64,
 }
 
 impl LlmArgs {
@@ -489,11 +493,12 @@ impl LlmArgs {
             .or_else(|| std::env::var(provider.key_env()).ok())
             .filter(|k| !k.is_empty());
         c.max_tokens = self.llm_max_tokens.max(1);
-        c.token_budget = self.llm_token_budget;
+        c.token_budget = (self.llm_token_budget > 0).then_some(self.llm_token_budget);
         c.timeout = Duration::from_secs(self.llm_timeout_secs.max(1));
         c.page_chunk_size = self.llm_page_chunk_size.max(1);
         c.max_attempts = self.llm_max_attempts.max(1);
         c.logprobs = self.llm_logprobs;
+        c.hybrid_threshold = self.llm_hybrid_threshold.clamp(0.0, 1.0);
         Ok(Some(c))
     }
 }

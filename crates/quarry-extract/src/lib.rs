@@ -30,7 +30,9 @@ pub use engine::{
 };
 pub use infer::infer_schema;
 pub use output::{OutputError, validate_output};
-pub use rules::{Analysis, FEATURE_NAMES, FieldFeatures, RulesEngine};
+pub use rules::{
+    Analysis, FEATURE_NAMES, FieldFeatures, FieldKnowledge, RulesEngine, field_knowledge,
+};
 pub use schema::{
     MAX_OBJECT_DEPTH, MAX_PROPERTIES, MAX_SCHEMA_BYTES, SchemaError, validate_schema,
 };

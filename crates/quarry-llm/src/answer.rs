@@ -1,61 +1,39 @@
-//! Reading the model's answer text as `{value, citations}` and making the
-//! value fit the schema.
+//! Reading the model's answer text as the value and making it fit the
+//! schema.
 //!
 //! Servers without strict structured output (Ollama, llama.cpp without a
 //! grammar, Anthropic's text continuation) may wrap the JSON in a code fence,
-//! omit properties or write `"12.50"` for a number. Fences are stripped;
-//! [`conform`] fills missing properties with null (arrays with `[]`), drops
-//! properties the schema does not have, and coerces what is unambiguous
-//! (numeric strings, whole floats for integers); a value that still does not
-//! fit becomes null rather than failing the whole run. Text that is not JSON
-//! at all, or JSON without a `value` object, is a malformed answer.
-
-use std::collections::HashMap;
+//! wrap the value in `{"value": …}`, omit properties or write `"12.50"` for a
+//! number. Fences and the wrapper are removed; [`conform`] fills missing
+//! properties with null (arrays with `[]`), drops properties the schema does
+//! not have, and coerces what is unambiguous (numeric strings, whole floats
+//! for integers); a value that still does not fit becomes null rather than
+//! failing the whole run. Text that is not a JSON object is a malformed
+//! answer.
 
 use serde_json::{Map, Number, Value};
 
 use crate::error::LlmError;
-use crate::prompt::LineRef;
 
-/// A parsed answer for one chunk.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Answer {
-    pub value: Value,
-    /// Field path → cited lines, in the chunk's own paths.
-    pub citations: HashMap<String, Vec<LineRef>>,
-}
-
-/// Parses answer text; `Err` carries a message for the run's failure.
-pub(crate) fn parse(text: &str, schema: &Value) -> Result<Answer, LlmError> {
+/// Parses answer text into the conformed value; `Err` carries a message for
+/// the run's failure.
+pub(crate) fn parse(text: &str, schema: &Value) -> Result<Value, LlmError> {
     let json = strip_fence(text);
     let parsed: Value = serde_json::from_str(json)
         .map_err(|e| LlmError::Malformed(format!("the model's answer is not valid JSON ({e})")))?;
-    let Some(value) = parsed.get("value").filter(|v| v.is_object()) else {
+    let Some(object) = parsed.as_object() else {
         return Err(LlmError::Malformed(
-            "the model's answer has no \"value\" object".into(),
+            "the model's answer is not a JSON object".into(),
         ));
     };
-    let mut citations: HashMap<String, Vec<LineRef>> = HashMap::new();
-    for c in parsed["citations"].as_array().into_iter().flatten() {
-        let Some(path) = c["path"].as_str() else {
-            continue;
-        };
-        let lines = c["lines"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|l| l.as_str().and_then(LineRef::parse));
-        let entry = citations.entry(path.trim().to_string()).or_default();
-        for line in lines {
-            if !entry.contains(&line) {
-                entry.push(line);
-            }
-        }
-    }
-    Ok(Answer {
-        value: conform(schema, value),
-        citations,
-    })
+    let schema_has_value = schema
+        .get("properties")
+        .is_some_and(|p| p.get("value").is_some());
+    let value = match object.get("value") {
+        Some(inner) if inner.is_object() && !schema_has_value => inner,
+        _ => &parsed,
+    };
+    Ok(conform(schema, value))
 }
 
 /// The JSON inside a ```` ```json ```` fence, or the text itself.
@@ -174,18 +152,15 @@ mod tests {
 
     #[test]
     fn fenced_answers_are_read_and_values_conformed() {
-        let text = "```json\n{\"value\": {\"total\": \"1,234.50\", \"count\": 2.0, \"kind\": \"z\", \
-                    \"tags\": [\"x\", null], \"extra\": 1}, \"citations\": [{\"path\": \"total\", \
-                    \"lines\": [\"p1:l2\", \"[p1:l2]\", \"bogus\"]}]}\n```";
-        let answer = parse(text, &schema()).expect("parses");
+        let text = "```json\n{\"total\": \"1,234.50\", \"count\": 2.0, \"kind\": \"z\", \
+                    \"tags\": [\"x\", null], \"extra\": 1}\n```";
+        let value = parse(text, &schema()).expect("parses");
         assert_eq!(
-            answer.value,
+            value,
             json!({"total": 1234.5, "count": 2, "kind": null, "tags": ["x"], "vendor": null})
         );
-        assert_eq!(
-            answer.citations["total"],
-            vec![LineRef { page: 0, line: 1 }]
-        );
+        let wrapped = parse("{\"value\": {\"total\": 5}}", &schema()).expect("parses");
+        assert_eq!(wrapped["total"], json!(5.0));
     }
 
     #[test]
@@ -195,7 +170,7 @@ mod tests {
             Err(LlmError::Malformed(_))
         ));
         assert!(matches!(
-            parse("{\"citations\": []}", &schema()),
+            parse("[1, 2]", &schema()),
             Err(LlmError::Malformed(_))
         ));
     }

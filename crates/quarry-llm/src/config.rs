@@ -50,6 +50,15 @@ impl FromStr for Provider {
     }
 }
 
+/// The default [`LlmConfig::token_budget`]: input + output tokens of one
+/// run. A bound, not a target: it stops a model that keeps continuing a
+/// looping answer on a long document (a few dollars on a hosted API, tens of
+/// minutes on a CPU server).
+pub const DEFAULT_TOKEN_BUDGET: u64 = 200_000;
+
+/// The default [`LlmConfig::hybrid_threshold`].
+pub const DEFAULT_HYBRID_THRESHOLD: f64 = 0.6;
+
 /// Model endpoint and per-run limits.
 #[derive(Clone)]
 pub struct LlmConfig {
@@ -79,6 +88,9 @@ pub struct LlmConfig {
     pub max_continuations: u32,
     /// Ask OpenAI-compatible servers for token logprobs (`logprobsConfidence`).
     pub logprobs: bool,
+    /// The hybrid engine asks the model about fields whose rules confidence
+    /// (`ocrConfidence`) is below this.
+    pub hybrid_threshold: f64,
 }
 
 impl LlmConfig {
@@ -90,7 +102,7 @@ impl LlmConfig {
             model: model.into(),
             api_key: None,
             max_tokens: 4096,
-            token_budget: None,
+            token_budget: Some(DEFAULT_TOKEN_BUDGET),
             timeout: Duration::from_secs(120),
             page_chunk_size: 10,
             max_attempts: 4,
@@ -98,6 +110,7 @@ impl LlmConfig {
             backoff_cap: Duration::from_secs(30),
             max_continuations: 3,
             logprobs: false,
+            hybrid_threshold: DEFAULT_HYBRID_THRESHOLD,
         }
     }
 
@@ -123,6 +136,7 @@ impl fmt::Debug for LlmConfig {
             .field("max_attempts", &self.max_attempts)
             .field("max_continuations", &self.max_continuations)
             .field("logprobs", &self.logprobs)
+            .field("hybrid_threshold", &self.hybrid_threshold)
             .finish_non_exhaustive()
     }
 }

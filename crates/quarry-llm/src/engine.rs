@@ -1,31 +1,37 @@
-//! [`LlmEngine`]: the [`Engine`] that asks a model, chunk by chunk.
+//! [`LlmEngine`]: the [`Engine`] that asks a model for the whole schema,
+//! chunk by chunk, and [`Session`], one run's conversation with the model
+//! (shared with the hybrid engine).
 //!
-//! For each chunk of pages: build the prompt, ask for structured output,
-//! continue the answer while it is cut off at `max_tokens` (at most
-//! `max_continuations` times), parse it, and re-ask once more when it is
-//! not the requested JSON. Then merge the chunks ([`crate::merge`]), map
-//! line ids to citations ([`crate::metadata`]) and check the value against
-//! the schema. Every response's tokens count against the run's budget.
+//! For each request: ask for structured output, and while the answer is cut
+//! off at `max_tokens` either stop it (it loops: [`crate::degenerate`]) or
+//! continue it (at most `max_continuations` times); parse it, and re-ask
+//! once more when it is not the requested JSON. Then merge the chunks
+//! ([`crate::merge`]), find each value's words on the page
+//! ([`crate::locate`]) for citations and confidence ([`crate::metadata`])
+//! and check the value against the schema. Every response's tokens count
+//! against the run's budget.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use quarry_extract::{
     Engine, ExtractError, ExtractOutput, ExtractRequest, Extraction, TokenUsage, validate_output,
 };
 use quarry_parse::Document;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::answer::{self, Answer};
+use crate::answer;
 use crate::config::LlmConfig;
+use crate::degenerate;
 use crate::error::LlmError;
 use crate::http::Http;
+use crate::locate::locate;
 use crate::merge::{Part, merge};
 use crate::metadata::{self, Evidence};
-use crate::prompt::{Chunk, LineRef, Prompt, chunks};
-use crate::schema::answer_schema;
+use crate::prompt::{Prompt, chunks};
+use crate::schema::translate;
 use crate::wire::{self, Reply, Turn};
 
-/// Whole answers requested per chunk before a malformed one fails the run.
+/// Whole answers requested per request before a malformed one fails it.
 const ANSWER_ATTEMPTS: u32 = 2;
 
 /// A model-backed engine for one configured endpoint and model.
@@ -43,28 +49,106 @@ impl LlmEngine {
     pub fn config(&self) -> &LlmConfig {
         &self.config
     }
+
+    /// A new run's conversation with the model.
+    pub(crate) fn session(&self) -> Session<'_> {
+        Session {
+            engine: self,
+            usage: TokenUsage {
+                model: self.config.model.clone(),
+                ..TokenUsage::default()
+            },
+            confidences: Vec::new(),
+        }
+    }
 }
 
-/// Tokens and logprobs accumulated over one run.
-struct Meter {
-    usage: TokenUsage,
-    budget: Option<u64>,
+/// One run's requests: the tokens and logprobs they spent, against the budget.
+pub(crate) struct Session<'e> {
+    engine: &'e LlmEngine,
+    pub usage: TokenUsage,
     confidences: Vec<f64>,
 }
 
-impl Meter {
-    fn record(&mut self, reply: &Reply) -> Result<(), LlmError> {
+/// A parsed answer, and whether it was cut off on the way.
+pub(crate) struct Asked {
+    pub value: Value,
+    pub truncated: bool,
+}
+
+impl Session<'_> {
+    /// The model's answer to `prompt`, conformed to `schema` (the dialect
+    /// schema; the wire gets its portable translation).
+    pub(crate) fn ask(&mut self, prompt: &Prompt, schema: &Value) -> Result<Asked, LlmError> {
+        let wanted = translate(schema);
+        let mut last = LlmError::Malformed("no answer".into());
+        for _ in 0..ANSWER_ATTEMPTS {
+            let (text, truncated) = self.complete(prompt, &wanted)?;
+            match answer::parse(&text, schema) {
+                Ok(value) => return Ok(Asked { value, truncated }),
+                Err(e) => {
+                    tracing::warn!(error = %e, "malformed model answer; asking again");
+                    last = e;
+                }
+            }
+        }
+        Err(last)
+    }
+
+    /// The run's mean token probability, when the server returned logprobs.
+    pub(crate) fn logprobs(&self) -> Option<f64> {
+        (!self.confidences.is_empty())
+            .then(|| self.confidences.iter().sum::<f64>() / self.confidences.len() as f64)
+    }
+
+    /// The full answer text, continuing while it is cut off, or cut and
+    /// closed where it started looping.
+    fn complete(&mut self, prompt: &Prompt, wanted: &Value) -> Result<(String, bool), LlmError> {
+        let mut text = self.send(prompt, wanted, Turn::First)?;
+        let mut continuations = 0;
+        while text.truncated {
+            if let Some(keep) = degenerate::repeating_tail(&text.text) {
+                tracing::warn!(
+                    bytes = text.text.len(),
+                    "the model's answer loops; cut, not continued"
+                );
+                let closed = degenerate::close(&text.text[..keep]).ok_or_else(|| {
+                    LlmError::Malformed("the model's answer looped before any value".into())
+                })?;
+                return Ok((closed, true));
+            }
+            if continuations == self.engine.config.max_continuations {
+                return Err(LlmError::Truncated(continuations));
+            }
+            continuations += 1;
+            let turn = Turn::Continue {
+                partial: &text.text,
+            };
+            let next = self.send(prompt, wanted, turn)?;
+            text.text.push_str(&next.text);
+            text.truncated = next.truncated;
+        }
+        Ok((text.text, continuations > 0))
+    }
+
+    fn send(&mut self, prompt: &Prompt, wanted: &Value, turn: Turn) -> Result<Reply, LlmError> {
+        self.check()?;
+        let config = &self.engine.config;
+        let req = wire::request(config, prompt, wanted, turn);
+        let body = self.engine.http.post(&req.url, &req.headers, &req.body)?;
+        let reply = wire::read(config.provider, &body)?;
         self.usage.input_tokens += reply.input_tokens;
         self.usage.output_tokens += reply.output_tokens;
         self.usage.requests += 1;
         self.confidences.extend(reply.confidence);
-        self.check()
+        self.check()?;
+        Ok(reply)
     }
 
-    /// Fails once the run has spent its budget (checked before each request, too).
+    /// Fails once the run has spent its budget (checked before and after each request).
     fn check(&self) -> Result<(), LlmError> {
         let used = self.usage.input_tokens + self.usage.output_tokens;
-        match self.budget {
+        match self.engine.config.token_budget {
             Some(budget) if used > budget => Err(LlmError::Budget { used, budget }),
             _ => Ok(()),
         }
@@ -91,41 +175,29 @@ impl Engine for LlmEngine {
     ) -> Result<Extraction, ExtractError> {
         let schema = request.schema_for(doc)?;
         let schema = schema.as_ref();
-        let mut meter = Meter {
-            usage: TokenUsage {
-                model: self.config.model.clone(),
-                ..TokenUsage::default()
-            },
-            budget: self.config.token_budget,
-            confidences: Vec::new(),
-        };
-        let wanted = answer_schema(schema);
+        let mut session = self.session();
         let size = request
             .page_chunk_size
             .unwrap_or(self.config.page_chunk_size);
+        let portable = translate(schema);
+        let rules = request.extraction_rules.as_deref();
         let mut parts = Vec::new();
         for chunk in chunks(doc, size, request.semantic_chunks) {
-            let prompt = Prompt::new(doc, &chunk, request.extraction_rules.as_deref());
-            let (answer, continued) = self.answer(&prompt, schema, &wanted, &mut meter)?;
+            let prompt = Prompt::new(doc, &chunk, &portable, rules, self.config.max_tokens);
+            let asked = session.ask(&prompt, schema)?;
             parts.push(Part {
-                value: answer.value,
-                citations: in_chunk(answer.citations, &chunk),
-                continued,
+                value: asked.value,
+                truncated: asked.truncated,
             });
         }
         let merged = merge(&parts);
         let value = answer::conform(schema, &merged.value);
-        let logprobs = (!meter.confidences.is_empty())
-            .then(|| meter.confidences.iter().sum::<f64>() / meter.confidences.len() as f64);
-        let metadata = metadata::build(
+        let metadata = cited_metadata(
+            doc,
+            request,
             &value,
-            &Evidence {
-                doc,
-                request,
-                citations: &merged.citations,
-                possibly_truncated: &merged.possibly_truncated,
-                logprobs,
-            },
+            &merged.possibly_truncated,
+            session.logprobs(),
         );
         validate_output(schema, &value).map_err(|e| {
             ExtractError::Internal(format!(
@@ -134,86 +206,28 @@ impl Engine for LlmEngine {
         })?;
         Ok(Extraction {
             output: ExtractOutput { value, metadata },
-            tokens: Some(meter.usage),
+            tokens: Some(session.usage),
         })
     }
 }
 
-impl LlmEngine {
-    /// One chunk's parsed answer, and whether it needed continuing.
-    fn answer(
-        &self,
-        prompt: &Prompt,
-        schema: &Value,
-        wanted: &Value,
-        meter: &mut Meter,
-    ) -> Result<(Answer, bool), LlmError> {
-        let mut last = LlmError::Malformed("no answer".into());
-        for _ in 0..ANSWER_ATTEMPTS {
-            let (text, continued) = self.complete(prompt, wanted, meter)?;
-            match answer::parse(&text, schema) {
-                Ok(a) => return Ok((a, continued)),
-                Err(e) => {
-                    tracing::warn!(error = %e, "malformed model answer; asking again");
-                    last = e;
-                }
-            }
-        }
-        Err(last)
-    }
-
-    /// The full answer text, continuing while it is cut off.
-    fn complete(
-        &self,
-        prompt: &Prompt,
-        wanted: &Value,
-        meter: &mut Meter,
-    ) -> Result<(String, bool), LlmError> {
-        let mut text = self.send(prompt, wanted, Turn::First, meter)?;
-        let mut continuations = 0;
-        while text.truncated {
-            if continuations == self.config.max_continuations {
-                return Err(LlmError::Truncated(continuations));
-            }
-            continuations += 1;
-            let turn = Turn::Continue {
-                partial: &text.text,
-            };
-            let next = self.send(prompt, wanted, turn, meter)?;
-            text.text.push_str(&next.text);
-            text.truncated = next.truncated;
-        }
-        Ok((text.text, continuations > 0))
-    }
-
-    fn send(
-        &self,
-        prompt: &Prompt,
-        wanted: &Value,
-        turn: Turn,
-        meter: &mut Meter,
-    ) -> Result<Reply, LlmError> {
-        meter.check()?;
-        let req = wire::request(&self.config, prompt, wanted, turn);
-        let body = self.http.post(&req.url, &req.headers, &req.body)?;
-        let reply = wire::read(self.config.provider, &body)?;
-        meter.record(&reply)?;
-        Ok(reply)
-    }
-}
-
-/// Drops cited lines outside the chunk: the model only saw these pages.
-fn in_chunk(
-    citations: HashMap<String, Vec<LineRef>>,
-    chunk: &Chunk,
-) -> HashMap<String, Vec<LineRef>> {
-    citations
-        .into_iter()
-        .map(|(path, lines)| {
-            (
-                path,
-                lines.into_iter().filter(|l| chunk.contains(*l)).collect(),
-            )
-        })
-        .collect()
+/// Metadata for a model-produced `value`, its citations found on every page.
+pub(crate) fn cited_metadata(
+    doc: &Document,
+    request: &ExtractRequest,
+    value: &Value,
+    possibly_truncated: &BTreeSet<String>,
+    logprobs: Option<f64>,
+) -> Map<String, Value> {
+    let hits: HashMap<_, _> = locate(doc, 0..doc.pages.len(), value);
+    metadata::build(
+        value,
+        &Evidence {
+            doc,
+            request,
+            hits: &hits,
+            possibly_truncated,
+            logprobs,
+        },
+    )
 }

@@ -4,21 +4,28 @@
 //! Two wire protocols cover the servers people run: OpenAI-compatible chat
 //! completions with `json_schema` structured output (OpenAI, vLLM, Ollama,
 //! llama.cpp server) and Anthropic Messages with a forced tool. The model
-//! sees the document as text with page markers and line ids and cites those
-//! ids; Quarry maps them back to word polygons, checks the cited text
-//! against each value, chunks long documents by pages and merges the
-//! answers. Network code lives here so `quarry-extract` stays pure;
-//! [`Engines`] is the one place that decides which engine serves a run.
+//! sees the document as text with page markers and answers values only;
+//! Quarry finds each value's words on the page for citations, chunks long
+//! documents by pages and merges the answers. [`LlmEngine`] asks the model
+//! for everything; [`HybridEngine`] runs the rules engine first and asks the
+//! model only about the fields it is unsure of. Network code lives here so
+//! `quarry-extract` stays pure; [`Engines`] is the one place that decides
+//! which engine serves a run.
 
 mod answer;
 mod check;
 mod config;
+mod context;
+mod degenerate;
 mod engine;
 mod error;
 mod http;
+mod hybrid;
+mod locate;
 mod merge;
 mod metadata;
 mod prompt;
+mod route;
 mod schema;
 #[cfg(feature = "stub")]
 pub mod stub;
@@ -28,31 +35,39 @@ use std::sync::Arc;
 
 use quarry_extract::{Engine, RulesEngine};
 
-pub use config::{LlmConfig, Provider};
+pub use config::{DEFAULT_HYBRID_THRESHOLD, DEFAULT_TOKEN_BUDGET, LlmConfig, Provider};
 pub use engine::LlmEngine;
 pub use error::LlmError;
+pub use hybrid::HybridEngine;
 
 /// The engines available to a worker, and which one serves a `baseProcessor`.
 #[derive(Clone)]
 pub struct Engines {
-    llm: Option<Arc<LlmEngine>>,
+    model: Option<(Arc<LlmEngine>, Arc<HybridEngine>)>,
 }
 
 impl Engines {
     /// Rules only, or rules plus a model when `llm` is configured.
     pub fn new(llm: Option<LlmConfig>) -> Self {
         Self {
-            llm: llm.map(|c| Arc::new(LlmEngine::new(c))),
+            model: llm.map(|c| {
+                let threshold = c.hybrid_threshold;
+                let llm = Arc::new(LlmEngine::new(c));
+                let hybrid = Arc::new(HybridEngine::new(llm.clone(), threshold));
+                (llm, hybrid)
+            }),
         }
     }
 
-    /// With a model configured, `extraction_performance` (the default) and
-    /// `extraction_operator` use it and `extraction_light` uses the rules
-    /// engine; without one, everything uses rules.
+    /// With a model configured, `extraction_performance` (the default) uses
+    /// the hybrid engine, `extraction_operator` the model for everything
+    /// and `extraction_light` the rules engine; without one, everything
+    /// uses rules.
     pub fn for_processor(&self, base_processor: Option<&str>) -> &dyn Engine {
-        match (&self.llm, base_processor) {
+        match (&self.model, base_processor) {
             (Some(_), Some("extraction_light")) | (None, _) => &RulesEngine,
-            (Some(llm), _) => llm.as_ref(),
+            (Some((llm, _)), Some("extraction_operator")) => llm.as_ref(),
+            (Some((_, hybrid)), _) => hybrid.as_ref(),
         }
     }
 }
@@ -62,9 +77,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn light_uses_rules_and_the_rest_the_model_when_one_is_configured() {
+    fn light_uses_rules_performance_the_hybrid_and_operator_the_model() {
         let with = Engines::new(Some(LlmConfig::new(Provider::OpenAi, "m")));
-        assert_eq!(with.for_processor(None).name(), "llm");
+        assert_eq!(with.for_processor(None).name(), "hybrid");
+        assert_eq!(
+            with.for_processor(Some("extraction_performance")).name(),
+            "hybrid"
+        );
         assert_eq!(
             with.for_processor(Some("extraction_operator")).name(),
             "llm"

@@ -1,42 +1,44 @@
-//! The wire `metadata` of an LLM run (spec §8.7): one entry per field path
-//! present in the value, parents before children, each with
-//! `ocrConfidence`, `logprobsConfidence` and, when enabled, `citations`
-//! in the shape [`quarry_extract::citation`] defines.
+//! The wire `metadata` of a model-produced value (spec §8.7): one entry per
+//! field path present in the value, parents before children, each with
+//! `ocrConfidence`, `logprobsConfidence` and, when enabled, `citations` in
+//! the shape [`quarry_extract::citation`] defines.
 //!
-//! Cited line ids become citations on the parsed lines: the polygon covers
-//! the words of the line that make up the value (the whole line when none
-//! match, e.g. a normalised date), `referenceText` is the line. Beyond
-//! Extend, every entry may carry `quarryFlags`:
-//! - `citation_mismatch`: the cited text does not support the value
-//!   ([`crate::check`]); `ocrConfidence` is halved;
-//! - `uncited`: a non-null value without a valid citation (null confidence);
+//! Citations come from the parse ([`crate::locate`]): the polygon covers the
+//! words that make up the value, `referenceText` is their line. Beyond
+//! Extend, an entry may carry `quarryFlags`:
+//! - `uncited`: a printed value (string or number) whose words are not on
+//!   the pages the model saw: probably misread or invented, so its
+//!   `ocrConfidence` is a low [`UNCITED_CONFIDENCE`];
 //! - `possibly_truncated`: an array filled from an answer that hit the
-//!   token limit and had to be continued.
+//!   token limit (continued, or cut where the model started repeating).
 //!
-//! `ocrConfidence` is the mean recognition confidence of the cited words
-//! (1.0 for text layers), so an OCR'd scan reads lower than a born-digital
-//! PDF. `logprobsConfidence` is the run's mean token probability when the
-//! server returned logprobs, else null. Objects and arrays without citations
-//! of their own inherit their children's: lowest confidence, all citations.
+//! `ocrConfidence` is the mean recognition confidence of the value's words
+//! (1.0 for text layers) times how much of the value they cover (an OCR
+//! misread found by fuzzy matching covers less than all of it), so an OCR'd
+//! scan reads lower than a born-digital PDF. Booleans and other judgements
+//! have no words and a null confidence. `logprobsConfidence` is the run's
+//! mean token probability when the server returned logprobs, else null.
+//! Objects and arrays inherit their children's: lowest confidence, all
+//! citations.
 
 use std::collections::{BTreeSet, HashMap};
 
 use quarry_extract::citation::citation;
 use quarry_extract::{CitationMode, ExtractRequest};
-use quarry_parse::{BBox, Document, Line, Word};
+use quarry_parse::{BBox, Document, Word};
 use serde_json::{Map, Value, json};
 
-use crate::check::{agrees, word_matches};
-use crate::prompt::LineRef;
+use crate::check::is_printed;
+use crate::locate::Hit;
 
-/// Confidence factor for a value its citation does not support.
-const MISMATCH_PENALTY: f64 = 0.5;
+/// The confidence of a value that could not be found on the page.
+pub(crate) const UNCITED_CONFIDENCE: f64 = 0.1;
 
 /// Everything the metadata is built from.
 pub(crate) struct Evidence<'a> {
     pub doc: &'a Document,
     pub request: &'a ExtractRequest,
-    pub citations: &'a HashMap<String, Vec<LineRef>>,
+    pub hits: &'a HashMap<String, Hit>,
     pub possibly_truncated: &'a BTreeSet<String>,
     pub logprobs: Option<f64>,
 }
@@ -94,11 +96,10 @@ fn walk(value: &Value, path: String, ev: &Evidence, out: &mut Vec<(String, Entry
             .collect(),
         _ => Vec::new(),
     };
-    let lines = valid_lines(ev, &path);
     let mut entry = match value {
-        Value::Null => Entry::default(),
-        Value::Object(_) | Value::Array(_) => container(value, &lines, children, ev),
-        leaf => leaf_entry(leaf, &lines, ev),
+        Value::Object(_) | Value::Array(_) => container(children),
+        leaf if is_printed(leaf) => leaf_entry(ev.hits.get(&path), ev),
+        _ => Entry::default(),
     };
     if value.is_array() && ev.possibly_truncated.contains(&path) {
         entry.flags.push("possibly_truncated");
@@ -107,42 +108,26 @@ fn walk(value: &Value, path: String, ev: &Evidence, out: &mut Vec<(String, Entry
     entry
 }
 
-/// Cited lines of `path` that exist in the document.
-fn valid_lines<'d>(ev: &Evidence<'d>, path: &str) -> Vec<(LineRef, &'d Line)> {
-    ev.citations
-        .get(path)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| {
-            let line = ev.doc.pages.get(r.page)?.lines.get(r.line)?;
-            Some((*r, line))
-        })
-        .collect()
-}
-
-fn leaf_entry(value: &Value, lines: &[(LineRef, &Line)], ev: &Evidence) -> Entry {
-    if lines.is_empty() {
+fn leaf_entry(hit: Option<&Hit>, ev: &Evidence) -> Entry {
+    let Some(hit) = hit else {
         return Entry {
+            confidence: Some(UNCITED_CONFIDENCE),
             flags: vec!["uncited"],
             ..Entry::default()
         };
-    }
-    let text: Vec<&str> = lines.iter().map(|(_, l)| l.text.as_str()).collect();
-    let agree = agrees(value, &text.join("\n"));
+    };
     let mut words: Vec<&Word> = Vec::new();
     let mut citations = Vec::new();
-    for (r, line) in lines {
-        let matched: Vec<&Word> = line
-            .words
-            .iter()
-            .filter(|w| word_matches(value, &w.text))
-            .collect();
-        words.extend(if matched.is_empty() {
-            line.words.iter().collect()
-        } else {
-            matched.clone()
-        });
-        citations.extend(line_citations(ev, *r, line, &matched));
+    for (at, indices) in &hit.lines {
+        let Some(page) = ev.doc.pages.get(at.page) else {
+            continue;
+        };
+        let Some(line) = page.lines.get(at.line) else {
+            continue;
+        };
+        let matched: Vec<&Word> = indices.iter().filter_map(|&i| line.words.get(i)).collect();
+        citations.extend(line_citations(ev, page, &line.text, &matched));
+        words.extend(matched);
     }
     let mean = if words.is_empty() {
         1.0
@@ -150,62 +135,46 @@ fn leaf_entry(value: &Value, lines: &[(LineRef, &Line)], ev: &Evidence) -> Entry
         words.iter().map(|w| f64::from(w.confidence)).sum::<f64>() / words.len() as f64
     };
     Entry {
-        confidence: Some(if agree { mean } else { mean * MISMATCH_PENALTY }),
+        confidence: Some(mean * hit.coverage),
         citations,
-        flags: if agree {
-            Vec::new()
-        } else {
-            vec!["citation_mismatch"]
-        },
+        flags: Vec::new(),
     }
 }
 
-fn container(
-    value: &Value,
-    lines: &[(LineRef, &Line)],
-    children: Vec<Entry>,
-    ev: &Evidence,
-) -> Entry {
+fn container(children: Vec<Entry>) -> Entry {
     let mut entry = Entry::default();
-    for (r, line) in lines {
-        entry.citations.extend(line_citations(ev, *r, line, &[]));
-    }
     for child in children {
         entry.confidence = match (entry.confidence, child.confidence) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        if lines.is_empty() {
-            for c in child.citations {
-                if !entry.citations.contains(&c) {
-                    entry.citations.push(c);
-                }
+        for c in child.citations {
+            if !entry.citations.contains(&c) {
+                entry.citations.push(c);
             }
         }
-    }
-    if entry.confidence.is_none() && !lines.is_empty() && !value.is_null() {
-        entry.confidence = Some(1.0);
     }
     entry
 }
 
-/// Citations of one cited line in the request's citation mode; `words` are
-/// the words of the value on that line (may be empty).
-fn line_citations(ev: &Evidence, r: LineRef, line: &Line, words: &[&Word]) -> Vec<Value> {
-    let Some(page) = ev.doc.pages.get(r.page) else {
-        return Vec::new();
-    };
+/// Citations of the value's words on one line in the request's citation
+/// mode: one per word (`word`), or one around them all, labelled with the
+/// line (`line`, and `block`: lines are what the model's text was made of).
+fn line_citations(
+    ev: &Evidence,
+    page: &quarry_parse::Page,
+    line_text: &str,
+    words: &[&Word],
+) -> Vec<Value> {
     let file_id = ev.request.file_id.as_deref();
     match ev.request.citation_mode {
-        CitationMode::Word if !words.is_empty() => words
+        CitationMode::Word => words
             .iter()
             .map(|w| citation(file_id, page, &w.bbox, &w.text))
             .collect(),
-        // Block mode cites the line: lines, not blocks, are what the model saw.
-        _ => {
-            let bbox = union(words.iter().map(|w| w.bbox)).unwrap_or(line.bbox);
-            vec![citation(file_id, page, &bbox, &line.text)]
-        }
+        _ => union(words.iter().map(|w| w.bbox))
+            .map(|bbox| vec![citation(file_id, page, &bbox, line_text)])
+            .unwrap_or_default(),
     }
 }
 

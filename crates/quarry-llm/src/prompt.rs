@@ -1,16 +1,19 @@
-//! What the model is told: instructions (with `extractionRules`) and the
-//! document as text with page markers and one id per line.
+//! What the model is told: fixed instructions and the schema first, the
+//! document last, so a server's prompt cache reuses the prefix from one
+//! document (and one chunk) to the next.
 //!
-//! Every line is prefixed with its id, `[p{page}:l{line}]` (both 1-based),
-//! and the model cites those ids. Ids rather than quoted text keep citations
-//! short and unambiguous, and map straight back to the parsed lines and
-//! their word boxes ([`crate::cite`]). The document is sent line by line
-//! rather than through `Document::markdown`, because markdown merges lines
-//! into blocks and table rows and would lose the ids.
+//! The model answers values only, as compact JSON: citations are computed
+//! from the parse afterwards ([`crate::locate`]), so no line ids are sent or
+//! written. The schema travels in the system message as compact JSON with
+//! its descriptions, because servers that enforce `json_schema` with a
+//! grammar (llama.cpp) never show it to the model. The document is sent
+//! line by line with page markers; an excerpt ([`Prompt::excerpt`], used by
+//! the hybrid engine) sends only some lines and marks the gaps.
 
 use std::ops::Range;
 
 use quarry_parse::{BlockKind, Document};
+use serde_json::Value;
 
 /// Addresses one parsed line: page index and line index, both 0-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19,36 +22,10 @@ pub(crate) struct LineRef {
     pub line: usize,
 }
 
-impl LineRef {
-    /// Reads `p2:l14`, `[p2:l14]` or `P2:L14` (1-based on the wire).
-    pub(crate) fn parse(id: &str) -> Option<Self> {
-        let id = id.trim().trim_start_matches('[').trim_end_matches(']');
-        let (page, line) = id.split_once(':')?;
-        let number = |s: &str, prefix: char| -> Option<usize> {
-            let s = s.trim();
-            let rest = s
-                .strip_prefix(prefix)
-                .or(s.strip_prefix(prefix.to_ascii_uppercase()))?;
-            rest.parse::<usize>().ok()?.checked_sub(1)
-        };
-        Some(Self {
-            page: number(page, 'p')?,
-            line: number(line, 'l')?,
-        })
-    }
-}
-
 /// One request's worth of the document: a range of page indices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Chunk {
     pub pages: Range<usize>,
-}
-
-impl Chunk {
-    /// Whether `line` lies in this chunk's pages (models sometimes cite elsewhere).
-    pub(crate) fn contains(&self, line: LineRef) -> bool {
-        self.pages.contains(&line.page)
-    }
 }
 
 /// Splits the document into runs of `size` pages (at least one chunk, even
@@ -88,22 +65,20 @@ pub(crate) fn chunks(doc: &Document, size: usize, semantic: bool) -> Vec<Chunk> 
     out
 }
 
-/// The system and user messages of one chunk's request.
+/// One request: system and user messages and the answer's token cap.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Prompt {
     pub system: String,
     pub user: String,
+    pub max_tokens: u32,
 }
 
 const INSTRUCTIONS: &str = "\
-You extract structured data from documents.
-The document is given page by page; every line starts with its id in brackets, like [p2:l14].
-Fill `value` following the JSON schema with what the document states. Use null (or an empty \
-array) when a field is not in the document; never invent values. Write dates as ISO 8601 \
-(YYYY-MM-DD) and numbers without thousands separators or currency symbols.
-In `citations`, list every non-null leaf value with its field path (dot and bracket notation, \
-e.g. vendor.name or line_items[0].amount) and the ids of the lines it was read from, without \
-brackets (e.g. \"p1:l7\").";
+You extract structured data from documents. Answer with one compact JSON object (no spaces or \
+line breaks between tokens) that follows the schema below and holds only the values the \
+document states. Use null (or []) when a field is not in the document; never invent values. \
+Copy names, numbers and ids exactly as printed. Write dates as YYYY-MM-DD and numbers as plain \
+JSON numbers without thousands separators or currency symbols. List each table row once.";
 
 /// Appended when a cut-off answer is continued.
 pub(crate) const CONTINUE: &str = "Your answer was cut off at the token limit. Continue it \
@@ -111,44 +86,119 @@ exactly where it stopped: output only the remaining characters of the JSON, with
 and no commentary.";
 
 /// Appended to the user message when the answer is requested as plain JSON text.
-pub(crate) const JSON_ONLY: &str =
-    "Answer with the JSON object {\"value\": …, \"citations\": […]} only.";
+pub(crate) const JSON_ONLY: &str = "Answer with the JSON object only.";
+
+/// Lines of one page sent to the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Excerpt {
+    pub page: usize,
+    pub lines: Range<usize>,
+}
 
 impl Prompt {
-    pub(crate) fn new(doc: &Document, chunk: &Chunk, rules: Option<&str>) -> Self {
+    /// The request for a whole chunk of pages.
+    pub(crate) fn new(
+        doc: &Document,
+        chunk: &Chunk,
+        schema: &Value,
+        rules: Option<&str>,
+        max_tokens: u32,
+    ) -> Self {
+        let excerpts: Vec<Excerpt> = chunk
+            .pages
+            .clone()
+            .filter_map(|page| {
+                let lines = doc.pages.get(page)?.lines.len();
+                Some(Excerpt {
+                    page,
+                    lines: 0..lines,
+                })
+            })
+            .collect();
+        let total = doc.pages.len();
+        let note = (chunk.pages.len() < total).then(|| {
+            format!(
+                "You see pages {}-{} of a {total}-page document; extract what these pages contain.",
+                chunk.pages.start + 1,
+                chunk.pages.end
+            )
+        });
+        Self::excerpt(doc, &excerpts, schema, rules, note.as_deref(), max_tokens)
+    }
+
+    /// The request for some lines of some pages; `note` says what part of
+    /// the document this is.
+    pub(crate) fn excerpt(
+        doc: &Document,
+        excerpts: &[Excerpt],
+        schema: &Value,
+        rules: Option<&str>,
+        note: Option<&str>,
+        max_tokens: u32,
+    ) -> Self {
         let mut system = INSTRUCTIONS.to_string();
+        system.push_str("\n\nSchema:\n");
+        system.push_str(&serde_json::to_string(schema).unwrap_or_default());
         if let Some(rules) = rules.map(str::trim).filter(|r| !r.is_empty()) {
             system.push_str("\n\nExtraction rules from the user:\n");
             system.push_str(rules);
         }
-        let total = doc.pages.len();
-        if chunk.pages.len() < total {
-            system.push_str(&format!(
-                "\n\nYou see pages {}-{} of a {total}-page document; extract what these pages contain.",
-                chunk.pages.start + 1,
-                chunk.pages.end
-            ));
+        let mut user = String::new();
+        if let Some(note) = note {
+            user.push_str(note);
+            user.push('\n');
         }
+        user.push_str(&render(doc, excerpts));
         Self {
             system,
-            user: render(doc, chunk),
+            user,
+            max_tokens,
         }
     }
 }
 
-/// The chunk's pages with page markers and line ids.
-fn render(doc: &Document, chunk: &Chunk) -> String {
+/// The excerpts (in page order) as text with page markers; `[...]` marks
+/// left-out lines.
+fn render(doc: &Document, excerpts: &[Excerpt]) -> String {
     let mut out = String::from("<document>\n");
-    for page_index in chunk.pages.clone() {
-        let Some(page) = doc.pages.get(page_index) else {
+    // The open page: its index and the end of the last excerpt sent from it.
+    let mut open: Option<(usize, usize)> = None;
+    let close = |out: &mut String, (page, end): (usize, usize)| {
+        if doc.pages.get(page).is_some_and(|p| end < p.lines.len()) {
+            out.push_str("[...]\n");
+        }
+        out.push_str(&format!("</page {}>\n", page + 1));
+    };
+    for ex in excerpts {
+        let Some(page) = doc.pages.get(ex.page) else {
             continue;
         };
-        let number = page_index + 1;
-        out.push_str(&format!("<page {number}>\n"));
-        for (i, line) in page.lines.iter().enumerate() {
-            out.push_str(&format!("[p{number}:l{}] {}\n", i + 1, line.text));
+        let sent = match open {
+            Some((p, end)) if p == ex.page => end,
+            other => {
+                if let Some(prev) = other {
+                    close(&mut out, prev);
+                }
+                out.push_str(&format!("<page {}>\n", ex.page + 1));
+                0
+            }
+        };
+        let start = ex.lines.start.max(sent);
+        if start > sent {
+            out.push_str("[...]\n");
         }
-        out.push_str(&format!("</page {number}>\n"));
+        for line in page
+            .lines
+            .get(start..ex.lines.end.max(start))
+            .unwrap_or(&[])
+        {
+            out.push_str(&line.text);
+            out.push('\n');
+        }
+        open = Some((ex.page, ex.lines.end.max(sent)));
+    }
+    if let Some(prev) = open {
+        close(&mut out, prev);
     }
     out.push_str("</document>");
     out
@@ -183,34 +233,45 @@ mod tests {
     }
 
     #[test]
-    fn line_ids_round_trip() {
-        assert_eq!(
-            LineRef::parse("p2:l14"),
-            Some(LineRef { page: 1, line: 13 })
-        );
-        assert_eq!(
-            LineRef::parse("[P1:L1]"),
-            Some(LineRef { page: 0, line: 0 })
-        );
-        assert_eq!(LineRef::parse("p0:l1"), None);
-        assert_eq!(LineRef::parse("line 3"), None);
-    }
-
-    #[test]
     fn pages_are_chunked_and_rendered_with_ids_and_rules() {
         let d = doc(&[&["a"], &["b", "c"], &["d"]]);
         let parts = chunks(&d, 2, false);
         assert_eq!(parts, vec![Chunk { pages: 0..2 }, Chunk { pages: 2..3 }]);
-        let p = Prompt::new(&d, &parts[1], Some("Amounts in cents"));
-        assert!(
-            p.user.contains("<page 3>\n[p3:l1] d\n</page 3>"),
-            "{}",
-            p.user
-        );
-        assert!(!p.user.contains("[p1:"));
+        let schema = serde_json::json!({"type": "object"});
+        let p = Prompt::new(&d, &parts[1], &schema, Some("Amounts in cents"), 64);
+        assert!(p.user.contains("<page 3>\nd\n</page 3>"), "{}", p.user);
+        assert!(!p.user.contains("<page 1>"));
         assert!(p.system.contains("Amounts in cents"));
-        assert!(p.system.contains("pages 3-3 of a 3-page document"));
+        assert!(p.system.contains("Schema:\n{\"type\":\"object\"}"));
+        // The chunk note follows the fixed prefix, so the prefix is cacheable.
+        assert!(p.user.starts_with("You see pages 3-3 of a 3-page document"));
+        assert_eq!(p.max_tokens, 64);
         assert_eq!(chunks(&doc(&[]), 10, true).len(), 1);
+    }
+
+    #[test]
+    fn excerpts_mark_left_out_lines() {
+        let d = doc(&[&["a", "b", "c", "d"], &["e", "f"]]);
+        let schema = serde_json::json!({"type": "object"});
+        let parts = [
+            Excerpt {
+                page: 0,
+                lines: 1..2,
+            },
+            Excerpt {
+                page: 0,
+                lines: 3..4,
+            },
+            Excerpt {
+                page: 1,
+                lines: 0..2,
+            },
+        ];
+        let p = Prompt::excerpt(&d, &parts, &schema, None, None, 10);
+        assert_eq!(
+            p.user,
+            "<document>\n<page 1>\n[...]\nb\n[...]\nd\n</page 1>\n<page 2>\ne\nf\n</page 2>\n</document>"
+        );
     }
 
     #[test]

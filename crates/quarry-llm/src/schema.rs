@@ -11,8 +11,8 @@
 //! and `extend:descriptions` become text, constraints such as `minimum`
 //! become "minimum: 0".
 //!
-//! The model answers `{value: <schema>, citations: [{path, lines}]}`: the
-//! value plus the line ids ([`crate::prompt`]) each field was read from.
+//! The model answers the value only; citations are computed from the parse
+//! ([`crate::locate`]).
 
 use serde_json::{Map, Value, json};
 
@@ -27,31 +27,6 @@ const SILENT: &[&str] = &[
     "properties",
     "items",
 ];
-
-/// The `{value, citations}` schema the model must answer with.
-pub(crate) fn answer_schema(schema: &Value) -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "value": translate(schema),
-            "citations": {
-                "type": "array",
-                "description": "For every non-null leaf value: its field path (dot and bracket notation, e.g. line_items[0].amount) and the ids of the lines it was read from, e.g. [\"p1:l7\"].",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "path": {"type": "string"},
-                        "lines": {"type": "array", "items": {"type": "string"}}
-                    },
-                    "required": ["path", "lines"],
-                    "additionalProperties": false
-                }
-            }
-        },
-        "required": ["value", "citations"],
-        "additionalProperties": false
-    })
-}
 
 /// One dialect node as portable JSON Schema.
 pub(crate) fn translate(node: &Value) -> Value {

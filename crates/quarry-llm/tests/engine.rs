@@ -1,67 +1,19 @@
-//! The LLM engines against a real local HTTP server that speaks each
-//! provider's wire format (`quarry_llm::stub`): structured output, line-id
-//! citations mapped to word polygons, chunk merging, continuation of cut-off
-//! answers, retries, budgets and malformed answers.
+//! The model engine against a real local HTTP server that speaks each
+//! provider's wire format (`quarry_llm::stub`): values-only structured
+//! output, citations found on the parsed words, chunk merging, continuation
+//! of cut-off answers, loops cut instead of continued, retries, budgets and
+//! malformed answers. The hybrid engine has its own file (tests/hybrid.rs).
 
 use std::time::Duration;
 
+mod common;
+
+use common::doc;
 use quarry_extract::{Engine, ExtractError, ExtractRequest, Extraction};
 use quarry_llm::stub::{Reply, StubLlm};
 use quarry_llm::{LlmConfig, LlmEngine, Provider};
-use quarry_parse::{BBox, Document, FileKind, Line, Page, Word};
+use quarry_parse::Document;
 use serde_json::{Value, json};
-
-/// A document whose words sit on a grid: line `i` spans y 10+20i..20+20i,
-/// each character is 6 points wide.
-fn doc(pages: &[&[&str]]) -> Document {
-    let page = |number: usize, lines: &[&str]| {
-        let mut page = Page::new(number as u32, 600.0, 800.0);
-        page.lines = lines
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let top = 10.0 + 20.0 * i as f64;
-                let mut words = Vec::new();
-                let mut col = 0;
-                for word in text.split(' ') {
-                    if !word.is_empty() {
-                        words.push(Word {
-                            text: word.into(),
-                            bbox: BBox {
-                                left: 10.0 + 6.0 * col as f64,
-                                top,
-                                right: 10.0 + 6.0 * (col + word.len()) as f64,
-                                bottom: top + 10.0,
-                            },
-                            confidence: 0.9,
-                        });
-                    }
-                    col += word.len() + 1;
-                }
-                let bbox = words
-                    .iter()
-                    .map(|w| w.bbox)
-                    .reduce(|a, b| a.union(&b))
-                    .unwrap_or_default();
-                Line {
-                    text: (*text).into(),
-                    bbox,
-                    words,
-                }
-            })
-            .collect();
-        page
-    };
-    Document {
-        kind: FileKind::Text,
-        einvoice: None,
-        pages: pages
-            .iter()
-            .enumerate()
-            .map(|(i, lines)| page(i + 1, lines))
-            .collect(),
-    }
-}
 
 fn invoice() -> Document {
     doc(&[&["Invoice Number: INV-7", "Total: 1.234,50 EUR", "PO: 4711"]])
@@ -115,26 +67,17 @@ fn start(script: Vec<Reply>) -> StubLlm {
     StubLlm::start(script).expect("stub starts")
 }
 
+/// A values-only answer: no line ids, no citations.
 fn answer() -> Value {
-    json!({
-        "value": {"invoice_number": "INV-7", "total": 1234.5, "po_number": "PO-9", "items": []},
-        "citations": [
-            {"path": "invoice_number", "lines": ["p1:l1"]},
-            {"path": "total", "lines": ["[p1:l2]"]},
-            {"path": "po_number", "lines": ["p1:l3"]}
-        ]
-    })
+    json!({"invoice_number": "INV-7", "total": 1234.5, "po_number": "PO-9", "items": []})
 }
 
 #[test]
-fn openai_structured_output_is_parsed_and_cited_lines_become_word_polygons() {
+fn values_only_answers_get_citations_on_the_right_words_and_absent_values_are_uncited() {
     let stub = start(vec![Reply::Answer(answer())]);
     let out = run(&stub, Provider::OpenAi, |_| {}).expect("extracts");
     let value = &out.output.value;
-    assert_eq!(
-        value,
-        &json!({"invoice_number": "INV-7", "total": 1234.5, "po_number": "PO-9", "items": []})
-    );
+    assert_eq!(value, &answer());
 
     let meta = &out.output.metadata;
     let cite = &meta["invoice_number"]["citations"][0];
@@ -150,41 +93,59 @@ fn openai_structured_output_is_parsed_and_cited_lines_become_word_polygons() {
         json!([{"x": 106.0, "y": 10.0}, {"x": 136.0, "y": 10.0}, {"x": 136.0, "y": 20.0}, {"x": 106.0, "y": 20.0}])
     );
     assert_eq!(meta["invoice_number"]["ocrConfidence"], json!(0.9));
-    assert_eq!(
-        meta["total"]["citations"][0]["referenceText"],
-        "Total: 1.234,50 EUR"
-    );
+    // 1234.5 is printed "1.234,50" on line 2: the number word, not "Total:" or "EUR".
+    let total = &meta["total"]["citations"][0];
+    assert_eq!(total["referenceText"], "Total: 1.234,50 EUR");
+    assert_eq!(total["polygon"][0], json!({"x": 52.0, "y": 30.0}));
+    assert_eq!(total["polygon"][1], json!({"x": 100.0, "y": 30.0}));
     assert!(
         meta["total"].get("quarryFlags").is_none(),
         "{}",
         meta["total"]
     );
-    // "PO-9" cited on a line that says 4711: kept, but flagged and lowered.
-    assert_eq!(
-        meta["po_number"]["quarryFlags"],
-        json!(["citation_mismatch"])
-    );
-    assert_eq!(meta["po_number"]["ocrConfidence"], json!(0.45));
+    // "PO-9" is printed nowhere (the page says 4711): uncited, low confidence.
+    assert_eq!(meta["po_number"]["quarryFlags"], json!(["uncited"]));
+    assert_eq!(meta["po_number"]["ocrConfidence"], json!(0.1));
+    assert_eq!(meta["po_number"]["citations"], json!([]));
     assert_eq!(meta["items"]["citations"], json!([]));
 
     let sent = &stub.requests()[0];
     assert_eq!(sent["model"], "test-model");
     assert_eq!(sent["response_format"]["type"], "json_schema");
     assert_eq!(sent["response_format"]["json_schema"]["strict"], true);
-    let value_schema = &sent["response_format"]["json_schema"]["schema"]["properties"]["value"];
-    assert_eq!(value_schema["additionalProperties"], false);
+    // The wire schema is the value's schema itself: nothing asks for citations.
+    let wire_schema = &sent["response_format"]["json_schema"]["schema"];
+    assert_eq!(wire_schema["additionalProperties"], false);
+    assert!(wire_schema["properties"].get("citations").is_none());
     let user = sent["messages"][1]["content"].as_str().unwrap_or_default();
-    assert!(user.contains("[p1:l2] Total: 1.234,50 EUR"), "{user}");
+    assert!(user.contains("\nTotal: 1.234,50 EUR\n"), "{user}");
+    assert!(!user.contains("[p1:"), "no line ids are sent: {user}");
     let system = sent["messages"][0]["content"].as_str().unwrap_or_default();
     assert!(
         system.contains("Totals are gross."),
         "extractionRules reach the model"
+    );
+    assert!(
+        system.contains("\"invoice_number\""),
+        "the schema is in the prompt"
     );
     assert_eq!(stub.headers()[0]["authorization"], "Bearer sk-test");
 
     let tokens = out.tokens.expect("token usage");
     assert_eq!(tokens.requests, 1);
     assert!(tokens.input_tokens > 0 && tokens.output_tokens > 0);
+}
+
+#[test]
+fn word_citation_mode_cites_each_value_word() {
+    let stub = start(vec![Reply::Answer(answer())]);
+    let mut req = request();
+    req.citation_mode = quarry_extract::CitationMode::Word;
+    let engine = LlmEngine::new(config(&stub, Provider::OpenAi));
+    let out = engine.extract_metered(&invoice(), &req).expect("extracts");
+    let cites = &out.output.metadata["invoice_number"]["citations"];
+    assert_eq!(cites.as_array().map(Vec::len), Some(1));
+    assert_eq!(cites[0]["referenceText"], "INV-7");
 }
 
 #[test]
@@ -203,9 +164,9 @@ fn anthropic_tool_use_answer_is_parsed() {
     );
     assert_eq!(
         sent["tools"][0]["input_schema"]["required"],
-        json!(["value", "citations"])
+        json!(["invoice_number", "total", "po_number", "items"])
     );
-    assert!(sent["system"].as_str().is_some_and(|s| s.contains("line")));
+    assert!(sent["system"].as_str().is_some_and(|s| s.contains("JSON")));
     let headers = &stub.headers()[0];
     assert_eq!(headers["x-api-key"], "sk-test");
     assert_eq!(headers["anthropic-version"], "2023-06-01");
@@ -218,12 +179,10 @@ fn arrays_from_two_chunks_are_merged_without_duplicates() {
         &["Invoice Number: INV-7"],
         &["SKU B", "SKU C"],
     ];
-    let first = json!({"value": {"invoice_number": null, "total": null, "po_number": null,
-        "items": [{"sku": "A"}, {"sku": "B"}]},
-        "citations": [{"path": "items[0].sku", "lines": ["p1:l1"]}, {"path": "items[1].sku", "lines": ["p1:l2"]}]});
-    let second = json!({"value": {"invoice_number": null, "total": null, "po_number": null,
-        "items": [{"sku": "B"}, {"sku": "C"}]},
-        "citations": [{"path": "items[0].sku", "lines": ["p3:l1"]}, {"path": "items[1].sku", "lines": ["p3:l2"]}]});
+    let first = json!({"invoice_number": null, "total": null, "po_number": null,
+        "items": [{"sku": "A"}, {"sku": "B"}]});
+    let second = json!({"invoice_number": null, "total": null, "po_number": null,
+        "items": [{"sku": "B"}, {"sku": "C"}]});
     let stub = start(vec![Reply::Answer(first), Reply::Answer(second)]);
     let engine = LlmEngine::new(config(&stub, Provider::OpenAi));
     let mut req = request();
@@ -250,7 +209,8 @@ fn arrays_from_two_chunks_are_merged_without_duplicates() {
         .as_str()
         .unwrap_or_default();
     assert!(
-        second_user.contains("[p3:l2] SKU C") && !second_user.contains("[p1:"),
+        second_user.contains("<page 3>\nSKU B\nSKU C\n</page 3>")
+            && !second_user.contains("<page 1>"),
         "{second_user}"
     );
     assert_eq!(out.tokens.map(|t| t.requests), Some(2));
@@ -261,6 +221,7 @@ fn a_cut_off_answer_is_continued_and_its_arrays_flagged() {
     let full = answer()
         .to_string()
         .replace("\"items\":[]", "\"items\":[{\"sku\":\"Z\"}]");
+    assert!(full.contains("\"sku\":\"Z\""), "{full}");
     let (head, tail) = full.split_at(full.len() / 2);
     let stub = start(vec![
         Reply::Truncated(head.into()),
@@ -308,8 +269,8 @@ fn a_cut_off_anthropic_tool_call_is_continued_as_prefilled_text() {
 #[test]
 fn an_answer_still_cut_off_after_every_continuation_fails_as_parsing_error() {
     let stub = start(vec![
-        Reply::Truncated("{\"value\": {".into()),
-        Reply::Truncated("\"a\":".into()),
+        Reply::Truncated("{\"invoice_number\": ".into()),
+        Reply::Truncated("\"INV".into()),
     ]);
     let err = run(&stub, Provider::OpenAi, |c| c.max_continuations = 1).expect_err("fails");
     assert_eq!(err.failure_reason(), "PARSING_ERROR");
@@ -353,7 +314,7 @@ fn client_errors_are_not_retried() {
 #[test]
 fn malformed_json_is_asked_again_then_fails_as_parsing_error() {
     let stub = start(vec![
-        Reply::Text("{\"value\": oops".into()),
+        Reply::Text("{\"invoice_number\": oops".into()),
         Reply::Text("Sorry, I cannot.".into()),
     ]);
     let err = run(&stub, Provider::OpenAi, |_| {}).expect_err("fails");
@@ -362,7 +323,7 @@ fn malformed_json_is_asked_again_then_fails_as_parsing_error() {
     assert_eq!(stub.requests().len(), 2);
 
     let stub = start(vec![
-        Reply::Text("{\"value\": oops".into()),
+        Reply::Text("{\"invoice_number\": oops".into()),
         Reply::Answer(answer()),
     ]);
     let out = run(&stub, Provider::OpenAi, |_| {}).expect("second answer is fine");
@@ -376,4 +337,29 @@ fn a_run_over_its_token_budget_fails_clearly() {
     let err = run(&stub, Provider::OpenAi, |c| c.token_budget = Some(10)).expect_err("fails");
     assert_eq!(err.failure_reason(), "INTERNAL_ERROR");
     assert!(err.to_string().contains("budget of 10"), "{err}");
+}
+
+#[test]
+fn a_looping_answer_is_cut_and_closed_instead_of_continued() {
+    // The model repeats one row until max_tokens: no continuation is asked;
+    // the values before the loop and one round of it are kept.
+    let row = "{\"sku\":\"LOOP\"},";
+    let text = format!(
+        "{{\"invoice_number\":\"INV-7\",\"total\":1234.5,\"po_number\":null,\"items\":[{}",
+        row.repeat(12)
+    );
+    let stub = start(vec![Reply::Truncated(text), Reply::Answer(answer())]);
+    let out = run(&stub, Provider::OpenAi, |_| {}).expect("extracts");
+    assert_eq!(stub.requests().len(), 1, "not continued");
+    assert_eq!(stub.remaining(), 1);
+    assert_eq!(out.output.value["invoice_number"], "INV-7");
+    let items = out.output.value["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!items.is_empty() && items.len() <= 2, "{items:?}");
+    assert_eq!(
+        out.output.metadata["items"]["quarryFlags"],
+        json!(["possibly_truncated"])
+    );
 }

@@ -1,8 +1,9 @@
 //! A real Quarry server whose extraction model is the scripted stub server
-//! (`quarry_llm::stub`, OpenAI wire format): an extract run goes through
-//! the LLM engine to PROCESSED with values, citations and token usage, and a
-//! model that keeps answering malformed JSON ends the run FAILED with
-//! `PARSING_ERROR`.
+//! (`quarry_llm::stub`, OpenAI wire format): an `extraction_operator` run
+//! goes through the model engine to PROCESSED with values, citations and
+//! token usage; `extraction_performance` runs the hybrid engine, which asks
+//! the model nothing when the rules engine is sure; and a model that keeps
+//! answering malformed JSON ends the run FAILED with `PARSING_ERROR`.
 
 mod common;
 
@@ -36,17 +37,12 @@ async fn extract(s: &TestServer, processor: &str) -> Value {
 
 #[tokio::test]
 async fn llm_run_is_processed_with_cited_values_and_token_usage() {
-    let stub = StubLlm::start(vec![Reply::Answer(json!({
-        "value": {"invoice_number": "INV-2024-001", "invoice_date": "2024-03-05", "total_amount": 1234.5},
-        "citations": [
-            {"path": "invoice_number", "lines": ["p1:l2"]},
-            {"path": "invoice_date", "lines": ["p1:l3"]},
-            {"path": "total_amount", "lines": ["p1:l4"]}
-        ]
-    }))])
+    let stub = StubLlm::start(vec![Reply::Answer(json!(
+        {"invoice_number": "INV-2024-001", "invoice_date": "2024-03-05", "total_amount": 1234.5}
+    ))])
     .expect("stub");
     let s = server_with(&stub).await;
-    let run = extract(&s, "extraction_performance").await;
+    let run = extract(&s, "extraction_operator").await;
     assert_eq!(run["status"], "PROCESSED", "{run}");
     assert_eq!(
         run["output"]["value"],
@@ -73,13 +69,24 @@ async fn llm_run_is_processed_with_cited_values_and_token_usage() {
     assert_eq!(light["status"], "PROCESSED", "{light}");
     assert_eq!(light["output"]["value"]["invoice_number"], "INV-2024-001");
     assert_eq!(stub.requests().len(), 1);
+
+    // extraction_performance is the hybrid engine: the rules engine reads
+    // this labelled invoice confidently, so the model is not asked either.
+    let hybrid = extract(&s, "extraction_performance").await;
+    assert_eq!(hybrid["status"], "PROCESSED", "{hybrid}");
+    assert_eq!(hybrid["output"]["value"]["invoice_number"], "INV-2024-001");
+    assert_eq!(
+        hybrid["output"]["metadata"]["invoice_number"]["quarryEngine"],
+        "rules"
+    );
+    assert_eq!(stub.requests().len(), 1);
     s.stop().await;
 }
 
 #[tokio::test]
 async fn malformed_model_json_fails_the_run_with_parsing_error() {
     let stub = StubLlm::start(vec![
-        Reply::Text("{\"value\": {\"invoice_number\": ".into()),
+        Reply::Text("{\"invoice_number\": ".into()),
         Reply::Text("I could not find an invoice.".into()),
     ])
     .expect("stub");

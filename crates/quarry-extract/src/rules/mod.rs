@@ -103,6 +103,46 @@ fn withdraw(value: &mut Value, path: &str) {
     *node = Value::Null;
 }
 
+/// What the rules engine knows a schema field as, for engines that build on
+/// its reading (the hybrid engine in `quarry-llm` routes fields by concept
+/// and finds their labels on the page).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldKnowledge {
+    /// Ids of the concepts the field is named after (`total_net`,
+    /// `total_tax`, `total_gross`, `line_total`, `invoice_date`, …).
+    pub concepts: Vec<&'static str>,
+    /// Labels that name the field on documents, as normalized word lists:
+    /// its own names and its concepts' labels in several languages.
+    pub labels: Vec<Vec<String>>,
+}
+
+impl FieldKnowledge {
+    /// Whether `text` (a printed line) contains one of the field's labels,
+    /// compared after the same normalization (`Invoice No.` = `invoice number`).
+    pub fn names_line(&self, text: &str) -> bool {
+        let line = words(text);
+        self.labels
+            .iter()
+            .filter(|l| !l.is_empty())
+            .any(|label| line.windows(label.len()).any(|w| w == label.as_slice()))
+    }
+}
+
+/// The concepts and printed labels of property `key` with schema `node`.
+pub fn field_knowledge(key: &str, node: &serde_json::Value) -> FieldKnowledge {
+    let names = matcher::FieldNames::of(key, node);
+    let labels = names
+        .variants
+        .iter()
+        .chain(&names.synonyms)
+        .cloned()
+        .collect();
+    FieldKnowledge {
+        concepts: names.concepts,
+        labels,
+    }
+}
+
 /// The label/table matching engine; the default for every `baseProcessor`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RulesEngine;

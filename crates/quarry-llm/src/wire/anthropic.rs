@@ -23,7 +23,7 @@ const VERSION: &str = "2023-06-01";
 pub(super) fn request(config: &LlmConfig, prompt: &Prompt, schema: &Value, turn: Turn) -> Request {
     let mut body = json!({
         "model": config.model,
-        "max_tokens": config.max_tokens,
+        "max_tokens": prompt.max_tokens,
         "temperature": 0,
         "system": prompt.system,
     });
@@ -32,7 +32,7 @@ pub(super) fn request(config: &LlmConfig, prompt: &Prompt, schema: &Value, turn:
             body["messages"] = json!([{"role": "user", "content": prompt.user}]);
             body["tools"] = json!([{
                 "name": TOOL,
-                "description": "Record the values extracted from the document and the line ids they were read from.",
+                "description": "Record the values extracted from the document.",
                 "input_schema": schema,
             }]);
             body["tool_choice"] = json!({"type": "tool", "name": TOOL});
@@ -101,6 +101,7 @@ mod tests {
         Prompt {
             system: "s".into(),
             user: "u".into(),
+            max_tokens: 100,
         }
     }
 

@@ -23,7 +23,7 @@ pub(super) fn request(config: &LlmConfig, prompt: &Prompt, schema: &Value, turn:
     ];
     let mut body = json!({
         "model": config.model,
-        "max_tokens": config.max_tokens,
+        "max_tokens": prompt.max_tokens,
         "temperature": 0,
     });
     match turn {
@@ -101,6 +101,7 @@ mod tests {
         let prompt = Prompt {
             system: "s".into(),
             user: "u".into(),
+            max_tokens: 100,
         };
         let first = request(&config, &prompt, &json!({"type": "object"}), Turn::First);
         assert_eq!(first.url, "http://h/v1/chat/completions");

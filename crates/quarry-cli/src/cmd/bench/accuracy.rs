@@ -66,7 +66,11 @@ pub struct AccuracyArgs {
     /// party group (rules engine; 0 = full set only).
     #[arg(long, default_value_t = 0)]
     pub folds: usize,
-    /// The model for `--engine llm` (see docs/llm.md).
+    /// Keep only the first N pages of each document (0 = all), for every
+    /// engine alike: bounds the time a long document costs a slow model.
+    #[arg(long, default_value_t = 0)]
+    pub max_pages: usize,
+    /// The model for `--engine llm|hybrid` (see docs/llm.md).
     #[command(flatten)]
     pub llm: crate::args::LlmArgs,
 }
@@ -76,8 +80,10 @@ pub struct AccuracyArgs {
 pub enum EngineChoice {
     /// The embedded, offline rules engine.
     Rules,
-    /// The model configured with the `--llm-*` flags.
+    /// The model configured with the `--llm-*` flags, for every field.
     Llm,
+    /// Rules first; the model only for fields the rules engine is unsure of.
+    Hybrid,
 }
 
 impl EngineChoice {
@@ -85,6 +91,7 @@ impl EngineChoice {
         match self {
             Self::Rules => "rules",
             Self::Llm => "llm",
+            Self::Hybrid => "hybrid",
         }
     }
 }
@@ -93,12 +100,45 @@ impl EngineChoice {
 pub fn engine(choice: EngineChoice, llm: &crate::args::LlmArgs) -> anyhow::Result<Box<dyn Engine>> {
     match choice {
         EngineChoice::Rules => Ok(Box::new(RulesEngine)),
-        EngineChoice::Llm => {
+        EngineChoice::Llm | EngineChoice::Hybrid => {
             let config = llm.config()?.ok_or_else(|| {
-                anyhow::anyhow!("--engine llm needs a model: pass --llm-model (and --llm-base-url)")
+                anyhow::anyhow!(
+                    "--engine llm and hybrid need a model: pass --llm-model (and --llm-base-url)"
+                )
             })?;
-            Ok(Box::new(quarry_llm::LlmEngine::new(config)))
+            let threshold = config.hybrid_threshold;
+            let model = std::sync::Arc::new(quarry_llm::LlmEngine::new(config));
+            Ok(if choice == EngineChoice::Llm {
+                Box::new(ArcEngine(model))
+            } else {
+                Box::new(quarry_llm::HybridEngine::new(model, threshold))
+            })
         }
+    }
+}
+
+/// An engine shared with another (the hybrid engine holds the model's).
+struct ArcEngine(std::sync::Arc<quarry_llm::LlmEngine>);
+
+impl Engine for ArcEngine {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    fn extract(
+        &self,
+        doc: &Document,
+        request: &ExtractRequest,
+    ) -> Result<quarry_extract::ExtractOutput, quarry_extract::ExtractError> {
+        self.0.extract(doc, request)
+    }
+
+    fn extract_metered(
+        &self,
+        doc: &Document,
+        request: &ExtractRequest,
+    ) -> Result<quarry_extract::Extraction, quarry_extract::ExtractError> {
+        self.0.extract_metered(doc, request)
     }
 }
 
@@ -115,6 +155,8 @@ struct DocResult {
     /// The rules engine's analysis before calibration (rules engine only).
     analysis: Option<Analysis>,
     truth: Value,
+    /// Model tokens spent (input, output).
+    tokens: (u64, u64),
 }
 
 /// One dataset's results and scoring rules.
@@ -335,27 +377,39 @@ fn one_document(
                 metadata: Map::new(),
                 analysis: None,
                 truth,
+                tokens: (0, 0),
             });
         }
     };
+    let mut doc = doc;
+    if args.max_pages > 0 {
+        doc.pages.truncate(args.max_pages);
+    }
     let started = Instant::now();
-    let output = engine
-        .extract(&doc, request)
-        .map(|out| quarry_extract::einvoice::overlay(&doc, request, out));
+    let output = engine.extract_metered(&doc, request).map(|mut out| {
+        out.output = quarry_extract::einvoice::overlay(&doc, request, out.output);
+        out
+    });
     let extract = started.elapsed();
+    let mut tokens = (0, 0);
     let (value, metadata) = match output {
-        Ok(out) => match validate_output(schema, &out.value) {
-            Ok(()) => (Ok(out.value), out.metadata),
-            Err(e) => (
-                Err(format!("output does not match the schema: {e}")),
-                Map::new(),
-            ),
-        },
+        Ok(out) => {
+            if let Some(t) = &out.tokens {
+                tokens = (t.input_tokens, t.output_tokens);
+            }
+            match validate_output(schema, &out.output.value) {
+                Ok(()) => (Ok(out.output.value), out.output.metadata),
+                Err(e) => (
+                    Err(format!("output does not match the schema: {e}")),
+                    Map::new(),
+                ),
+            }
+        }
         Err(e) => (Err(format!("{}: {e}", e.failure_reason())), Map::new()),
     };
     let analysis = match args.engine {
         EngineChoice::Rules => RulesEngine.analyse(&doc, request).ok(),
-        EngineChoice::Llm => None,
+        EngineChoice::Llm | EngineChoice::Hybrid => None,
     };
     Ok(DocResult {
         id,
@@ -366,6 +420,7 @@ fn one_document(
         metadata,
         analysis,
         truth,
+        tokens,
     })
 }
 
@@ -489,6 +544,7 @@ fn report(run: &DatasetRun, args: &AccuracyArgs, cv: Option<&CrossValidated>) {
     }
     table(&header, &rows);
     times(results, exact_docs, failed, args.jobs);
+    model_summary(&run.name, args.engine.name(), results, &overall, failed);
     println!("overall_f1={:.4}", overall.f1());
     let (e, t, share) = figures(&judged);
     println!(
@@ -546,6 +602,40 @@ fn times(results: &[DocResult], exact_docs: usize, failed: usize, jobs: usize) {
         per_page(parse),
         per_page(extract),
         slowest,
+    );
+}
+
+/// Model tokens and time per document, and one `summary:` line that
+/// scripts/bench-llm collects into its table.
+fn model_summary(
+    dataset: &str,
+    engine: &str,
+    results: &[DocResult],
+    overall: &Counts,
+    failed: usize,
+) {
+    let pages: usize = results.iter().map(|r| r.pages).sum();
+    let extract: Duration = results.iter().map(|r| r.extract).sum();
+    let s_per_page = extract.as_secs_f64() / pages.max(1) as f64;
+    let docs = results.len().max(1) as f64;
+    let input: u64 = results.iter().map(|r| r.tokens.0).sum();
+    let output: u64 = results.iter().map(|r| r.tokens.1).sum();
+    if input + output > 0 {
+        println!(
+            "model tokens per document: input {:.0}, output {:.0}; output per page {:.0}; engine {s_per_page:.1} s/page",
+            input as f64 / docs,
+            output as f64 / docs,
+            output as f64 / pages.max(1) as f64,
+        );
+    }
+    println!(
+        "summary: dataset={dataset} engine={engine} docs={} pages={pages} f1={:.4} precision={:.4} recall={:.4} failed={failed} in_tokens_per_doc={:.0} out_tokens_per_doc={:.0} s_per_page={s_per_page:.2}",
+        results.len(),
+        overall.f1(),
+        overall.precision(),
+        overall.recall(),
+        input as f64 / docs,
+        output as f64 / docs,
     );
 }
 
