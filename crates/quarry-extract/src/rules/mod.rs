@@ -18,11 +18,13 @@ mod address_column;
 mod credit_note;
 mod fit;
 mod header;
+mod issuer;
 mod matcher;
 mod metadata;
 mod ocr_fix;
 mod parties;
 mod position;
+mod printed_details;
 mod receipt;
 mod receipt_address;
 mod receipt_total;
@@ -31,6 +33,7 @@ mod run;
 mod synonyms;
 mod table;
 mod totals;
+mod vat_rate;
 
 use quarry_parse::Document;
 

@@ -440,22 +440,45 @@ fn mean_confidence(line: &crate::layout::LineView) -> f64 {
 /// A name-like line that is mostly letters: OCR of logos, stamps and
 /// handwriting yields upper-case debris such as `3 18 OF OF`. A line in
 /// mixed case counts when it carries a company form (`Farmasi Maluri
-/// S/B(587969-U)`), and the trade `Cash & Carry` is a name, not a till word.
+/// S/B(587969-U)`), and words joined by `&` or `and` are a name's (`CASH &
+/// CARRY`, `BAR & GRILL`), not a till or contact label.
 fn is_merchant_like(text: &str) -> bool {
     let name = strip_registration(text);
     let visible = name.chars().filter(|c| !c.is_whitespace()).count();
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    let lower = name.to_lowercase();
-    let trade = ["cash & carry", "cash and carry", "cash&carry"]
-        .iter()
-        .fold(lower.clone(), |t, phrase| t.replace(phrase, "wholesale"));
+    let unjoined = without_conjoined_words(&name);
     let named = is_name_like(&name)
-        || (trade != lower && is_name_like(&trade.to_uppercase()))
+        || (unjoined != name && is_name_like(&unjoined))
         || (has_company_form(&name) && !is_company_number(&name));
     // Slogans and promotions end in an exclamation mark (`REDEEM VOUCHER
     // BEFORE POINTS EXPIRY!*`, `THANK YOU!`); names do not.
     let exclaimed = name.trim_end_matches(['*', ' ']).ends_with('!');
     named && letters * 2 > visible && !exclaimed
+}
+
+/// The text with each pair of words joined by `&` or `and` (`CASH &
+/// CARRY`, `CASH&CARRY`) replaced by the neutral word `TRADE`: a
+/// conjunction makes its neighbours part of a trade name, so they are no
+/// till or contact label.
+fn without_conjoined_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let is_word = |w: &str| !w.is_empty() && w.chars().all(char::is_alphabetic);
+    let glued = |w: &str| matches!(w.split_once('&'), Some((a, b)) if is_word(a) && is_word(b));
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let conjunction = words
+            .get(i + 1)
+            .is_some_and(|c| *c == "&" || c.eq_ignore_ascii_case("and"));
+        if conjunction && is_word(words[i]) && words.get(i + 2).is_some_and(|w| is_word(w)) {
+            out.push("TRADE");
+            i += 3;
+        } else {
+            out.push(if glued(words[i]) { "TRADE" } else { words[i] });
+            i += 1;
+        }
+    }
+    out.join(" ")
 }
 
 /// Two to five words of letters, each starting with a capital (`Yam
@@ -629,6 +652,11 @@ mod tests {
     #[test]
     fn trade_names_and_mixed_case_company_lines_are_merchants() {
         assert!(is_merchant_like("SLF CASH & CARRY"));
+        assert!(is_merchant_like("HARBOR FISH & CHIPS BAR"));
+        assert!(is_merchant_like("THE TABLE AND BENCH CO"));
+        assert!(!is_merchant_like("TABLE 12"));
+        assert_eq!(without_conjoined_words("ACME CASH&CARRY"), "ACME TRADE");
+        assert_eq!(without_conjoined_words("SLF CASH AND CARRY"), "SLF TRADE");
         assert!(is_merchant_like("Farmasi Maluri S/B(587969-U)"));
         assert!(!is_merchant_like("CASH"));
         assert!(!is_merchant_like("Cashier : Kelly"));
