@@ -108,19 +108,30 @@ fn names_other_number(text: &str) -> bool {
 }
 
 /// Whether a number is written as phone numbers are: seven to thirteen
-/// digits in two to four groups (`(604) 231-9383`, `707-443-1036`,
-/// `0151 485 5406`), the last of at least three digits; a single run of
-/// digits is as likely a code, and no group is a time (`14:03`).
+/// digits in two to four groups, the last of at least three digits, that
+/// open as a dialling code does (`+44 …`, `(604) 231-9383`, a trunk `0`
+/// before nine digits or more: `0151 485 5406`) or follow the North
+/// American `707-443-1036` / `443-1036` shape. A single run of digits is as
+/// likely a code, and a post-office box, a date or a reference number
+/// (`1014 - 10100`, `4/4/2012`, `1.6152669`) has none of these shapes.
 fn is_grouped_phone(number: &str) -> bool {
     let digits = number.chars().filter(char::is_ascii_digit).count();
     let groups: Vec<&str> = number
         .split(|c: char| !c.is_ascii_digit())
         .filter(|g| !g.is_empty())
         .collect();
+    let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+    let dialled = number.starts_with(['+', '(']) || (number.starts_with('0') && digits >= 9);
+    // One separator throughout, a dash or a point.
+    let mut separators = number.chars().filter(|c| !c.is_ascii_digit());
+    let first = separators.next();
+    let one_separator = matches!(first, Some('-' | '.')) && separators.all(|c| Some(c) == first);
+    let north_american = matches!(lengths.as_slice(), [3, 3, 4] | [3, 4]) && one_separator;
     PHONE_DIGITS.contains(&digits)
         && (2..=4).contains(&groups.len())
-        && groups.last().is_some_and(|g| g.len() >= 3)
-        && !number.contains(':')
+        && lengths.last().is_some_and(|l| *l >= 3)
+        && !number.contains([':', '/'])
+        && (dialled || north_american)
 }
 
 #[cfg(test)]
@@ -137,6 +148,13 @@ mod tests {
         assert!(is_grouped_phone("0151 485 5406"));
         assert!(!is_grouped_phone("123456789"));
         assert!(!is_grouped_phone("94105 12"));
+        assert!(is_grouped_phone("405.265.4076"));
+        assert!(is_grouped_phone("+49 941 2090870"));
+        assert!(!is_grouped_phone("1014 - 10100"));
+        assert!(!is_grouped_phone("4/4/20127"));
+        assert!(!is_grouped_phone("1.6152669"));
+        assert!(!is_grouped_phone("90 196 565 019"));
+        assert!(!is_grouped_phone("405-265.4076"));
         assert!(names_other_number("Order # 123-4567"));
         assert!(!names_other_number("Mountain View, CA 94043"));
     }

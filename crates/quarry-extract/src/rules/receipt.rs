@@ -40,6 +40,9 @@ const MERCHANT_ZONE: f64 = 0.4;
 /// handwriting debris rather than the printed name (printed names read at
 /// 0.8–0.95, debris such as `3 1% O Olt` at 0.3–0.5).
 const MIN_NAME_CONFIDENCE: f64 = 0.6;
+/// Blank between a trade name and the line that continues it, in the
+/// name's line heights, below which the two are one name block.
+const TRADE_NAME_GAP: f64 = 0.6;
 /// Lines after the merchant that may precede the first address line.
 const ADDRESS_LEAD: usize = 4;
 /// Blank space between two address lines, in line heights, from which the
@@ -50,7 +53,8 @@ const MAX_ADDRESS_LINES: usize = 5;
 
 /// Words that occur on till receipts and hardly on invoices or letters.
 const RECEIPT_WORDS: &[&str] = &[
-    "cashier", "change", "cash", "rounding", "receipt", "counter", "tender", "tendered",
+    "cashier", "change", "cash", "rounding", "receipt", "counter", "tender", "tendered", "server",
+    "guest", "guests", "gratuity", "tip", "tips",
 ];
 /// Words of sales documents in general, receipts among them.
 const SALES_WORDS: &[&str] = &["gst", "sst", "qty", "thank", "subtotal", "total"];
@@ -202,7 +206,11 @@ impl Run<'_> {
                 }
                 break;
             }
-            if is_merchant_like(&line.text) && mean_confidence(line) >= MIN_NAME_CONFIDENCE {
+            let confident = mean_confidence(line) >= MIN_NAME_CONFIDENCE;
+            // A shop that prints its name in mixed case (`Thai village`,
+            // `Koho Restaurant`) has it as the first line of words.
+            let plain_first = candidates.is_empty() && is_plain_name(&line.text);
+            if (is_merchant_like(&line.text) || plain_first) && confident {
                 candidates.push(i);
             } else if !candidates.is_empty()
                 && line.text.chars().any(|c| c.is_ascii_digit())
@@ -220,11 +228,42 @@ impl Run<'_> {
             lines.insert(0, order[chosen - 1]);
         }
         if let Some(&next) = order.get(chosen + 1)
-            && (text(chosen).trim_end().ends_with('&') || only_legal_forms(&text(chosen + 1)))
+            && (text(chosen).trim_end().ends_with('&')
+                || only_legal_forms(&text(chosen + 1))
+                || self.continues_trade_name(order[chosen], next))
         {
             lines.push(next);
         }
         Some(lines)
+    }
+
+    /// Whether the line right under a trade name continues it (`CAVALIERE`
+    /// / `Restaurant`, `TESCO` / `extra`): a name without a company form
+    /// (a legal name is complete), and under it, with no blank between, a
+    /// short line of words that is itself no label, contact, title or
+    /// courtesy line.
+    fn continues_trade_name(&self, name: LineId, next: LineId) -> bool {
+        let (Some(name), Some(below)) = (self.layout.line(name), self.layout.line(next)) else {
+            return false;
+        };
+        let height = (name.bbox.bottom - name.bbox.top).max(1.0);
+        let touching = below.bbox.top - name.bbox.bottom < TRADE_NAME_GAP * height;
+        let short = below.text.split_whitespace().count() <= 3;
+        let capitalised = format!(
+            "{}{}",
+            below
+                .text
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_default(),
+            below.text.chars().skip(1).collect::<String>()
+        );
+        touching
+            && short
+            && !has_company_form(&name.text)
+            && is_plain_name(&capitalised)
+            && mean_confidence(below) >= MIN_NAME_CONFIDENCE
     }
 
     fn merchant_name(&self, lines: &[LineId]) -> Option<(Value, Span)> {
@@ -273,7 +312,7 @@ impl Run<'_> {
                 break;
             }
             out.push(*id);
-            if ends_with_country(text) {
+            if ends_with_country(text) || receipt_address::ends_with_postcode(text) {
                 break;
             }
         }
@@ -500,6 +539,39 @@ fn is_title_case_name(text: &str) -> bool {
             .any(|w| NOT_ADDRESS.contains(&w) || RECEIPT_WORDS.contains(&w))
 }
 
+/// One to five words of letters, the first capitalised, that are no
+/// title, label, contact or till line: a shop name as a receipt's first
+/// line prints it in any case (`Thai village`, `Cavendish & Ross`).
+fn is_plain_name(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let lower = text.to_lowercase();
+    let clean = lower.trim().trim_matches(|c: char| !c.is_alphanumeric());
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    (1..=5).contains(&words.len())
+        && letters >= 4
+        && words
+            .first()
+            .is_some_and(|w| w.starts_with(char::is_uppercase))
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '&' | '-' | '.'))
+                // OCR debris leaves one-letter words (`Cele R`).
+                && (w.chars().filter(|c| c.is_alphabetic()).count() >= 2 || *w == "&")
+        })
+        // A sentence (`Thank you. Please come again.`) is no name.
+        && !(words.len() > 1 && text.trim_end().ends_with(['.', '!']))
+        && !TITLES.contains(&clean)
+        && !lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| NOT_ADDRESS.contains(&w) || RECEIPT_WORDS.contains(&w) || COURTESY.contains(&w))
+}
+
+/// Words of the courtesy lines receipts print (`Thank you`, `Please come
+/// again`, `Have a nice day`), never of a shop's name.
+const COURTESY: &[&str] = &[
+    "thank", "thanks", "please", "again", "visit", "nice", "enjoy",
+];
+
 /// Street words of receipt addresses (Malay abbreviations included) and of
 /// the languages the engine reads.
 const STREET_WORDS: &[&str] = &[
@@ -695,6 +767,63 @@ mod tests {
         assert!(!is_title_case_name("Cashier Kelly"));
         assert!(!is_title_case_name("Welcome"));
         assert!(!is_title_case_name("Table 5"));
+    }
+
+    #[test]
+    fn a_first_line_of_words_in_any_case_is_a_shop_name() {
+        assert!(is_plain_name("Thai village"));
+        assert!(is_plain_name("Cavendish & Ross"));
+        assert!(is_plain_name("Guacamole"));
+        assert!(!is_plain_name("Server: Ann"));
+        assert!(!is_plain_name("Receipt"));
+        assert!(!is_plain_name("4903 Main Road"));
+        assert!(!is_plain_name("thank you"));
+        assert!(!is_plain_name("Thank You. Please come again."));
+        assert!(!is_plain_name("Cele R"));
+    }
+
+    #[test]
+    fn a_mixed_case_shop_name_heads_its_receipt() {
+        let schema = serde_json::json!({"type": "object", "properties": {
+            "store_name": {"type": ["string", "null"]},
+            "store_address": {"type": ["string", "null"]},
+        }});
+        let text = "\
+Harbor Noodle House
+4903 Elm Road
+Springfield, IL 62704
+Thank you for visiting
+Server: Ann      Guests: 2
+Noodles          12.00
+Subtotal         12.00
+Total            12.00
+Cash             20.00
+Change            8.00
+";
+        let value = crate::rules::extract_text(text, schema);
+        assert_eq!(value["store_name"], "Harbor Noodle House");
+        assert_eq!(
+            value["store_address"],
+            "4903 Elm Road Springfield, IL 62704"
+        );
+    }
+
+    #[test]
+    fn a_trade_name_continues_on_the_line_under_it() {
+        let schema = serde_json::json!({"type": "object", "properties": {
+            "store_name": {"type": ["string", "null"]},
+        }});
+        let receipt = |head: &str| {
+            format!(
+                "{head}\n12 Harbour Street\nServer: Ann\nSoup      6.00\nTotal     6.00\n\
+                 Cash     10.00\nChange    4.00\n"
+            )
+        };
+        let value = crate::rules::extract_text(&receipt("PORTOFINO\nTrattoria"), schema.clone());
+        assert_eq!(value["store_name"], "PORTOFINO Trattoria");
+        // A legal name is complete: the line under it is not part of it.
+        let value = crate::rules::extract_text(&receipt("PORTOFINO FOODS LTD\nTrattoria"), schema);
+        assert_eq!(value["store_name"], "PORTOFINO FOODS LTD");
     }
 
     #[test]
