@@ -115,10 +115,7 @@ impl Run<'_> {
             if NO_VAT.iter().any(|p| lower.contains(p)) {
                 note.get_or_insert(id);
             }
-            let words: Vec<&str> = lower
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
+            let words = words_of(&lower);
             if total.is_none() && words.iter().any(|w| TOTAL_WORDS.contains(w)) {
                 total = amount_at_end(&line.text).map(|_| id);
             }
@@ -152,10 +149,7 @@ impl Run<'_> {
         let tax_line = self.layout.line_ids().any(|id| {
             self.layout.line(id).is_some_and(|l| {
                 let lower = l.text.to_lowercase();
-                let words: Vec<&str> = lower
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .collect();
+                let words = words_of(&lower);
                 words.iter().any(|w| is_tax_word(w)) && !is_identifier_line(&l.text, &words)
             })
         });
@@ -164,6 +158,14 @@ impl Run<'_> {
             _ => None,
         }
     }
+}
+
+/// The words of a lower-cased line.
+fn words_of(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// A tax word, also at the end of a German compound (`Umsatzsteuer`,
@@ -256,14 +258,7 @@ mod tests {
         assert_eq!(percent("Total 4.00"), None);
         assert_eq!(without_percents("VAT 19 % 3.80"), "VAT 19 3.80");
         assert!(is_tax_word("umsatzsteuer") && !is_tax_word("steuernummer"));
-        let id = |t: &str| {
-            let lower = t.to_lowercase();
-            let words: Vec<&str> = lower
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
-            is_identifier_line(t, &words)
-        };
+        let id = |t: &str| is_identifier_line(t, &words_of(&t.to_lowercase()));
         assert!(id("Tax ID DE355369209"));
         assert!(id("VAT number: IE3668997OH"));
         assert!(!id("VAT (19%) 19.00"));
