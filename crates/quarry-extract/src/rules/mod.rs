@@ -25,11 +25,13 @@ mod credit_note;
 mod features;
 mod fit;
 mod header;
+mod issuer;
 mod matcher;
 pub(crate) mod metadata;
 mod ocr_fix;
 mod parties;
 mod position;
+mod printed_details;
 mod receipt;
 mod receipt_address;
 mod receipt_total;
@@ -38,6 +40,7 @@ mod run;
 mod synonyms;
 mod table;
 mod totals;
+mod vat_rate;
 
 use std::collections::HashMap;
 

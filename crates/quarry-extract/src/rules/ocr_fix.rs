@@ -2,16 +2,17 @@
 //! limited to places where the intended text is known from its shape:
 //!
 //! - amounts whose decimal point was lost or detached (`327 00`, `49. 39`),
-//!   glued to a currency (`RM49.40`, `$7.60`) or followed by a tax code
+//!   glued to a currency code or symbol (`RM49.40`, `$7.60`, `€4,70`) or
+//!   followed by a tax code
 //!   (`12.48 SR`);
 //! - the Malaysian company forms `SDN BHD` and `S/B`, which tesseract often
-//!   reads one letter off (`SON BHD`, `SDN BHO`, `5/8`). Only a word next to
-//!   another company-form word is repaired, so ordinary words stay as printed.
+//!   reads one letter off (`SON BHD`, `SDN BHO`) or with look-alike glyphs
+//!   (`5/8`, see [`fold_glyphs`]). `SDN`/`BHD` are repaired only next to
+//!   each other, so ordinary words stay as printed.
 
 use strsim::levenshtein;
 
-/// Currency prefixes stripped from an amount token.
-const CURRENCY_PREFIXES: &[&str] = &["rm", "myr", "$", "usd", "sgd"];
+use crate::values::strip_currency_prefix;
 
 /// The amount printed at the end of `text`, if the line ends in one with two
 /// decimals. Tax codes of one or two letters after the amount are skipped.
@@ -54,10 +55,7 @@ fn strip_currency(token: &str) -> String {
     };
     let lower = rest.to_lowercase();
     let lower = lower.trim_start_matches(['<', '(', ':']);
-    let rest = CURRENCY_PREFIXES
-        .iter()
-        .find_map(|p| lower.strip_prefix(p))
-        .unwrap_or(lower);
+    let rest = strip_currency_prefix(lower);
     let rest = rest.trim_start_matches([':', '.', '(', '_']);
     format!("{sign}{}", rest.trim_end_matches([':', ';', ')', '|']))
 }
@@ -150,10 +148,27 @@ fn repair_spaced_forms(text: &str) -> String {
     out.join(" ")
 }
 
-/// `5/8`, `$/B`, `S/8`: the `S/B` abbreviation (Sdn Bhd) misread.
+/// Whether `core` is the `S/B` abbreviation (Sdn Bhd) with some of its
+/// characters read as their look-alikes (`5/8`, `S/8`).
 fn is_sb_shape(core: &str) -> bool {
-    let chars: Vec<char> = core.chars().collect();
-    matches!(chars.as_slice(), ['S' | '5' | '$', '/', 'B' | '8'])
+    fold_glyphs(core) == fold_glyphs("S/B")
+}
+
+/// The text with characters that OCR confuses on thermal print folded to
+/// one representative each: `5`/`$` and `S`, `8` and `B`, `0`/`D`/`Q` and
+/// `O`, `1`/`|`/`l` and `I`, `2` and `Z`. Two words that fold alike read
+/// the same to a recogniser.
+fn fold_glyphs(text: &str) -> String {
+    text.chars()
+        .map(|c| match c.to_ascii_uppercase() {
+            '5' | '$' => 'S',
+            '8' => 'B',
+            '0' | 'D' | 'Q' => 'O',
+            '1' | '|' | 'L' => 'I',
+            '2' => 'Z',
+            other => other,
+        })
+        .collect()
 }
 
 /// The word with its alphanumeric core replaced, punctuation around it kept
@@ -190,6 +205,9 @@ mod tests {
         assert_eq!(amount_at_end("Total RM 49. 39"), Some(49.39));
         assert_eq!(amount_at_end("Nett Total: $7.60"), Some(7.6));
         assert_eq!(amount_at_end("CASH RM10.00"), Some(10.0));
+        assert_eq!(amount_at_end("TOTAL €4,70"), Some(4.7));
+        assert_eq!(amount_at_end("Total AED152.00"), Some(152.0));
+        assert_eq!(amount_at_end("BALANCE £5.55"), Some(5.55));
         assert_eq!(amount_at_end("Change Due : 34,70"), Some(34.7));
         assert_eq!(amount_at_end("Rounding -0.01"), Some(-0.01));
         assert_eq!(amount_at_end("COKE ZERO 2.50 SR"), Some(2.5));
@@ -230,6 +248,8 @@ mod tests {
             "99 SPEED MART S/B"
         );
         assert_eq!(repair_company_forms("SDN BHÖ"), "SDN BHD");
+        assert_eq!(repair_company_forms("ACME S/8"), "ACME S/B");
+        assert_eq!(repair_company_forms("A/B TESTING"), "A/B TESTING");
         assert_eq!(repair_company_forms("Segi Sdn. kbd"), "Segi Sdn. Bhd");
         assert_eq!(repair_company_forms("Segi Sdn.Rhd"), "Segi Sdn.Bhd");
         assert_eq!(repair_company_forms("SEGI SDN.BHD"), "SEGI SDN.BHD");

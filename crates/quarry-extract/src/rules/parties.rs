@@ -152,8 +152,10 @@ impl Run<'_> {
     }
 
     /// Fills the seller and buyer names from the layout before any label
-    /// candidate is tried: a party heading's name, then the sender line and
-    /// the address under it. Found names carry [`PARTY`] confidence.
+    /// candidate is tried: a party heading's name, then (for the seller) the
+    /// company outside the addressee blocks ([`super::issuer`]), then the
+    /// sender line and the address under it. Found names carry [`PARTY`]
+    /// confidence.
     pub(super) fn party_names(&mut self, fields: &[Field], values: &mut Map<String, Value>) {
         let sender = self.sender_line();
         for field in fields.iter().filter(|f| f.kind == Kind::String) {
@@ -169,7 +171,18 @@ impl Run<'_> {
             if !is_party || !values.get(field.key).is_some_and(Value::is_null) {
                 continue;
             }
-            if let Some((text, span)) = self.name_under_heading(&field.names).or_else(from_sender) {
+            let by_role = || {
+                field
+                    .names
+                    .is("seller_name")
+                    .then(|| self.issuer_by_role())
+                    .flatten()
+            };
+            let found = self
+                .name_under_heading(&field.names)
+                .or_else(by_role)
+                .or_else(from_sender);
+            if let Some((text, span)) = found {
                 self.record(field.key.to_string(), PARTY, span);
                 values.insert(field.key.to_string(), Value::String(text));
             }

@@ -4,7 +4,9 @@
 //! document date is the date on its title line (`Rechnung Nr. 7 vom
 //! 03.07.2014`), else its first date; the grand total is the largest amount
 //! on a line that says "total"; the currency is the one the document uses
-//! most; an IBAN is recognised by its check digits wherever it is printed.
+//! most; an IBAN is recognised by its check digits wherever it is printed;
+//! a time of sale and a letterhead phone number by their shape
+//! ([`super::printed_details`]).
 //!
 //! Values found this way carry a lower confidence ([`POSITIONAL`]) than
 //! labelled ones.
@@ -171,6 +173,10 @@ impl Run<'_> {
                 self.dominant_currency()
             } else if names.is("iban") && field.kind == Kind::String {
                 self.any_iban()
+            } else if names.is("time") && field.kind == Kind::String {
+                self.printed_time()
+            } else if names.is("phone") && field.kind == Kind::String {
+                self.letterhead_phone()
             } else {
                 None
             };
@@ -392,7 +398,32 @@ pub(super) fn is_name_like(text: &str) -> bool {
     let company = words
         .iter()
         .any(|w| LEGAL_FORMS.contains(&w.trim_end_matches('.')) && *w != "&" && *w != "co");
-    (upper * 2 >= letters.len() || company) && !title && !contact && !is_registration(text)
+    (upper * 2 >= letters.len() || company)
+        && !title
+        && !contact
+        && !is_registration(text)
+        && !states_a_value(&clean)
+}
+
+/// Whether a line states a date or an amount (`TOTAL AMOUNT DUE ON August
+/// 3, 2014 $4.11`, `PAID 12/05/2023`): a sentence or a label with its
+/// value, never a name.
+fn states_a_value(text: &str) -> bool {
+    let amount = text.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && !matches!(c, '$' | '€' | '£'));
+        let digits = w.trim_start_matches(['$', '€', '£']);
+        let priced = digits.len() < w.len() && digits.starts_with(|c: char| c.is_ascii_digit());
+        let cents = digits.rsplit_once(['.', ',']).is_some_and(|(whole, frac)| {
+            frac.len() == 2
+                && !whole.is_empty()
+                && whole
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+                && frac.chars().all(|c| c.is_ascii_digit())
+        });
+        priced || cents
+    });
+    amount || !all_dates(text, crate::values::DateOrder::DayFirst).is_empty()
 }
 
 /// `(126926-H)`, `JM0352019-K`, `Co. No. 113825-W`: a company registration line.
@@ -442,6 +473,9 @@ mod tests {
         assert!(!is_name_like("TAX INVOICE"));
         assert!(!is_name_like("TEL: 03-3271 9872"));
         assert!(!is_name_like("(001451637-M)"));
+        assert!(!is_name_like("TOTAL AMOUNT DUE ON August 3 , 2014 $4.11"));
+        assert!(!is_name_like("BALANCE DUE 1,250.00"));
+        assert!(is_name_like("7-ELEVEN MALAYSIA SDN BHD"));
         assert_eq!(
             strip_registration("99 SPEED MART S/B {519537-X)"),
             "99 SPEED MART S/B"

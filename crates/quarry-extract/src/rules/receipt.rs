@@ -40,6 +40,9 @@ const MERCHANT_ZONE: f64 = 0.4;
 /// handwriting debris rather than the printed name (printed names read at
 /// 0.8–0.95, debris such as `3 1% O Olt` at 0.3–0.5).
 const MIN_NAME_CONFIDENCE: f64 = 0.6;
+/// Blank between a trade name and the line that continues it, in the
+/// name's line heights, below which the two are one name block.
+const TRADE_NAME_GAP: f64 = 0.6;
 /// Lines after the merchant that may precede the first address line.
 const ADDRESS_LEAD: usize = 4;
 /// Blank space between two address lines, in line heights, from which the
@@ -50,7 +53,8 @@ const MAX_ADDRESS_LINES: usize = 5;
 
 /// Words that occur on till receipts and hardly on invoices or letters.
 const RECEIPT_WORDS: &[&str] = &[
-    "cashier", "change", "cash", "rounding", "receipt", "counter", "tender", "tendered",
+    "cashier", "change", "cash", "rounding", "receipt", "counter", "tender", "tendered", "server",
+    "guest", "guests", "gratuity", "tip", "tips",
 ];
 /// Words of sales documents in general, receipts among them.
 const SALES_WORDS: &[&str] = &["gst", "sst", "qty", "thank", "subtotal", "total"];
@@ -202,7 +206,11 @@ impl Run<'_> {
                 }
                 break;
             }
-            if is_merchant_like(&line.text) && mean_confidence(line) >= MIN_NAME_CONFIDENCE {
+            let confident = mean_confidence(line) >= MIN_NAME_CONFIDENCE;
+            // A shop that prints its name in mixed case (`Thai village`,
+            // `Koho Restaurant`) has it as the first line of words.
+            let plain_first = candidates.is_empty() && is_plain_name(&line.text);
+            if (is_merchant_like(&line.text) || plain_first) && confident {
                 candidates.push(i);
             } else if !candidates.is_empty()
                 && line.text.chars().any(|c| c.is_ascii_digit())
@@ -220,11 +228,42 @@ impl Run<'_> {
             lines.insert(0, order[chosen - 1]);
         }
         if let Some(&next) = order.get(chosen + 1)
-            && (text(chosen).trim_end().ends_with('&') || only_legal_forms(&text(chosen + 1)))
+            && (text(chosen).trim_end().ends_with('&')
+                || only_legal_forms(&text(chosen + 1))
+                || self.continues_trade_name(order[chosen], next))
         {
             lines.push(next);
         }
         Some(lines)
+    }
+
+    /// Whether the line right under a trade name continues it (`CAVALIERE`
+    /// / `Restaurant`, `TESCO` / `extra`): a name without a company form
+    /// (a legal name is complete), and under it, with no blank between, a
+    /// short line of words that is itself no label, contact, title or
+    /// courtesy line.
+    fn continues_trade_name(&self, name: LineId, next: LineId) -> bool {
+        let (Some(name), Some(below)) = (self.layout.line(name), self.layout.line(next)) else {
+            return false;
+        };
+        let height = (name.bbox.bottom - name.bbox.top).max(1.0);
+        let touching = below.bbox.top - name.bbox.bottom < TRADE_NAME_GAP * height;
+        let short = below.text.split_whitespace().count() <= 3;
+        let capitalised = format!(
+            "{}{}",
+            below
+                .text
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_default(),
+            below.text.chars().skip(1).collect::<String>()
+        );
+        touching
+            && short
+            && !has_company_form(&name.text)
+            && is_plain_name(&capitalised)
+            && mean_confidence(below) >= MIN_NAME_CONFIDENCE
     }
 
     fn merchant_name(&self, lines: &[LineId]) -> Option<(Value, Span)> {
@@ -273,7 +312,7 @@ impl Run<'_> {
                 break;
             }
             out.push(*id);
-            if ends_with_country(text) {
+            if ends_with_country(text) || receipt_address::ends_with_postcode(text) {
                 break;
             }
         }
@@ -440,22 +479,45 @@ fn mean_confidence(line: &crate::layout::LineView) -> f64 {
 /// A name-like line that is mostly letters: OCR of logos, stamps and
 /// handwriting yields upper-case debris such as `3 18 OF OF`. A line in
 /// mixed case counts when it carries a company form (`Farmasi Maluri
-/// S/B(587969-U)`), and the trade `Cash & Carry` is a name, not a till word.
+/// S/B(587969-U)`), and words joined by `&` or `and` are a name's (`CASH &
+/// CARRY`, `BAR & GRILL`), not a till or contact label.
 fn is_merchant_like(text: &str) -> bool {
     let name = strip_registration(text);
     let visible = name.chars().filter(|c| !c.is_whitespace()).count();
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    let lower = name.to_lowercase();
-    let trade = ["cash & carry", "cash and carry", "cash&carry"]
-        .iter()
-        .fold(lower.clone(), |t, phrase| t.replace(phrase, "wholesale"));
+    let unjoined = without_conjoined_words(&name);
     let named = is_name_like(&name)
-        || (trade != lower && is_name_like(&trade.to_uppercase()))
+        || (unjoined != name && is_name_like(&unjoined))
         || (has_company_form(&name) && !is_company_number(&name));
     // Slogans and promotions end in an exclamation mark (`REDEEM VOUCHER
     // BEFORE POINTS EXPIRY!*`, `THANK YOU!`); names do not.
     let exclaimed = name.trim_end_matches(['*', ' ']).ends_with('!');
     named && letters * 2 > visible && !exclaimed
+}
+
+/// The text with each pair of words joined by `&` or `and` (`CASH &
+/// CARRY`, `CASH&CARRY`) replaced by the neutral word `TRADE`: a
+/// conjunction makes its neighbours part of a trade name, so they are no
+/// till or contact label.
+fn without_conjoined_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let is_word = |w: &str| !w.is_empty() && w.chars().all(char::is_alphabetic);
+    let glued = |w: &str| matches!(w.split_once('&'), Some((a, b)) if is_word(a) && is_word(b));
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let conjunction = words
+            .get(i + 1)
+            .is_some_and(|c| *c == "&" || c.eq_ignore_ascii_case("and"));
+        if conjunction && is_word(words[i]) && words.get(i + 2).is_some_and(|w| is_word(w)) {
+            out.push("TRADE");
+            i += 3;
+        } else {
+            out.push(if glued(words[i]) { "TRADE" } else { words[i] });
+            i += 1;
+        }
+    }
+    out.join(" ")
 }
 
 /// Two to five words of letters, each starting with a capital (`Yam
@@ -476,6 +538,39 @@ fn is_title_case_name(text: &str) -> bool {
             .split_whitespace()
             .any(|w| NOT_ADDRESS.contains(&w) || RECEIPT_WORDS.contains(&w))
 }
+
+/// One to five words of letters, the first capitalised, that are no
+/// title, label, contact or till line: a shop name as a receipt's first
+/// line prints it in any case (`Thai village`, `Cavendish & Ross`).
+fn is_plain_name(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let lower = text.to_lowercase();
+    let clean = lower.trim().trim_matches(|c: char| !c.is_alphanumeric());
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    (1..=5).contains(&words.len())
+        && letters >= 4
+        && words
+            .first()
+            .is_some_and(|w| w.starts_with(char::is_uppercase))
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '&' | '-' | '.'))
+                // OCR debris leaves one-letter words (`Cele R`).
+                && (w.chars().filter(|c| c.is_alphabetic()).count() >= 2 || *w == "&")
+        })
+        // A sentence (`Thank you. Please come again.`) is no name.
+        && !(words.len() > 1 && text.trim_end().ends_with(['.', '!']))
+        && !TITLES.contains(&clean)
+        && !lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| NOT_ADDRESS.contains(&w) || RECEIPT_WORDS.contains(&w) || COURTESY.contains(&w))
+}
+
+/// Words of the courtesy lines receipts print (`Thank you`, `Please come
+/// again`, `Have a nice day`), never of a shop's name.
+const COURTESY: &[&str] = &[
+    "thank", "thanks", "please", "again", "visit", "nice", "enjoy",
+];
 
 /// Street words of receipt addresses (Malay abbreviations included) and of
 /// the languages the engine reads.
@@ -629,6 +724,11 @@ mod tests {
     #[test]
     fn trade_names_and_mixed_case_company_lines_are_merchants() {
         assert!(is_merchant_like("SLF CASH & CARRY"));
+        assert!(is_merchant_like("HARBOR FISH & CHIPS BAR"));
+        assert!(is_merchant_like("THE TABLE AND BENCH CO"));
+        assert!(!is_merchant_like("TABLE 12"));
+        assert_eq!(without_conjoined_words("ACME CASH&CARRY"), "ACME TRADE");
+        assert_eq!(without_conjoined_words("SLF CASH AND CARRY"), "SLF TRADE");
         assert!(is_merchant_like("Farmasi Maluri S/B(587969-U)"));
         assert!(!is_merchant_like("CASH"));
         assert!(!is_merchant_like("Cashier : Kelly"));
@@ -667,6 +767,63 @@ mod tests {
         assert!(!is_title_case_name("Cashier Kelly"));
         assert!(!is_title_case_name("Welcome"));
         assert!(!is_title_case_name("Table 5"));
+    }
+
+    #[test]
+    fn a_first_line_of_words_in_any_case_is_a_shop_name() {
+        assert!(is_plain_name("Thai village"));
+        assert!(is_plain_name("Cavendish & Ross"));
+        assert!(is_plain_name("Guacamole"));
+        assert!(!is_plain_name("Server: Ann"));
+        assert!(!is_plain_name("Receipt"));
+        assert!(!is_plain_name("4903 Main Road"));
+        assert!(!is_plain_name("thank you"));
+        assert!(!is_plain_name("Thank You. Please come again."));
+        assert!(!is_plain_name("Cele R"));
+    }
+
+    #[test]
+    fn a_mixed_case_shop_name_heads_its_receipt() {
+        let schema = serde_json::json!({"type": "object", "properties": {
+            "store_name": {"type": ["string", "null"]},
+            "store_address": {"type": ["string", "null"]},
+        }});
+        let text = "\
+Harbor Noodle House
+4903 Elm Road
+Springfield, IL 62704
+Thank you for visiting
+Server: Ann      Guests: 2
+Noodles          12.00
+Subtotal         12.00
+Total            12.00
+Cash             20.00
+Change            8.00
+";
+        let value = crate::rules::extract_text(text, schema);
+        assert_eq!(value["store_name"], "Harbor Noodle House");
+        assert_eq!(
+            value["store_address"],
+            "4903 Elm Road Springfield, IL 62704"
+        );
+    }
+
+    #[test]
+    fn a_trade_name_continues_on_the_line_under_it() {
+        let schema = serde_json::json!({"type": "object", "properties": {
+            "store_name": {"type": ["string", "null"]},
+        }});
+        let receipt = |head: &str| {
+            format!(
+                "{head}\n12 Harbour Street\nServer: Ann\nSoup      6.00\nTotal     6.00\n\
+                 Cash     10.00\nChange    4.00\n"
+            )
+        };
+        let value = crate::rules::extract_text(&receipt("PORTOFINO\nTrattoria"), schema.clone());
+        assert_eq!(value["store_name"], "PORTOFINO Trattoria");
+        // A legal name is complete: the line under it is not part of it.
+        let value = crate::rules::extract_text(&receipt("PORTOFINO FOODS LTD\nTrattoria"), schema);
+        assert_eq!(value["store_name"], "PORTOFINO FOODS LTD");
     }
 
     #[test]

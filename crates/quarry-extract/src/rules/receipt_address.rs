@@ -148,6 +148,41 @@ fn postcode_digits(word: &str) -> String {
     }
 }
 
+/// Whether an address line ends with the postcode that closes addresses
+/// written town-last: a US state and ZIP (`PUEBLO, CO 81008`, `TX
+/// 77055-1234`), a Canadian (`V6Y 0L4`) or British (`EC1R 5BX`) postcode.
+/// What follows such a line is a phone, a slogan or the sale.
+pub(super) fn ends_with_postcode(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let [.., before, last] = words.as_slice() else {
+        return false;
+    };
+    let last = last.trim_end_matches('.');
+    let zip = |w: &str| {
+        let (five, four) = w.split_once('-').unwrap_or((w, "0000"));
+        five.len() == 5
+            && five.chars().all(|c| c.is_ascii_digit())
+            && four.len() == 4
+            && four.chars().all(|c| c.is_ascii_digit())
+    };
+    let state = before.len() == 2 && before.chars().all(|c| c.is_ascii_uppercase());
+    // `V6Y 0L4` and `EC1R 5BX`: an outward code with a digit, then digit-letter-letter
+    // (British) or digit-letter-digit (Canadian).
+    let inward: Vec<char> = last.chars().collect();
+    let outward_ok = (2..=4).contains(&before.len())
+        && before.starts_with(|c: char| c.is_ascii_uppercase())
+        && before.chars().any(|c| c.is_ascii_digit())
+        && before
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let inward_ok = matches!(inward.as_slice(), [d, a, b] if d.is_ascii_digit()
+        && a.is_ascii_uppercase() && (b.is_ascii_uppercase() || b.is_ascii_digit()));
+    (state && zip(last)) || (outward_ok && inward_ok)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +238,17 @@ mod tests {
         assert_eq!(normalise(even), even);
         let tight = "12, JALAN TAMPOI 7/4,KAWASAN PERINDUSTRIAN TAMPOI,81200 JOHOR BAHRU,JOHOR";
         assert_eq!(normalise(tight), tight);
+    }
+
+    #[test]
+    fn a_town_last_postcode_closes_the_address() {
+        assert!(ends_with_postcode("PUEBLO, CO 81008"));
+        assert!(ends_with_postcode("Houston, TX 77055-1234"));
+        assert!(ends_with_postcode("London, EC1R 5BX"));
+        assert!(ends_with_postcode("Richmond BC V6Y 0L4"));
+        assert!(!ends_with_postcode("40150 SHAH ALAM,"));
+        assert!(!ends_with_postcode("JALAN SS 21/39"));
+        assert!(!ends_with_postcode("LOT 1851"));
     }
 
     #[test]

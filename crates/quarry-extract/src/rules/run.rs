@@ -15,7 +15,7 @@ use crate::layout::{Delim, Layout, LineId, Span};
 use crate::pairs::{Pair, PairKind, find_pairs};
 use crate::values::{
     Kind, all_dates, currency_code, empty_value, normalize_iban, normalize_tax_id, parse_leaf_in,
-    phone_number,
+    parse_time, phone_number,
 };
 
 /// A qualified child name beats an unqualified one found outside the parent's section.
@@ -197,6 +197,7 @@ impl<'a> Run<'a> {
             if self.is_receipt() {
                 decided.extend(self.receipt(&fields, &mut values));
             }
+            decided.extend(self.vat_rates(&fields, &mut values));
             self.positional(&fields, &decided, &mut values);
             self.consistent_totals(&fields, &mut values);
             self.due_from_gross(&fields, &mut values);
@@ -339,6 +340,9 @@ impl<'a> Run<'a> {
             }
             _ if field.kind == Kind::String && field.names.is("phone") => {
                 Value::String(phone_number(&text)?)
+            }
+            _ if field.kind == Kind::String && field.names.is("time") => {
+                Value::String(parse_time(&text)?)
             }
             _ if field.kind == Kind::String && field.names.is("currency") => {
                 Value::String(currency_code(&text)?.to_string())

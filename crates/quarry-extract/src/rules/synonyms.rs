@@ -103,6 +103,13 @@ pub(crate) const CONCEPTS: &[Concept] = &[
             cuota iva|total iva|importe iva|btw|btw bedrag|totaal btw",
     },
     Concept {
+        id: "vat_rate",
+        names: "vat rate|tax rate|vat percent|vat percentage|tax percent|tax percentage|\
+            gst rate|sales tax rate",
+        labels: "vat rate|tax rate|mwst satz|ust satz|steuersatz|mehrwertsteuersatz|\
+            taux de tva|taux tva|tipo iva|tipo de iva|btw tarief|btw percentage",
+    },
+    Concept {
         id: "total_gross",
         names: "total gross|gross total|grand total|total|total amount|invoice total|\
             gross amount|total including tax|amount total",
@@ -222,7 +229,8 @@ pub(crate) const CONCEPTS: &[Concept] = &[
     },
     Concept {
         id: "address",
-        names: "address|merchant address|company address|seller address|vendor address",
+        names: "address|merchant address|company address|seller address|vendor address|\
+            store address|shop address|restaurant address",
         labels: "address|adresse|anschrift|dirección|adres",
     },
     Concept {
@@ -264,6 +272,12 @@ pub(crate) const CONCEPTS: &[Concept] = &[
             term of the agreement|contract duration|agreement duration",
         labels: "term|duration|contract term|term of agreement|laufzeit|vertragslaufzeit|\
             vertragsdauer|durée|durée du contrat|duración|looptijd",
+    },
+    Concept {
+        id: "time",
+        names: "time|transaction time|purchase time|receipt time|time of purchase|order time|\
+            time of sale|sale time",
+        labels: "time|zeit|uhrzeit|heure|hora|tijd|ora",
     },
     Concept {
         id: "phone",

@@ -1,7 +1,7 @@
 //! Typed reading of one value's text according to its schema node: strings,
 //! numbers, integers, booleans, ISO dates (`extend:type: date`), enums and
 //! currency objects; and, for string fields that name one, identifiers
-//! (IBAN, VAT and tax numbers, phone numbers). Everything returns `None`
+//! (IBAN, VAT and tax numbers, phone numbers, times of day). Everything returns `None`
 //! when the text does not hold a value of that type, so the caller writes
 //! `null` instead of a wrong guess.
 
@@ -10,6 +10,7 @@ mod ids;
 mod number;
 mod phone;
 mod tax_id;
+mod time;
 
 use serde_json::{Map, Value, json};
 
@@ -19,7 +20,8 @@ pub(crate) use number::{
     infer_decimal_comma, looks_numeric, number_value, parse_number, parse_number_in,
 };
 pub(crate) use phone::phone_number;
-pub(crate) use tax_id::normalize_tax_id;
+pub(crate) use tax_id::{normalize_tax_id, vat_number};
+pub(crate) use time::{all_times, is_time_range, parse_time};
 
 /// What a schema node asks for, as far as filling it is concerned.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +178,34 @@ const CURRENCY_CODES: &[&str] = &[
     "PLN", "CZK", "HUF", "BRL", "MXN", "ZAR", "SGD", "HKD", "KRW", "TRY", "AED", "SAR", "ILS",
     "THB", "MYR", "PHP", "TWD",
 ];
+
+/// Currency symbols printed before an amount besides the ISO codes
+/// (lower case; `rm` is the ringgit's, `kr` the crowns', `rs`/`rp` the
+/// rupee's and rupiah's).
+const CURRENCY_SYMBOLS: &[&str] = &[
+    "us$", "ca$", "au$", "nz$", "hk$", "s$", "c$", "a$", "r$", "$", "€", "£", "¥", "₹", "₩", "rm",
+    "kr", "rs", "rp", "chf", "fr",
+];
+
+/// The text after a currency code or symbol that opens it (`RM12.50` →
+/// `12.50`, `eur 4,70` → ` 4,70`); the text itself when none does.
+pub(crate) fn strip_currency_prefix(text: &str) -> &str {
+    let lower = text.to_lowercase();
+    let code = CURRENCY_CODES
+        .iter()
+        .map(|c| c.to_lowercase())
+        .find(|c| lower.starts_with(c.as_str()))
+        .map(|c| c.len());
+    let symbol = CURRENCY_SYMBOLS
+        .iter()
+        .find(|s| lower.starts_with(*s))
+        .map(|s| s.len());
+    // Lower-casing keeps these prefixes' byte lengths (ASCII and symbols).
+    match code.or(symbol) {
+        Some(len) if text.is_char_boundary(len) => &text[len..],
+        _ => text,
+    }
+}
 
 /// `{amount, iso_4217_currency_code}` from text such as `€1.234,56`, `1,234.56 USD` or `CA$ 12`.
 pub(crate) fn parse_currency(text: &str) -> Option<Value> {
