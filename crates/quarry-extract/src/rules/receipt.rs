@@ -40,9 +40,6 @@ const MERCHANT_ZONE: f64 = 0.4;
 /// handwriting debris rather than the printed name (printed names read at
 /// 0.8–0.95, debris such as `3 1% O Olt` at 0.3–0.5).
 const MIN_NAME_CONFIDENCE: f64 = 0.6;
-/// Blank between a trade name and the line that continues it, in the
-/// name's line heights, below which the two are one name block.
-const TRADE_NAME_GAP: f64 = 0.6;
 /// Lines after the merchant that may precede the first address line.
 const ADDRESS_LEAD: usize = 4;
 /// Blank space between two address lines, in line heights, from which the
@@ -228,42 +225,11 @@ impl Run<'_> {
             lines.insert(0, order[chosen - 1]);
         }
         if let Some(&next) = order.get(chosen + 1)
-            && (text(chosen).trim_end().ends_with('&')
-                || only_legal_forms(&text(chosen + 1))
-                || self.continues_trade_name(order[chosen], next))
+            && (text(chosen).trim_end().ends_with('&') || only_legal_forms(&text(chosen + 1)))
         {
             lines.push(next);
         }
         Some(lines)
-    }
-
-    /// Whether the line right under a trade name continues it (`CAVALIERE`
-    /// / `Restaurant`, `TESCO` / `extra`): a name without a company form
-    /// (a legal name is complete), and under it, with no blank between, a
-    /// short line of words that is itself no label, contact, title or
-    /// courtesy line.
-    fn continues_trade_name(&self, name: LineId, next: LineId) -> bool {
-        let (Some(name), Some(below)) = (self.layout.line(name), self.layout.line(next)) else {
-            return false;
-        };
-        let height = (name.bbox.bottom - name.bbox.top).max(1.0);
-        let touching = below.bbox.top - name.bbox.bottom < TRADE_NAME_GAP * height;
-        let short = below.text.split_whitespace().count() <= 3;
-        let capitalised = format!(
-            "{}{}",
-            below
-                .text
-                .chars()
-                .next()
-                .map(|c| c.to_uppercase().to_string())
-                .unwrap_or_default(),
-            below.text.chars().skip(1).collect::<String>()
-        );
-        touching
-            && short
-            && !has_company_form(&name.text)
-            && is_plain_name(&capitalised)
-            && mean_confidence(below) >= MIN_NAME_CONFIDENCE
     }
 
     fn merchant_name(&self, lines: &[LineId]) -> Option<(Value, Span)> {
@@ -806,24 +772,6 @@ Change            8.00
             value["store_address"],
             "4903 Elm Road Springfield, IL 62704"
         );
-    }
-
-    #[test]
-    fn a_trade_name_continues_on_the_line_under_it() {
-        let schema = serde_json::json!({"type": "object", "properties": {
-            "store_name": {"type": ["string", "null"]},
-        }});
-        let receipt = |head: &str| {
-            format!(
-                "{head}\n12 Harbour Street\nServer: Ann\nSoup      6.00\nTotal     6.00\n\
-                 Cash     10.00\nChange    4.00\n"
-            )
-        };
-        let value = crate::rules::extract_text(&receipt("PORTOFINO\nTrattoria"), schema.clone());
-        assert_eq!(value["store_name"], "PORTOFINO Trattoria");
-        // A legal name is complete: the line under it is not part of it.
-        let value = crate::rules::extract_text(&receipt("PORTOFINO FOODS LTD\nTrattoria"), schema);
-        assert_eq!(value["store_name"], "PORTOFINO FOODS LTD");
     }
 
     #[test]
