@@ -152,7 +152,7 @@ impl<'a> Document<'a> {
         let Ok(bytes) = usize::try_from(len) else {
             return String::new();
         };
-        if bytes < 2 || bytes > 64 * 1024 {
+        if !(2..=64 * 1024).contains(&bytes) {
             return String::new();
         }
         let mut units = vec![0u16; bytes / 2];
