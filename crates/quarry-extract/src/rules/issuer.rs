@@ -286,8 +286,13 @@ fn is_legal_form(word: &str) -> bool {
 
 /// A company name: two to seven words, capitalised (or joiners such as
 /// `&`), ending in a legal form that follows at least one other word, with
-/// no contact or number in it.
+/// no contact or number in it. A name after a label (`Vendor Name: Acme
+/// GmbH`, `Customer: …`) is that label's value, not a letterhead: the label
+/// says whose name it is, and the label matcher reads it.
 fn is_company_name(text: &str) -> bool {
+    if text.contains(':') {
+        return false;
+    }
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
@@ -374,6 +379,14 @@ Purchased through Brightlane Limited
 Brightlane Software Ltd., 12 Dock Road, Leeds LS1 4AP
 ";
         assert_eq!(seller(text), json!("Brightlane Software Ltd."));
+    }
+
+    #[test]
+    fn a_labelled_name_is_read_by_its_label_not_as_a_letterhead() {
+        assert!(!is_company_name("Vendor Name: Acme GmbH"));
+        assert!(!is_company_name("Customer: Kunde AG"));
+        let text = "ACME GMBH - INVOICE\nInvoice Number: INV-001\nVendor Name: Acme GmbH\n";
+        assert_eq!(seller(text), "Acme GmbH");
     }
 
     #[test]
