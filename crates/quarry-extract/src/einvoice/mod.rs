@@ -18,7 +18,7 @@ use quarry_parse::einvoice::EInvoice;
 use serde_json::{Map, Value, json};
 
 use crate::engine::{ExtractOutput, ExtractRequest};
-use crate::layout::Layout;
+use crate::layout::{Layout, Span};
 use crate::rules::metadata::citations;
 use crate::values::empty_value;
 use terms::Role;
@@ -105,8 +105,9 @@ impl Filler<'_> {
         let page = object
             .insert(key.to_string(), xml.clone())
             .unwrap_or(Value::Null);
-        let mut entry = self.entry(&xml);
-        let printed = !locate::find(&self.layout, &xml).is_empty();
+        let spans = locate::find(&self.layout, &xml);
+        let printed = !spans.is_empty();
+        let mut entry = self.entry(&spans);
         if term.cross_checked() && !printed && !page.is_null() && !same(&page, &xml) {
             entry.insert("quarryFlags".into(), json!([MISMATCH_FLAG]));
             entry.insert(
@@ -122,7 +123,7 @@ impl Filler<'_> {
     fn lines(&self, node: &Value, path: &str, metadata: &mut Map<String, Value>) -> Vec<Value> {
         let item_prefix = format!("{path}[");
         metadata.retain(|k, _| k != path && !k.starts_with(&item_prefix));
-        metadata.insert(path.to_string(), Value::Object(self.entry(&Value::Null)));
+        metadata.insert(path.to_string(), Value::Object(self.entry(&[])));
         let items = node.get("items").cloned().unwrap_or(Value::Null);
         let props = items.get("properties").and_then(Value::as_object);
         self.invoice
@@ -132,14 +133,14 @@ impl Filler<'_> {
             .map(|(i, line)| {
                 let mut item = empty_value(&items);
                 let item_path = format!("{path}[{i}]");
-                metadata.insert(item_path.clone(), Value::Object(self.entry(&Value::Null)));
+                metadata.insert(item_path.clone(), Value::Object(self.entry(&[])));
                 for (key, prop) in props.into_iter().flatten() {
                     let value = terms::line_term_of(key, prop)
                         .and_then(|term| terms::line_value(line, term, prop));
                     if let (Some(value), Some(obj)) = (value, item.as_object_mut()) {
                         metadata.insert(
                             format!("{item_path}.{key}"),
-                            Value::Object(self.entry(&value)),
+                            Value::Object(self.entry(&locate::find(&self.layout, &value))),
                         );
                         obj.insert(key.clone(), value);
                     }
@@ -150,14 +151,13 @@ impl Filler<'_> {
     }
 
     /// A metadata entry for an XML value: its confidence, source and, when
-    /// asked for, the page words that print it.
-    fn entry(&self, value: &Value) -> Map<String, Value> {
+    /// asked for, the citations of `spans`, the page words that print it.
+    fn entry(&self, spans: &[Span]) -> Map<String, Value> {
         let mut entry = Map::new();
         entry.insert("ocrConfidence".into(), json!(XML_CONFIDENCE));
         entry.insert("logprobsConfidence".into(), Value::Null);
         if self.request.citations_enabled {
-            let spans = locate::find(&self.layout, value);
-            let cited = citations(&self.layout, &spans, self.request);
+            let cited = citations(&self.layout, spans, self.request);
             entry.insert("citations".into(), Value::Array(cited));
         }
         entry.insert(
