@@ -50,6 +50,12 @@ impl ApiError {
     }
 }
 
+impl From<quarry_pipeline::ConfigError> for ApiError {
+    fn from(e: quarry_pipeline::ConfigError) -> Self {
+        ApiError::BadRequest(e.to_string())
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -9,8 +9,8 @@
 //! * [`openapi`] — the OpenAPI 3.1 document (`/openapi.json`) and its docs page (`/docs`);
 //! * [`serve`] — binds the listener and runs API and workers until shutdown.
 //!
-//! This crate knows HTTP and orchestration; parsing, extraction and storage
-//! live in their own crates and never see a request.
+//! This crate knows HTTP and orchestration; a run's processing lives in
+//! `quarry-pipeline`, storage in `quarry-store`, and neither sees a request.
 
 pub mod config;
 pub mod dashboard;
@@ -21,7 +21,6 @@ pub mod keys;
 pub mod metrics;
 pub mod net;
 pub mod openapi;
-pub mod parse_config;
 pub mod review;
 pub mod routes;
 pub mod runs;

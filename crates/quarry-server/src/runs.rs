@@ -6,6 +6,8 @@ use quarry_model::enums::{RUN_SOURCES, RunStatus};
 use quarry_model::ids::{EXTRACT_RUN, new_id};
 use quarry_model::requests::{BatchInput, ExtractorRef, FileSource};
 use quarry_model::time::now_ms;
+use quarry_parse::Limits;
+use quarry_pipeline::{ExtractPlan, with_overrides};
 use quarry_store::ExtractRunRecord;
 use serde_json::{Map, Value};
 
@@ -65,7 +67,7 @@ pub async fn resolve_spec(
                         "extractor.overrideConfig must be an object",
                     ));
                 }
-                merge_config(&mut config, o);
+                with_overrides(&mut config, o);
             }
             RunSpec {
                 extractor_id: Some(r.id.clone()),
@@ -84,45 +86,14 @@ pub async fn resolve_spec(
             config: Value::Object(Map::new()),
         },
     };
-    let config = with_defaults(spec.config);
-    check_config(&config)?;
+    let config = check_config(spec.config)?;
     Ok(RunSpec { config, ..spec })
 }
 
-/// Validates an ExtractConfig, answering 400 with the offending JSON path.
-pub fn check_config(config: &Value) -> Result<(), ApiError> {
-    quarry_extract::validate_config(config).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let parse = config.get("parseConfig");
-    crate::parse_config::resolve_at(parse, crate::worker::PARSE_CONFIG).map(drop)
-}
-
-/// Applies documented defaults so runs echo the effective config.
-pub fn with_defaults(mut config: Value) -> Value {
-    if let Some(o) = config.as_object_mut() {
-        o.entry("baseProcessor")
-            .or_insert_with(|| Value::String("extraction_performance".into()));
-    }
-    config
-}
-
-/// Merges `overrides` over `base`: top-level keys replace, except
-/// `advancedOptions`, whose keys are merged one level deep.
-fn merge_config(base: &mut Value, overrides: &Value) {
-    let (Some(b), Some(o)) = (base.as_object_mut(), overrides.as_object()) else {
-        return;
-    };
-    for (k, v) in o {
-        match (k.as_str(), b.get_mut(k)) {
-            ("advancedOptions", Some(Value::Object(existing))) if v.is_object() => {
-                for (ik, iv) in v.as_object().into_iter().flatten() {
-                    existing.insert(ik.clone(), iv.clone());
-                }
-            }
-            _ => {
-                b.insert(k.clone(), v.clone());
-            }
-        }
-    }
+/// Validates an ExtractConfig by resolving it as a run would, answering
+/// 400 with the offending JSON path; returns it with defaults applied.
+pub fn check_config(config: Value) -> Result<Value, ApiError> {
+    Ok(ExtractPlan::resolve(config, &Limits::default())?.into_config())
 }
 
 /// `priority` defaulted and range-checked (1–100, lower runs first).
@@ -279,19 +250,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn overrides_merge_advanced_options_one_level() {
-        let mut base = json!({"schema": {"a": 1}, "advancedOptions": {"citationsEnabled": true, "pageRanges": []}});
-        merge_config(
-            &mut base,
-            &json!({"advancedOptions": {"citationsEnabled": false}, "extractionRules": "x"}),
-        );
-        assert_eq!(
-            base,
-            json!({"schema": {"a": 1}, "advancedOptions": {"citationsEnabled": false, "pageRanges": []}, "extractionRules": "x"})
-        );
-    }
 
     #[test]
     fn priority_and_metadata_are_checked() {

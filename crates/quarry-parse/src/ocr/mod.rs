@@ -5,8 +5,10 @@
 //! every word with its box and confidence; words are grouped into lines and
 //! paragraphs by tesseract's own block/paragraph/line numbers.
 //!
-//! The program is `$QUARRY_TESSERACT` or `tesseract` on the PATH; without it
-//! images are `Unsupported` and scanned PDF pages stay empty. Its English
+//! The program is `$QUARRY_TESSERACT` or `tesseract` on the PATH. Without it
+//! images are still read when PaddleOCR's models are installed (`paddle/`,
+//! `Limits::ocr_engine` chooses); with neither, images are
+//! `Unsupported` and scanned PDF pages stay empty. Its English
 //! model comes from [`tessdata_dir`] when one is installed (the
 //! tessdata_best model reads receipt scans markedly better than Debian's
 //! tessdata_fast), else from tesseract's own data.

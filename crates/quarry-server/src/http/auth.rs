@@ -1,5 +1,6 @@
 //! Authentication and request scoping: `Authorization: Bearer <key>` (keys are
-//! looked up by their SHA-256, never stored in clear), the
+//! looked up by their stored hash, `keys::stored_hash`: HMAC-SHA256 under the
+//! operator's secret when one is set, else SHA-256; never stored in clear), the
 //! `x-extend-api-version` check, and `x-extend-workspace-id`, which may only
 //! name the key's own workspace. The resulting [`Caller`] is an extension
 //! every handler reads its workspace from.
@@ -24,7 +25,7 @@ pub struct Caller {
 /// Paths served without authentication (probes and the metrics scrape).
 pub const PUBLIC_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
-/// Hex SHA-256 of an API key, the form stored in the database.
+/// Hex SHA-256 of an API key: the stored form when no key secret is set.
 pub fn hash_key(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
 }

@@ -1,5 +1,5 @@
-//! Which network addresses outbound requests (file URLs, later webhooks) may
-//! reach. By default only globally routable unicast addresses: loopback,
+//! Which network addresses outbound requests (`file.url` downloads and
+//! webhook deliveries) may reach. By default only globally routable unicast addresses: loopback,
 //! private, link-local (incl. cloud metadata 169.254.169.254), CGNAT,
 //! multicast, broadcast, unspecified, documentation and benchmarking ranges
 //! are refused, for IPv4, IPv6 and IPv4 embedded in IPv6 (mapped, NAT64,

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::routes::paging::PageQuery;
-use crate::runs::{check_config, with_defaults};
+use crate::runs::check_config;
 use crate::state::AppState;
 use crate::views::{extractor_summary, extractor_view, version_view};
 
@@ -31,9 +31,7 @@ fn check_name(name: &str) -> Result<String, ApiError> {
 
 /// Validates a config given to an extractor, with defaults applied.
 fn checked_config(config: &Value) -> Result<Value, ApiError> {
-    let config = with_defaults(config.clone());
-    check_config(&config)?;
-    Ok(config)
+    check_config(config.clone())
 }
 
 async fn find(state: &AppState, ws: &str, id: &str) -> Result<ExtractorRecord, ApiError> {

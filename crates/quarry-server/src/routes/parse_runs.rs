@@ -21,7 +21,6 @@ use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::extract::{ApiJson, ApiQuery};
 use crate::ingest::{RunFile, resolve_file_input};
-use crate::parse_config;
 use crate::routes::extract_runs::{SYNC_POLL, batch_view};
 use crate::routes::paging::PageQuery;
 use crate::runs::{check_batch_inputs, check_metadata, check_priority, check_source};
@@ -109,7 +108,7 @@ async fn submit(
         .file
         .as_ref()
         .ok_or_else(|| ApiError::bad_request("`file` is required"))?;
-    let config = parse_config::resolve(req.config.as_ref())?;
+    let config = quarry_pipeline::parse_config::resolve(req.config.as_ref())?;
     let priority = check_priority(req.priority)?;
     let metadata = check_metadata(req.metadata, "metadata")?;
     let file = resolve_file_input(state, ws, file, "file").await?;
@@ -286,7 +285,7 @@ pub async fn create_batch(
     let ws = caller.workspace_id.as_str();
     let metadata = check_batch_inputs(&state, ws, &req.inputs).await?;
     let priority = check_priority(req.priority)?;
-    let config = parse_config::resolve(req.config.as_ref())?;
+    let config = quarry_pipeline::parse_config::resolve(req.config.as_ref())?;
     let n = req.inputs.len();
     let batch = BatchRecord {
         id: new_id(BATCH_RUN),

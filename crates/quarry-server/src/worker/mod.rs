@@ -7,9 +7,9 @@
 //! (not counted as an attempt) so another worker starts it at once instead
 //! of waiting for the lease to expire.
 
+mod extract;
 mod parse;
-mod pipeline;
-mod usage;
+mod result;
 
 use std::time::Duration;
 
@@ -20,9 +20,7 @@ use tokio::task::JoinHandle;
 
 use crate::ingest::store_file;
 use crate::state::AppState;
-pub use parse::process_parse;
-pub use pipeline::{Input, PARSE_CONFIG, failed, process};
-pub use usage::{credits_per_page, usage_for};
+pub use result::failed;
 
 /// How long an idle worker waits before polling the queue again when no
 /// in-process wake-up arrives (jobs enqueued by other nodes).
@@ -189,75 +187,22 @@ async fn watch_lease(state: &AppState, lease: &Lease) -> LeaseState {
     }
 }
 
-/// Dispatches a leased job to its run family's processing.
 /// The `engine` metrics label of a run that ended before its engine was
 /// known (deleted, unreadable file, cancelled early).
 const ENGINE_UNKNOWN: &str = "none";
 
-/// Computes the run's result, naming the engine that produced it in
-/// `engine` (for the run-duration metric) once it is known.
+/// Dispatches a leased job to its run family's processing, naming the
+/// engine that produced the result in `engine` (for the run-duration
+/// metric) once it is known. `None` is never returned; the lease watcher's
+/// arm of the race in [`run_job`] returns it when the lease is lost.
 async fn compute(state: &AppState, lease: &Lease, engine: &mut &'static str) -> Option<RunResult> {
-    match RunKind::of(&lease.kind) {
-        RunKind::Extract => compute_extract(state, lease, engine).await,
+    Some(match RunKind::of(&lease.kind) {
+        RunKind::Extract => extract::compute(state, lease, engine).await,
         RunKind::Parse => {
             *engine = "parser";
             parse::compute(state, lease).await
         }
-    }
-}
-
-/// Loads the run's inputs and runs the pipeline on a blocking thread, under
-/// the run time limit. `None` only when the run vanished (deleted).
-async fn compute_extract(
-    state: &AppState,
-    lease: &Lease,
-    engine: &mut &'static str,
-) -> Option<RunResult> {
-    let ws = lease.workspace_id.as_str();
-    let run = match state.store.get_run(ws, &lease.run_id).await {
-        Ok(Some(run)) => run,
-        Ok(None) => return Some(failed(failure::ABORTED, "The run was deleted")),
-        Err(e) => {
-            return Some(failed(
-                failure::INTERNAL_ERROR,
-                format!("Loading the run failed: {e}"),
-            ));
-        }
-    };
-    let base = run.config.get("baseProcessor").and_then(|b| b.as_str());
-    *engine = state.engines.for_processor(base).name();
-    let source = RunSource {
-        kind: RunKind::Extract,
-        ws,
-        run_id: &run.id,
-        file_id: run.file_id.as_deref(),
-        file_url: run.file_url.as_deref(),
-        file_name: run.file_name.as_deref(),
-    };
-    let (file, bytes) = match load_file(state, &source, failure::FAILED_TO_PROCESS_FILE).await {
-        Ok(loaded) => loaded,
-        Err(failure) => return Some(failure),
-    };
-    let limits = state.config.parse_limits.clone();
-    let run_id = run.id.clone();
-    let engines = state.engines.clone();
-    let reason = failure::FAILED_TO_PROCESS_FILE;
-    Some(
-        run_blocking(state, reason, move || {
-            process(&Input {
-                workspace_id: &run.workspace_id,
-                run_id: &run_id,
-                file_id: &file.id,
-                file_name: &file.name,
-                bytes: &bytes,
-                config: &run.config,
-                limits: &limits,
-                engines: &engines,
-                record_parse: true,
-            })
-        })
-        .await,
-    )
+    })
 }
 
 /// Where a run's document comes from.

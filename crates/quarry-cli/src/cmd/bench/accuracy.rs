@@ -23,10 +23,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
-use quarry_extract::{
-    Analysis, Engine, ExtractRequest, RulesEngine, validate_output, validate_schema,
-};
+use quarry_extract::{Analysis, Engine, ExtractRequest, RulesEngine, validate_schema};
 use quarry_parse::{Document, Limits, paddle_available, parse, tessdata_dir};
+use quarry_pipeline::{ExtractPlan, extract_document};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -309,10 +308,8 @@ fn run_dataset(
         docs.len(),
         engine.name()
     ));
-    let request = ExtractRequest {
-        schema: Some(schema.clone()),
-        ..ExtractRequest::default()
-    };
+    let plan = ExtractPlan::resolve(serde_json::json!({ "schema": schema }), &Limits::default())
+        .with_context(|| format!("{} is not a valid schema", schema_path.display()))?;
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let results: Mutex<Vec<DocResult>> = Mutex::new(Vec::new());
@@ -321,7 +318,7 @@ fn run_dataset(
         for _ in 0..args.jobs.clamp(1, 64) {
             scope.spawn(|| {
                 while let Some(path) = docs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    match one_document(path, engine, &request, &schema, args) {
+                    match one_document(path, engine, &plan, args) {
                         Ok(r) => results.lock().unwrap_or_else(|e| e.into_inner()).push(r),
                         Err(e) => {
                             first_error
@@ -352,8 +349,7 @@ fn run_dataset(
 fn one_document(
     path: &Path,
     engine: &dyn Engine,
-    request: &ExtractRequest,
-    schema: &Value,
+    plan: &ExtractPlan,
     args: &AccuracyArgs,
 ) -> anyhow::Result<DocResult> {
     let truth = corpus::expected(path)?;
@@ -386,10 +382,7 @@ fn one_document(
         doc.pages.truncate(args.max_pages);
     }
     let started = Instant::now();
-    let output = engine.extract_metered(&doc, request).map(|mut out| {
-        out.output = quarry_extract::einvoice::overlay(&doc, request, out.output);
-        out
-    });
+    let output = extract_document(plan, engine, &doc, None);
     let extract = started.elapsed();
     let mut tokens = (0, 0);
     let (value, metadata) = match output {
@@ -397,18 +390,15 @@ fn one_document(
             if let Some(t) = &out.tokens {
                 tokens = (t.input_tokens, t.output_tokens);
             }
-            match validate_output(schema, &out.output.value) {
-                Ok(()) => (Ok(out.output.value), out.output.metadata),
-                Err(e) => (
-                    Err(format!("output does not match the schema: {e}")),
-                    Map::new(),
-                ),
-            }
+            (Ok(out.output.value), out.output.metadata)
         }
-        Err(e) => (Err(format!("{}: {e}", e.failure_reason())), Map::new()),
+        Err(f) => (Err(format!("{}: {}", f.reason, f.message)), Map::new()),
     };
     let analysis = match args.engine {
-        EngineChoice::Rules => RulesEngine.analyse(&doc, request).ok(),
+        EngineChoice::Rules => plan
+            .schema
+            .as_ref()
+            .and_then(|schema| RulesEngine.analyse(&doc, &plan.request(schema, None)).ok()),
         EngineChoice::Llm | EngineChoice::Hybrid => None,
     };
     Ok(DocResult {

@@ -1,5 +1,5 @@
-//! The embedded backend: the worker's own pipeline (`quarry_server::worker::process`)
-//! on a pool of threads, so `quarry extract` gives exactly the answers a
+//! The embedded backend: the workers' own pipeline (`quarry_pipeline`) on
+//! a pool of threads, so `quarry extract` gives exactly the answers a
 //! server would, without one.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -12,16 +12,14 @@ use anyhow::anyhow;
 use quarry_llm::{Engines, LlmConfig};
 use quarry_model::enums::failure;
 use quarry_parse::Limits;
-use quarry_server::runs::{check_config, with_defaults};
-use quarry_server::worker::{Input, process};
+use quarry_pipeline::{ExtractPlan, Input, run_extract};
 use serde_json::Value;
 
 use super::display;
 use super::output::Record;
 
 pub struct Local {
-    config: Value,
-    limits: Limits,
+    plan: ExtractPlan,
     engines: Engines,
 }
 
@@ -29,10 +27,10 @@ impl Local {
     /// Validates the config exactly as `POST /extract_runs` would; `llm`
     /// (from the `--llm-*` flags) serves the model-backed processors.
     pub fn new(config: Value, llm: Option<LlmConfig>) -> anyhow::Result<Self> {
-        check_config(&config).map_err(|e| anyhow!("invalid schema/config: {e}"))?;
+        let plan = ExtractPlan::resolve(config, &Limits::default())
+            .map_err(|e| anyhow!("invalid schema/config: {e}"))?;
         Ok(Self {
-            config: with_defaults(config),
-            limits: Limits::default(),
+            plan,
             engines: Engines::new(llm),
         })
     }
@@ -87,25 +85,22 @@ impl Local {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let input = Input {
-            workspace_id: "local",
             run_id: "local",
             file_id: &file,
             file_name: &name,
             bytes: &bytes,
-            config: &self.config,
-            limits: &self.limits,
-            engines: &self.engines,
-            record_parse: false,
         };
         // The pipeline must not panic; if a parser still does, that file
         // fails and the batch goes on, as in the server.
-        match catch_unwind(AssertUnwindSafe(|| process(&input))) {
-            Ok(result) => {
+        let process = || run_extract(&self.plan, &self.engines, &input, false);
+        match catch_unwind(AssertUnwindSafe(process)) {
+            Ok(outcome) => {
+                let failure = outcome.failure.as_ref();
                 let run = serde_json::json!({
-                    "status": result.status,
-                    "output": result.output,
-                    "failureReason": result.failure_reason,
-                    "failureMessage": result.failure_message,
+                    "status": outcome.status,
+                    "output": outcome.output,
+                    "failureReason": failure.map(|f| &f.reason),
+                    "failureMessage": failure.map(|f| &f.message),
                 });
                 Record::from_run(file, &run, elapsed(started))
             }

@@ -67,10 +67,11 @@ fn default_concurrency() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
-/// How files become records: in this process or on a server.
+/// How files become records: in this process or on a server. Both are
+/// boxed: each is built once per command, and their sizes differ a lot.
 pub enum Backend {
-    Local(local::Local),
-    Remote(remote::Remote),
+    Local(Box<local::Local>),
+    Remote(Box<remote::Remote>),
 }
 
 pub fn run(args: &ExtractArgs) -> anyhow::Result<()> {
@@ -130,13 +131,13 @@ fn backend(args: &ExtractArgs) -> anyhow::Result<(Backend, Vec<String>)> {
             Some(s) => s,
             None => remote.extractor_schema()?,
         };
-        return Ok((Backend::Remote(remote), columns_of(&schema)));
+        return Ok((Backend::Remote(Box::new(remote)), columns_of(&schema)));
     }
     let Some(schema) = schema else {
         bail!("--extractor needs a server: pass --url (or use --schema to extract locally)");
     };
     let local = local::Local::new(config, args.llm.config()?)?;
-    Ok((Backend::Local(local), columns_of(&schema)))
+    Ok((Backend::Local(Box::new(local)), columns_of(&schema)))
 }
 
 fn read_schema(path: &Path) -> anyhow::Result<Value> {

@@ -9,7 +9,7 @@ use quarry_parse::ParseOptions;
 use quarry_parse::output::{Chunking, TableFormat, Target};
 use serde_json::{Map, Value, json};
 
-use crate::error::ApiError;
+use crate::ConfigError;
 
 /// What a key may hold.
 enum Rule {
@@ -117,21 +117,21 @@ const CONFIG: &[(&str, Rule)] = &[
 ];
 
 /// Validates `config` (absent = `{}`) and returns it with defaults applied.
-pub fn resolve(config: Option<&Value>) -> Result<Value, ApiError> {
+pub fn resolve(config: Option<&Value>) -> Result<Value, ConfigError> {
     resolve_at(config, "config")
 }
 
 /// [`resolve`] for a ParseConfig found at `path` (errors name that path),
 /// such as an ExtractConfig's `config.parseConfig`.
-pub fn resolve_at(config: Option<&Value>, path: &str) -> Result<Value, ApiError> {
+pub fn resolve_at(config: Option<&Value>, path: &str) -> Result<Value, ConfigError> {
     let mut config = config.cloned().unwrap_or_else(|| json!({}));
-    check(&config, CONFIG, path).map_err(ApiError::bad_request)?;
+    check(&config, CONFIG, path).map_err(ConfigError::new)?;
     let target = config.get("target").and_then(Value::as_str);
     let chunking = config
         .pointer("/chunkingStrategy/type")
         .and_then(Value::as_str);
     if target == Some("spatial") && chunking == Some("section") {
-        return Err(ApiError::bad_request(format!(
+        return Err(ConfigError::new(format!(
             "{path}.chunkingStrategy.type `section` cannot be used with target `spatial`; \
              use `page` or `document`"
         )));
@@ -148,7 +148,7 @@ pub fn resolve_at(config: Option<&Value>, path: &str) -> Result<Value, ApiError>
     if let (Some(min), Some(max)) = (min, max)
         && min > max
     {
-        return Err(ApiError::bad_request(format!(
+        return Err(ConfigError::new(format!(
             "{path}.chunkingStrategy.options.minCharacters ({min}) is above maxCharacters ({max})"
         )));
     }
@@ -193,15 +193,8 @@ pub fn options(config: &Value) -> ParseOptions {
             Some("html") => TableFormat::Html,
             _ => TableFormat::Markdown,
         },
-        page_ranges: config
-            .pointer("/advancedOptions/pageRanges")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|r| {
-                let n = |k: &str| r.get(k).and_then(Value::as_u64).map(|v| v as u32);
-                Some((n("start")?, n("end")?))
-            })
+        page_ranges: ranges(config.pointer("/advancedOptions/pageRanges"))
+            .map(|(start, end)| (start as u32, end as u32))
             .collect(),
         cell_blocks: flag("/blockOptions/tables/cellBlocksEnabled"),
         ocr_words: flag("/advancedOptions/returnOcr/words"),
@@ -210,7 +203,20 @@ pub fn options(config: &Value) -> ParseOptions {
     }
 }
 
-fn check_page_ranges(config: &Value, root: &str) -> Result<(), ApiError> {
+/// The `(start, end)` pairs of a `[{start, end}]` option (page or sheet
+/// ranges); entries without both numbers are skipped (the config check
+/// has rejected them already).
+pub(crate) fn ranges(list: Option<&Value>) -> impl Iterator<Item = (u64, u64)> + '_ {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let n = |k: &str| r.get(k).and_then(Value::as_u64);
+            Some((n("start")?, n("end")?))
+        })
+}
+
+fn check_page_ranges(config: &Value, root: &str) -> Result<(), ConfigError> {
     let ranges = config
         .pointer("/advancedOptions/pageRanges")
         .and_then(Value::as_array);
@@ -220,7 +226,7 @@ fn check_page_ranges(config: &Value, root: &str) -> Result<(), ApiError> {
         match (n("start"), n("end")) {
             (Some(s), Some(e)) if 1 <= s && s <= e => {}
             _ => {
-                return Err(ApiError::bad_request(format!(
+                return Err(ConfigError::new(format!(
                     "{path} must have integer `start` and `end` with 1 <= start <= end"
                 )));
             }
