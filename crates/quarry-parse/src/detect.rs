@@ -97,6 +97,9 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> FileKind {
     if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
         return FileKind::Excel;
     }
+    if !matches!(ext.as_str(), "html" | "htm") && looks_like_xml(bytes) {
+        return FileKind::Xml;
+    }
     match ext.as_str() {
         "csv" | "tsv" => FileKind::Csv,
         "html" | "htm" => FileKind::Html,
@@ -105,6 +108,23 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> FileKind {
         _ if std::str::from_utf8(bytes).is_ok() => FileKind::Text,
         _ => FileKind::Unknown,
     }
+}
+
+/// An XML declaration, or the root of a CII or UBL e-invoice without one,
+/// at the start of the file: e-invoices are often sent without the `.xml`
+/// extension (or as raw text), and must still be read as invoices.
+fn looks_like_xml(bytes: &[u8]) -> bool {
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let skip = start.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let start = &start[skip..];
+    if start.starts_with(b"<?xml") {
+        return true;
+    }
+    let head = &start[..start.len().min(4096)];
+    start.starts_with(b"<")
+        && (find(head, b"CrossIndustryInvoice").is_some()
+            || find(head, b"CrossIndustryDocument").is_some()
+            || find(head, b"urn:oasis:names:specification:ubl:schema:xsd:").is_some())
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -121,6 +141,16 @@ mod tests {
         assert_eq!(detect_kind(b"\x89PNG\r\n", "a.txt"), FileKind::Image);
         assert_eq!(detect_kind(b"a,b\n1,2", "t.csv"), FileKind::Csv);
         assert_eq!(detect_kind(b"hello", "notes"), FileKind::Text);
+        assert_eq!(
+            detect_kind(b"\xEF\xBB\xBF <?xml version=\"1.0\"?><a/>", "invoice"),
+            FileKind::Xml
+        );
+        let ubl = b"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">";
+        assert_eq!(detect_kind(ubl, "upload.txt"), FileKind::Xml);
+        assert_eq!(
+            detect_kind(b"<?xml version=\"1.0\"?><html/>", "page.html"),
+            FileKind::Html
+        );
         assert_eq!(
             detect_kind(&[0xff, 0x00, 0xfe], "blob.bin"),
             FileKind::Unknown

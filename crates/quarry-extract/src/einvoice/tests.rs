@@ -142,3 +142,33 @@ fn a_document_without_an_e_invoice_is_left_alone() {
     let page_only = RulesEngine.extract(&doc, &request).expect("extracts");
     assert_eq!(overlay(&doc, &request, page_only.clone()), page_only);
 }
+
+#[test]
+fn a_pure_xml_invoice_is_read_from_its_xml_and_cited_on_its_rendered_page() {
+    let xml = cii("23.80");
+    // No extension: e-invoices often arrive as `invoice` or as raw text.
+    let doc = quarry_parse::parse(xml.as_bytes(), "invoice", &Default::default())
+        .expect("the XML parses");
+    assert!(doc.einvoice.is_some(), "read as an e-invoice");
+    let request = ExtractRequest {
+        schema: Some(schema()),
+        citations_enabled: true,
+        ..Default::default()
+    };
+    let page_only = RulesEngine.extract(&doc, &request).expect("extracts");
+    let out = overlay(&doc, &request, page_only);
+    assert_eq!(out.value["invoice_number"], "RE-2025-9");
+    assert_eq!(out.value["total_gross"], 23.8);
+    assert_eq!(out.value["line_items"].as_array().map(Vec::len), Some(2));
+    for (path, meta) in &out.metadata {
+        assert!(
+            meta.get("quarryFlags").is_none(),
+            "{path}: the rendered page prints the XML's own values"
+        );
+    }
+    let cited = out.metadata["total_gross"]["citations"][0]["referenceText"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(cited.contains("23.80"), "{cited}");
+}

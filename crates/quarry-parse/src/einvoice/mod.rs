@@ -4,15 +4,19 @@
 //!
 //! A hybrid PDF carries its XML as an embedded file; [`from_embedded`]
 //! finds it among the files a PDF embeds, whatever its name, by the root
-//! element. The XML holds every value exactly, so extraction prefers it to
+//! element. A pure XML e-invoice is a document of its own: [`document`]
+//! lays it out as readable text (`render.rs`) and keeps the invoice. The XML holds every value exactly, so extraction prefers it to
 //! the printed page and checks the two against each other
 //! (`quarry_extract::einvoice`).
 
 mod cii;
+mod render;
 mod tree;
 mod ubl;
 
 use serde::{Deserialize, Serialize};
+
+use crate::{Document, FileKind, ParseError};
 
 /// A file a document embeds, kept when it is UTF-8 text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +118,20 @@ pub fn read(source: &str, text: &str) -> Option<EInvoice> {
 /// The first embedded file that is an e-invoice.
 pub(crate) fn from_embedded(files: &[EmbeddedFile]) -> Option<EInvoice> {
     files.iter().find_map(|f| read(&f.name, &f.text))
+}
+
+/// An XML file: an e-invoice laid out as readable text, with the invoice
+/// kept for extraction; any other XML as plain text.
+pub(crate) fn document(name: &str, bytes: &[u8]) -> Result<Document, ParseError> {
+    let invoice = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| read(name, text.trim_start_matches('\u{feff}')));
+    let Some(invoice) = invoice else {
+        return crate::text::parse_text(bytes, FileKind::Xml);
+    };
+    let mut doc = crate::text::parse_text(render::text(&invoice).as_bytes(), FileKind::Xml)?;
+    doc.einvoice = Some(invoice);
+    Ok(doc)
 }
 
 /// An XML decimal (`1234.50`, `-3`) as a number.
