@@ -2,31 +2,31 @@
 //!
 //! * [`routes`] — the Extend-compatible API, one module per resource family;
 //! * [`http`] — middleware (request ids, error envelope, auth, version);
-//! * [`worker`] — claim → process → complete loops over the store's queue;
+//! * [`worker`] — claim → pipeline (`quarry-pipeline`) → persist loops over the store's queue;
 //! * [`webhooks`] — the dispatcher that delivers signed events from the outbox;
-//! * [`metrics`] — the Prometheus recorder and `GET /metrics`;
-//! * [`dashboard`] — the web dashboard (`/dashboard`) and human review;
-//! * [`openapi`] — the OpenAPI 3.1 document (`/openapi.json`) and its docs page (`/docs`);
+//! * `metrics` — the Prometheus recorder and `GET /metrics`;
+//! * `dashboard` — the web dashboard (`/dashboard`) and human review;
+//! * `openapi` — the OpenAPI 3.1 document (`/openapi.json`) and its docs page (`/docs`);
 //! * [`serve`] — binds the listener and runs API and workers until shutdown.
 //!
 //! This crate knows HTTP and orchestration; a run's processing lives in
 //! `quarry-pipeline`, storage in `quarry-store`, and neither sees a request.
 
 pub mod config;
-pub mod dashboard;
-pub mod error;
+mod dashboard;
+mod error;
 pub mod http;
-pub mod ingest;
+mod ingest;
 pub mod keys;
-pub mod metrics;
+mod metrics;
 pub mod net;
-pub mod openapi;
-pub mod review;
+mod openapi;
+mod review;
 pub mod routes;
-pub mod runs;
+mod runs;
 pub mod serve;
 pub mod state;
-pub mod views;
+mod views;
 pub mod webhooks;
 pub mod worker;
 

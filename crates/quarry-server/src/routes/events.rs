@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::request::{ApiJson, ApiQuery};
 use crate::routes::paging::PageQuery;
 use crate::state::AppState;
 

@@ -16,7 +16,7 @@ use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::request::{ApiJson, ApiQuery};
 use crate::ingest::resolve_file_input;
 use crate::review::{ReviewRequest, review_run};
 use crate::routes::paging::PageQuery;

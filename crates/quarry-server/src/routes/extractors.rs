@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::request::{ApiJson, ApiQuery};
 use crate::routes::paging::PageQuery;
 use crate::runs::check_config;
 use crate::state::AppState;

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
-use crate::http::extract::ApiQuery;
+use crate::http::request::ApiQuery;
 use crate::ingest::store_file;
 use crate::routes::paging::PageQuery;
 use crate::state::AppState;

@@ -19,7 +19,7 @@ use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::request::{ApiJson, ApiQuery};
 use crate::ingest::{RunFile, resolve_file_input};
 use crate::routes::extract_runs::{SYNC_POLL, batch_view};
 use crate::routes::paging::PageQuery;

@@ -17,7 +17,7 @@ use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
-use crate::http::extract::{ApiJson, ApiQuery};
+use crate::http::request::{ApiJson, ApiQuery};
 use crate::routes::paging::PageQuery;
 use crate::state::AppState;
 use crate::webhooks::views::{check_events, subscription_view};
