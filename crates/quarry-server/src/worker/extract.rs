@@ -6,7 +6,7 @@ use quarry_pipeline::{ExtractPlan, Input, run_extract};
 use quarry_store::{Lease, RunKind, RunResult};
 
 use super::result::{Origin, failed, stored};
-use super::{RunSource, load_file, run_blocking};
+use super::{RunSource, load_file, loaded, run_blocking};
 use crate::state::AppState;
 
 /// Computes the extract run held by `lease`, naming the engine that
@@ -17,15 +17,10 @@ pub(super) async fn compute(
     engine: &mut &'static str,
 ) -> RunResult {
     let ws = lease.workspace_id.as_str();
-    let run = match state.store.get_run(ws, &lease.run_id).await {
-        Ok(Some(run)) => run,
-        Ok(None) => return failed(failure::ABORTED, "The run was deleted"),
-        Err(e) => {
-            return failed(
-                failure::INTERNAL_ERROR,
-                format!("Loading the run failed: {e}"),
-            );
-        }
+    let found = state.store.get_run(ws, &lease.run_id).await;
+    let run = match loaded(found, failure::ABORTED, failure::INTERNAL_ERROR) {
+        Ok(run) => run,
+        Err(failure) => return *failure,
     };
     let plan = match ExtractPlan::resolve(run.config.clone(), &state.config.parse_limits) {
         Ok(plan) => plan,

@@ -205,6 +205,23 @@ async fn compute(state: &AppState, lease: &Lease, engine: &mut &'static str) -> 
     })
 }
 
+/// The run a job names, or the `FAILED` result that ends the job: `deleted`
+/// when the run is gone, `unreadable` when loading it failed.
+fn loaded<T>(
+    found: Result<Option<T>, quarry_store::StoreError>,
+    deleted: &str,
+    unreadable: &str,
+) -> Result<T, Box<RunResult>> {
+    match found {
+        Ok(Some(run)) => Ok(run),
+        Ok(None) => Err(Box::new(failed(deleted, "The run was deleted"))),
+        Err(e) => Err(Box::new(failed(
+            unreadable,
+            format!("Loading the run failed: {e}"),
+        ))),
+    }
+}
+
 /// Where a run's document comes from.
 pub(crate) struct RunSource<'a> {
     pub kind: RunKind,

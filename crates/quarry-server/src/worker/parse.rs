@@ -5,22 +5,18 @@ use quarry_model::enums::parse_failure;
 use quarry_pipeline::{Input, ParsePlan, run_parse};
 use quarry_store::{Lease, RunKind, RunResult};
 
-use super::result::{failed, stored};
-use super::{RunSource, load_file, run_blocking};
+use super::result::stored;
+use super::{RunSource, load_file, loaded, run_blocking};
 use crate::state::AppState;
 
 /// Computes the parse run held by `lease`.
 pub(super) async fn compute(state: &AppState, lease: &Lease) -> RunResult {
     let ws = lease.workspace_id.as_str();
-    let run = match state.store.get_parse_run(ws, &lease.run_id).await {
-        Ok(Some(run)) => run,
-        Ok(None) => return failed(parse_failure::INTERNAL_ERROR, "The run was deleted"),
-        Err(e) => {
-            return failed(
-                parse_failure::INTERNAL_ERROR,
-                format!("Loading the run failed: {e}"),
-            );
-        }
+    let found = state.store.get_parse_run(ws, &lease.run_id).await;
+    let internal = parse_failure::INTERNAL_ERROR;
+    let run = match loaded(found, internal, internal) {
+        Ok(run) => run,
+        Err(failure) => return *failure,
     };
     let source = RunSource {
         kind: RunKind::Parse,
