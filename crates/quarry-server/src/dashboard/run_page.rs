@@ -123,10 +123,18 @@ fn facts(run: &ExtractRun) -> String {
         ),
         _ => String::new(),
     };
-    let review = match (run.reviewed, run.edited) {
-        (true, true) => "reviewed, edited",
-        (true, false) => "reviewed",
-        _ => "not reviewed",
+    let review = match (
+        run.reviewed,
+        run.edited,
+        xml_mismatches(run.output.as_ref()),
+    ) {
+        (true, true, _) => "reviewed, edited".to_string(),
+        (true, false, _) => "reviewed".to_string(),
+        (false, _, 0) => "not reviewed".to_string(),
+        (false, _, n) => format!(
+            r#"<span class="badge mismatch">needs review</span> {n} field{s} printed differently from the e-invoice XML"#,
+            s = if n == 1 { "" } else { "s" }
+        ),
     };
     format!(
         r#"<dl class="facts"><dt>Run</dt><dd><code>{id}</code></dd><dt>Status</dt><dd id="run-status">{status}</dd>
@@ -135,6 +143,30 @@ fn facts(run: &ExtractRun) -> String {
         status = status_badge(run.status.as_str()),
         created = esc(&run.created_at),
     )
+}
+
+/// How many fields of a run's `output` the e-invoice overlay flagged as
+/// printed differently from the XML: such a run needs a person's look even
+/// when every confidence is high, because page and XML disagree.
+fn xml_mismatches(output: Option<&Value>) -> usize {
+    let Some(metadata) = output
+        .and_then(|o| o.get("metadata"))
+        .and_then(Value::as_object)
+    else {
+        return 0;
+    };
+    metadata
+        .values()
+        .filter(|m| {
+            m.get("quarryFlags")
+                .and_then(Value::as_array)
+                .is_some_and(|flags| {
+                    flags
+                        .iter()
+                        .any(|f| f == quarry_extract::einvoice::MISMATCH_FLAG)
+                })
+        })
+        .count()
 }
 
 /// `POST /dashboard/runs/{id}/review`: the save button. Needs the session's
@@ -149,4 +181,22 @@ pub async fn review(
     viewer.check_csrf(&headers, None)?;
     let run = review_run(&state, &viewer.workspace_id, &id, req).await?;
     Ok(Json(RunViews::new(&state).view(&run, true).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_flagged_against_the_xml_are_counted() {
+        let output = json!({"value": {}, "metadata": {
+            "total": {"quarryFlags": ["xml_page_mismatch"]},
+            "iban": {"quarryFlags": ["xml_page_mismatch"]},
+            "date": {"ocrConfidence": 0.4},
+            "note": {"quarryFlags": ["something_else"]}
+        }});
+        assert_eq!(xml_mismatches(Some(&output)), 2);
+        assert_eq!(xml_mismatches(Some(&json!({"value": {}}))), 0);
+        assert_eq!(xml_mismatches(None), 0);
+    }
 }
