@@ -20,6 +20,18 @@ fn value(text: &str, schema: Value) -> Value {
         .value
 }
 
+/// What the rules read, before the calibration withdraws unlikely values.
+fn found(text: &str, schema: Value) -> Value {
+    let request = ExtractRequest {
+        schema: Some(schema),
+        ..Default::default()
+    };
+    RulesEngine
+        .analyse(&common::doc(text), &request)
+        .expect("analyses")
+        .value
+}
+
 fn nullable(ty: &str) -> Value {
     json!({"type": [ty, "null"]})
 }
@@ -211,8 +223,11 @@ CASH                           400.00
         "address": nullable("string"),
         "total": nullable("number"),
     }});
+    // A till receipt's address is right about one time in two on the public
+    // receipts, so the calibrated engine may withdraw it; this is what the
+    // rules read.
     assert_eq!(
-        value(text, schema),
+        found(text, schema),
         json!({
             "company": "SOON HUAT MACHINERY ENTERPRISE",
             "date": "2019-01-11",

@@ -1,17 +1,21 @@
 //! What is known about each filled value, as numbers a calibration can
 //! weigh ([`crate::calibration`]): how the rules found it (their score
-//! before and after OCR confidence), what kind of field and value it is,
-//! whether it adds up with the document's other amounts, whether the
-//! document repeats it, and what kind of document it came from (OCR'd,
-//! a till receipt, many pages of prose). Only what every rule already
-//! records is used, so new rules get features without doing anything.
+//! before and after OCR confidence, which kind of rule, and for labelled
+//! values whether another label read a different value or the same one),
+//! what the field is for ([`super::role`]) and what kind of value it is,
+//! how confidently OCR read all of its words, whether it adds up with the
+//! document's other amounts, whether the document repeats it, and what kind
+//! of document it came from (OCR'd, a till receipt, many pages of prose). Only what every rule already records is used, so new
+//! rules get features without doing anything.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::metadata::Evidence;
-use super::run::Run;
+use super::position::LEGAL_FORMS;
+use super::role::{ROLES, Role};
+use super::run::{Rivals, Run, Source};
 use crate::layout::Layout;
 use crate::values::Kind;
 
@@ -43,7 +47,36 @@ pub const FEATURE_NAMES: &[&str] = &[
     "table_row_x_ocr_document",
     "several_lines",
     "no_evidence",
+    "role_amount",
+    "role_count",
+    "role_rate",
+    "role_date",
+    "role_time",
+    "role_phone",
+    "role_address",
+    "role_party_name",
+    "role_identifier",
+    "role_code",
+    "role_text",
+    "source_label_beside",
+    "source_label_above",
+    "source_table_row",
+    "source_layout",
+    "source_receipt",
+    "source_arithmetic",
+    "source_position",
+    "source_clause",
+    "rival",
+    "rival_margin",
+    "seconded",
+    "ocr_confidence_product",
+    "ocr_confidence_mean",
+    "ocr_low_words",
+    "legal_form",
 ];
+
+/// A word read with less OCR confidence than this counts as doubtful.
+const LOW_WORD: f32 = 0.8;
 
 /// Arithmetic tolerance for `a + b = c` between amounts (a cent, rounded).
 const CENT: f64 = 0.011;
@@ -108,6 +141,8 @@ pub(crate) fn collect(run: &Run, schema: &Value, value: &Value) -> Vec<FieldFeat
         layout,
         evidence: run.evidence(),
         rule_scores: run.rule_scores(),
+        sources: run.sources(),
+        rivals: run.rivals(),
         facts: &facts,
     };
     ctx.walk(schema, value, "", Place::Top, value, &mut out);
@@ -125,8 +160,22 @@ struct Walk<'a> {
     layout: &'a Layout,
     evidence: &'a HashMap<String, Evidence>,
     rule_scores: &'a HashMap<String, f64>,
+    sources: &'a HashMap<String, Source>,
+    rivals: &'a HashMap<String, Rivals>,
     facts: &'a DocFacts,
 }
+
+/// Every source, in the order of the source features.
+const SOURCES: [Source; 8] = [
+    Source::LabelBeside,
+    Source::LabelAbove,
+    Source::TableRow,
+    Source::Layout,
+    Source::Receipt,
+    Source::Arithmetic,
+    Source::Position,
+    Source::Clause,
+];
 
 impl Walk<'_> {
     fn walk(
@@ -184,6 +233,22 @@ impl Walk<'_> {
         parent: &Value,
     ) -> FieldFeatures {
         let evidence = self.evidence_of(path);
+        let source = evidence.and_then(|(key, _)| self.sources.get(key).copied());
+        let rivals = evidence.and_then(|(key, _)| self.rivals.get(key).copied());
+        let role = Role::of(leaf_key(path), node);
+        let confs: Vec<f64> = evidence
+            .into_iter()
+            .flat_map(|(_, e)| &e.spans)
+            .flat_map(|s| self.layout.tokens(s))
+            .map(|t| f64::from(t.conf.clamp(0.0, 1.0)))
+            .collect();
+        let ocr_product = confs.iter().product::<f64>();
+        let ocr_mean = if confs.is_empty() {
+            1.0
+        } else {
+            confs.iter().sum::<f64>() / confs.len() as f64
+        };
+        let low_words = confs.iter().filter(|c| **c < f64::from(LOW_WORD)).count();
         let (raw, ocr_word, lines, rule) = match evidence {
             Some((key, e)) => {
                 let ocr_word = e
@@ -213,7 +278,7 @@ impl Walk<'_> {
         let number = value.as_f64();
         let ocr = f64::from(u8::from(self.facts.ocr));
         let flag = |b: bool| f64::from(u8::from(b));
-        let x = vec![
+        let mut x = vec![
             1.0,
             rule,
             ocr_word,
@@ -248,6 +313,16 @@ impl Walk<'_> {
             flag(lines > 1),
             flag(evidence.is_none()),
         ];
+        x.extend(ROLES.iter().map(|r| flag(*r == role)));
+        x.extend(SOURCES.iter().map(|s| flag(source == Some(*s))));
+        let rival = rivals.filter(|r| r.runner_up > 0.0);
+        x.push(flag(rival.is_some()));
+        x.push(rival.map_or(0.0, |r| (rule - r.runner_up).max(0.0)));
+        x.push(flag(rivals.is_some_and(|r| r.seconded)));
+        x.push(ocr_product);
+        x.push(ocr_mean);
+        x.push((1.0 + low_words as f64).ln() / 2.0);
+        x.push(flag(names_a_legal_form(text)));
         FieldFeatures {
             path: path.to_string(),
             x,
@@ -294,6 +369,23 @@ impl Walk<'_> {
             _ => false,
         }
     }
+}
+
+/// The property key a leaf path ends in (`line_items[2].amount` → `amount`,
+/// `party[0]` → `party`).
+fn leaf_key(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// Whether a text names a company's legal form as a word (`Acme Sdn Bhd`,
+/// `Widgets GmbH`); `&` and `Co` alone do not count.
+fn names_a_legal_form(text: &str) -> bool {
+    text.split_whitespace().any(|w| {
+        let w = w.to_lowercase();
+        let w = w.trim_end_matches(['.', ',']);
+        LEGAL_FORMS.contains(&w) && w != "&" && w != "co"
+    })
 }
 
 /// Lines per digit string of a token (each line counted once per string).
@@ -424,6 +516,48 @@ mod tests {
         let (value, probs) = analysis.calibrate(&strict);
         assert!(value["total_gross"].is_null());
         assert!(probs["total_gross"] < 0.01);
+    }
+
+    #[test]
+    fn features_tell_the_role_the_rule_and_the_rivals() {
+        use crate::engine::{Engine, ExtractRequest};
+        use crate::rules::RulesEngine;
+
+        // The invoice number is printed twice under two labels (seconded);
+        // the order date has a rival date; the name comes from the letterhead.
+        let text = "ACME Widgets Ltd\n\nInvoice No: INV-2024-7\nInvoice #: INV-2024-7\n\
+            Invoice date: 03/04/2024\nDelivery date: 05/04/2024\nTotal: 119.00\n";
+        let nullable = |t: &str| json!({"type": [t, "null"]});
+        let schema = json!({"type": "object", "properties": {
+            "invoice_number": nullable("string"),
+            "invoice_date": {"type": ["string", "null"], "extend:type": "date"},
+            "total_gross": nullable("number"),
+            "seller_name": nullable("string")
+        }});
+        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
+            .expect("text parses");
+        let request = ExtractRequest {
+            schema: Some(schema),
+            ..Default::default()
+        };
+        let analysis = RulesEngine.analyse(&doc, &request).expect("analyses");
+        let x = |path: &str, name: &str| {
+            let i = FEATURE_NAMES.iter().position(|n| *n == name).expect(name);
+            let f = analysis.fields.iter().find(|f| f.path == path).expect(path);
+            f.x[i]
+        };
+        assert_eq!(analysis.value["invoice_number"], "INV-2024-7");
+        assert_eq!(x("invoice_number", "role_identifier"), 1.0);
+        assert_eq!(x("invoice_number", "source_label_beside"), 1.0);
+        assert_eq!(x("invoice_number", "seconded"), 1.0);
+        assert_eq!(x("invoice_date", "role_date"), 1.0);
+        assert_eq!(x("invoice_date", "rival"), 1.0);
+        assert!(x("invoice_date", "rival_margin") > 0.0);
+        assert_eq!(x("total_gross", "role_amount"), 1.0);
+        assert_eq!(x("total_gross", "rival"), 0.0);
+        assert_eq!(x("seller_name", "role_party_name"), 1.0);
+        assert_eq!(x("seller_name", "source_label_beside"), 0.0);
+        let _ = RulesEngine.extract(&doc, &request).expect("extracts");
     }
 
     #[test]

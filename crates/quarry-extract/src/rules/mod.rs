@@ -35,6 +35,7 @@ mod printed_details;
 mod receipt;
 mod receipt_address;
 mod receipt_total;
+mod role;
 mod row_shape;
 mod run;
 mod synonyms;

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::matcher::{FieldNames, SYNONYM, SYNONYM_IN_LABEL, words};
 use super::position::TITLES;
-use super::run::{Field, Run};
+use super::run::{Field, Run, Source};
 use crate::layout::{Delim, LineId, LineView, Span};
 use crate::pairs::label_colon;
 use crate::values::Kind;
@@ -183,7 +183,7 @@ impl Run<'_> {
                 .or_else(by_role)
                 .or_else(from_sender);
             if let Some((text, span)) = found {
-                self.record(field.key.to_string(), PARTY, span);
+                self.record(field.key.to_string(), PARTY, span, Source::Layout);
                 values.insert(field.key.to_string(), Value::String(text));
             }
         }

@@ -13,7 +13,7 @@
 
 use serde_json::{Map, Value};
 
-use super::run::{Field, Run};
+use super::run::{Field, Run, Source};
 use crate::layout::{LineId, Span};
 use crate::values::{
     Kind, all_dates, currency_code, normalize_iban, number_value, parse_currency, parse_number,
@@ -181,7 +181,7 @@ impl Run<'_> {
                 None
             };
             if let Some((value, span)) = found {
-                self.record(field.key.to_string(), POSITIONAL, span);
+                self.record(field.key.to_string(), POSITIONAL, span, Source::Position);
                 values.insert(field.key.to_string(), value);
             }
         }

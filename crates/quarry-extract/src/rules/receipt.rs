@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 use super::ocr_fix::repair_company_forms;
 use super::position::{LEGAL_FORMS, NOT_ADDRESS, TITLES, is_name_like, strip_registration};
 use super::receipt_address;
-use super::run::{Field, Run};
+use super::run::{Field, Run, Source};
 use crate::layout::{LineId, Span};
 use crate::values::{Kind, all_dates};
 
@@ -132,7 +132,7 @@ impl Run<'_> {
             };
             match found {
                 Some((value, span)) => {
-                    self.record(field.key.to_string(), RECEIPT, span);
+                    self.record(field.key.to_string(), RECEIPT, span, Source::Receipt);
                     values.insert(field.key.to_string(), value);
                     decided.push(field.key.to_string());
                 }

@@ -76,6 +76,43 @@ pub(super) struct Run<'a> {
     /// Each recorded path's rule score before OCR confidence (a feature of
     /// the calibration, `rules/features.rs`).
     rule_scores: HashMap<String, f64>,
+    /// Which kind of rule found each recorded path (a feature too).
+    sources: HashMap<String, Source>,
+    /// For labelled values, how the chosen candidate compares with the
+    /// field's other readable candidates (a feature too).
+    rivals: HashMap<String, Rivals>,
+}
+
+/// Which kind of rule found a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Source {
+    /// A label on the value's own line (`Total: 5.00`, `Total   5.00`,
+    /// `Rechnung Nr. 4711` in running text).
+    LabelBeside,
+    /// A label on its own line or in a row of labels, the value under it.
+    LabelAbove,
+    /// A cell of a table row under a header.
+    TableRow,
+    /// A party's name found by layout (heading, sender line, letterhead).
+    Layout,
+    /// A till receipt's merchant, address or total read by its shape.
+    Receipt,
+    /// Amounts settled by arithmetic (net + tax = gross, a rate from the
+    /// tax lines, the amount due from the grand total).
+    Arithmetic,
+    /// What no label named, filled by position or shape alone.
+    Position,
+    /// A clause of an agreement read from its sentence.
+    Clause,
+}
+
+/// How the chosen label candidate of a field stands against the others.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Rivals {
+    /// The best score of a candidate reading a different value (0 if none).
+    pub runner_up: f64,
+    /// Another label reads the same value.
+    pub seconded: bool,
 }
 
 impl<'a> Run<'a> {
@@ -95,6 +132,8 @@ impl<'a> Run<'a> {
             table_lines: HashSet::new(),
             evidence: HashMap::new(),
             rule_scores: HashMap::new(),
+            sources: HashMap::new(),
+            rivals: HashMap::new(),
         }
     }
 
@@ -111,8 +150,17 @@ impl<'a> Run<'a> {
         &self.rule_scores
     }
 
-    pub(super) fn record(&mut self, path: String, confidence: f64, span: Span) {
+    pub(super) fn sources(&self) -> &HashMap<String, Source> {
+        &self.sources
+    }
+
+    pub(super) fn rivals(&self) -> &HashMap<String, Rivals> {
+        &self.rivals
+    }
+
+    pub(super) fn record(&mut self, path: String, confidence: f64, span: Span, source: Source) {
         self.rule_scores.insert(path.clone(), confidence);
+        self.sources.insert(path.clone(), source);
         let confidence = confidence * self.layout.confidence(&span);
         self.evidence.insert(
             path,
@@ -132,12 +180,15 @@ impl<'a> Run<'a> {
         if let Some(score) = self.rule_scores.get(from).copied() {
             self.rule_scores.insert(to.to_string(), score);
         }
+        self.sources.insert(to.to_string(), Source::Arithmetic);
     }
 
     /// Drops the evidence of a value that was withdrawn.
     pub(super) fn forget(&mut self, path: &str) {
         self.evidence.remove(path);
         self.rule_scores.remove(path);
+        self.sources.remove(path);
+        self.rivals.remove(path);
     }
 
     fn object(&mut self, node: &Value, scope: &Scope, ctx: &Ctx, path: &str) -> Value {
@@ -279,6 +330,10 @@ impl<'a> Run<'a> {
             candidates.extend(readable.take(MAX_ALTERNATIVES));
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let readings: Vec<(f64, usize, usize, Value)> = candidates
+            .iter()
+            .map(|(score, pi, fi, f)| (*score, *pi, *fi, f.value.clone()))
+            .collect();
         let mut done = vec![false; fields.len()];
         for (score, pi, fi, filled) in candidates {
             if done[fi] || self.used[pi] {
@@ -287,10 +342,13 @@ impl<'a> Run<'a> {
             done[fi] = true;
             self.used[pi] = !filled.shareable;
             let field_path = join(path, fields[fi].key);
+            let source = source_of(self.pairs[pi].0.kind);
             for (suffix, span) in filled.parts {
-                self.record(format!("{field_path}{suffix}"), score, span);
+                self.record(format!("{field_path}{suffix}"), score, span, source);
             }
-            self.record(field_path, score, filled.span);
+            let rivals = rivals(&readings, fi, pi, &filled.value);
+            self.rivals.insert(field_path.clone(), rivals);
+            self.record(field_path, score, filled.span, source);
             values.insert(fields[fi].key.to_string(), filled.value);
         }
     }
@@ -493,6 +551,32 @@ fn field_score(field: &Field, label: &[String], ctx: &Ctx) -> f64 {
 }
 
 /// How much a candidate's shape is trusted relative to `Label: value`.
+/// The kind of rule a label pair of this kind stands for.
+fn source_of(kind: PairKind) -> Source {
+    match kind {
+        PairKind::Colon | PairKind::Spaced | PairKind::Inline => Source::LabelBeside,
+        PairKind::LabelLine | PairKind::Heading | PairKind::Column => Source::LabelAbove,
+    }
+}
+
+/// How candidate `pi` chosen for field `fi` with `value` stands against the
+/// field's other readings (`readings`: score, pair, field, value).
+fn rivals(readings: &[(f64, usize, usize, Value)], fi: usize, pi: usize, value: &Value) -> Rivals {
+    let others = readings.iter().filter(|r| r.2 == fi && r.1 != pi);
+    let mut out = Rivals {
+        runner_up: 0.0,
+        seconded: false,
+    };
+    for (score, _, _, v) in others {
+        if v == value {
+            out.seconded = true;
+        } else {
+            out.runner_up = out.runner_up.max(*score);
+        }
+    }
+    out
+}
+
 fn kind_factor(kind: PairKind) -> f64 {
     match kind {
         PairKind::Colon | PairKind::LabelLine => 1.0,

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::header::{Column, Header, word_runs};
 use super::matcher::{FieldNames, words};
-use super::run::{Run, Scope, join};
+use super::run::{Run, Scope, Source, join};
 use crate::layout::{Delim, LineId, Span};
 use crate::pairs::label_colon;
 use crate::values::{Conventions, Kind, all_dates, empty_value, looks_numeric, parse_leaf_in};
@@ -410,11 +410,16 @@ impl Run<'_> {
             if Kind::of(node) == Kind::Currency {
                 for sub in ["amount", "iso_4217_currency_code"] {
                     if value.get(sub).is_some_and(|v| !v.is_null()) {
-                        self.record(format!("{cell_path}.{sub}"), *score, span.clone());
+                        self.record(
+                            format!("{cell_path}.{sub}"),
+                            *score,
+                            span.clone(),
+                            Source::TableRow,
+                        );
                     }
                 }
             }
-            self.record(cell_path, *score, span);
+            self.record(cell_path, *score, span, Source::TableRow);
             item.insert(key.clone(), value);
             found = true;
         }

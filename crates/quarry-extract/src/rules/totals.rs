@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use super::matcher::words;
-use super::run::{Field, Run};
+use super::run::{Field, Run, Source};
 use crate::values::Kind;
 
 /// Words that say part of the total was paid before (EN/DE/FR/ES/NL).
@@ -120,7 +120,12 @@ impl Run<'_> {
         for (field, (score, value, span)) in
             [(net, &nets[ni]), (tax, &taxes[ti]), (gross, &grosses[gi])]
         {
-            self.record(field.key.to_string(), *score, span.clone());
+            self.record(
+                field.key.to_string(),
+                *score,
+                span.clone(),
+                Source::Arithmetic,
+            );
             values.insert(field.key.to_string(), value.clone());
         }
     }

@@ -17,7 +17,7 @@
 use serde_json::{Map, Value};
 
 use super::ocr_fix::amount_at_end;
-use super::run::{Field, Run};
+use super::run::{Field, Run, Source};
 use crate::layout::{LineId, Span};
 use crate::values::{Kind, number_value, vat_number};
 
@@ -88,7 +88,7 @@ impl Run<'_> {
             }
             match self.vat_rate() {
                 Some((rate, confidence, span)) => {
-                    self.record(field.key.to_string(), confidence, span);
+                    self.record(field.key.to_string(), confidence, span, Source::Arithmetic);
                     values.insert(field.key.to_string(), rate);
                 }
                 None => {

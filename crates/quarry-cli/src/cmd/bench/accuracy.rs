@@ -215,8 +215,18 @@ pub fn refit(args: &super::CalibrateArgs) -> anyhow::Result<()> {
     super::report::machine();
     let runs = run_all(&dir, args_in)?;
     let sets: Vec<Set> = runs.iter().map(DatasetRun::calibration_set).collect();
-    let mut fitted = calibrate::fit_all(&sets);
     let k = if args_in.folds > 1 { args_in.folds } else { 5 };
+    if let Some(path) = &args.dump {
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        calibrate::dump(&sets, k, &mut out)
+            .and_then(|()| std::io::Write::flush(&mut out))
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
+        return Ok(());
+    }
+    let mut fitted = calibrate::fit_all(&sets);
     let mut held_out = Vec::new();
     let mut rows = Vec::new();
     for (i, set) in sets.iter().enumerate() {

@@ -187,3 +187,45 @@ pub fn figures(judged: &[(f64, bool)]) -> (f64, f64, f64) {
     let (threshold, share) = auto_accept(judged);
     (ece(judged), threshold, share)
 }
+
+/// Every judged value of every set as JSON lines, one document a line
+/// (`set`, `doc`, `fold` of `k` group folds, `fields`: its analysed leaves,
+/// `missed`: truth values no prediction covered, `samples`: path, features,
+/// right, truth_filled, nullable), for exploring fits outside the binary.
+pub fn dump(sets: &[Set], k: usize, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    for set in sets {
+        let fold = fold_of(set, k);
+        for (i, doc) in set.docs.iter().enumerate() {
+            let (samples, missed) = samples_of(set, doc);
+            let line = serde_json::json!({
+                "set": set.name,
+                "doc": i,
+                "fold": fold[i],
+                "fields": doc.analysis.fields.len(),
+                "missed": missed,
+                "samples": samples,
+            });
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// One document's judged values (as JSON) and its uncovered truth values.
+fn samples_of(set: &Set, doc: &Doc) -> (Vec<Value>, usize) {
+    let value = &doc.analysis.value;
+    let judged = outcomes(doc.truth, value, set.rules);
+    let mut out = Vec::new();
+    let mut wrong_filled = 0usize;
+    for o in &judged {
+        wrong_filled += usize::from(!o.right && o.truth_filled);
+        if let Some(f) = doc.analysis.fields.iter().find(|f| f.path == o.path) {
+            out.push(serde_json::json!({
+                "path": o.path, "x": f.x, "right": o.right,
+                "truth_filled": o.truth_filled, "nullable": f.nullable,
+            }));
+        }
+    }
+    let counts = total(&score_document(doc.truth, value, set.rules));
+    (out, counts.fn_.saturating_sub(wrong_filled))
+}

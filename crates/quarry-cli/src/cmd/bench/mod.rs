@@ -71,6 +71,10 @@ pub struct CalibrateArgs {
     /// table is printed.
     #[arg(long)]
     pub write: Option<PathBuf>,
+    /// Write every judged value's features and outcome as JSON lines here
+    /// (for exploring fits) and stop before fitting.
+    #[arg(long)]
+    pub dump: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

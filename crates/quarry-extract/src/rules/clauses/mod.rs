@@ -22,7 +22,7 @@ mod term;
 use serde_json::{Map, Value};
 
 use super::matcher::words;
-use super::run::{Field, Run};
+use super::run::{Field, Run, Source};
 use crate::values::Kind;
 use prose::Prose;
 
@@ -152,7 +152,7 @@ impl Run<'_> {
             for (i, f) in found.into_iter().enumerate() {
                 // The array itself inherits its items' evidence.
                 if let Some(span) = prose.span_at(layout, f.at) {
-                    self.record(format!("{key}[{i}]"), f.confidence, span);
+                    self.record(format!("{key}[{i}]"), f.confidence, span, Source::Clause);
                 }
                 names.push(Value::String(f.value));
             }
@@ -162,7 +162,7 @@ impl Run<'_> {
             return Value::Null;
         };
         if let Some(span) = prose.span_at(layout, f.at) {
-            self.record(key, f.confidence, span);
+            self.record(key, f.confidence, span, Source::Clause);
         }
         Value::String(f.value)
     }
