@@ -444,6 +444,18 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::engine::ExtractRequest;
+
+    /// A plain-text document and a request for `schema` on it.
+    fn text_and_request(text: &str, schema: Value) -> (quarry_parse::Document, ExtractRequest) {
+        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
+            .expect("text parses");
+        let request = ExtractRequest {
+            schema: Some(schema),
+            ..Default::default()
+        };
+        (doc, request)
+    }
 
     #[test]
     fn amounts_that_add_up_are_marked() {
@@ -457,7 +469,7 @@ mod tests {
     #[test]
     fn the_engine_returns_calibrated_confidences() {
         use crate::calibration::Calibration;
-        use crate::engine::{Engine, ExtractRequest};
+        use crate::engine::Engine;
         use crate::rules::RulesEngine;
 
         let text = "ACME Widgets Ltd\n\nInvoice No: INV-2024-7\nNet amount: 100.00\nVAT: 19.00\nTotal: 119.00\n";
@@ -469,12 +481,7 @@ mod tests {
             "total_gross": nullable("number")
         }, "required": ["invoice_number", "total_net", "total_tax", "total_gross"],
            "additionalProperties": false});
-        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
-            .expect("text parses");
-        let request = ExtractRequest {
-            schema: Some(schema),
-            ..Default::default()
-        };
+        let (doc, request) = text_and_request(text, schema);
         let analysis = RulesEngine.analyse(&doc, &request).expect("analyses");
         let out = RulesEngine.extract(&doc, &request).expect("extracts");
         assert_eq!(analysis.value["total_gross"].as_f64(), Some(119.0));
@@ -520,7 +527,7 @@ mod tests {
 
     #[test]
     fn features_tell_the_role_the_rule_and_the_rivals() {
-        use crate::engine::{Engine, ExtractRequest};
+        use crate::engine::Engine;
         use crate::rules::RulesEngine;
 
         // The invoice number is printed twice under two labels (seconded);
@@ -534,12 +541,7 @@ mod tests {
             "total_gross": nullable("number"),
             "seller_name": nullable("string")
         }});
-        let doc = quarry_parse::parse(text.as_bytes(), "t.txt", &Default::default())
-            .expect("text parses");
-        let request = ExtractRequest {
-            schema: Some(schema),
-            ..Default::default()
-        };
+        let (doc, request) = text_and_request(text, schema);
         let analysis = RulesEngine.analyse(&doc, &request).expect("analyses");
         let x = |path: &str, name: &str| {
             let i = FEATURE_NAMES.iter().position(|n| *n == name).expect(name);
