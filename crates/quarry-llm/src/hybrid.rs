@@ -13,7 +13,12 @@
 //!   merged like chunks ([`crate::merge`]).
 //!
 //! A model value replaces the rules value; a null from the model keeps
-//! a rules value that was merely unsure. Model values get citations from
+//! a rules value that was merely unsure. A model value that cannot be
+//! found on the page is not used, even where the rules engine had
+//! nothing: the field stays empty, as the rules engine leaves a field it
+//! would only guess (an uncited value is right too rarely to return).
+//! Table rows from the model replace rules rows that did not add up to the
+//! document's total only when they do. Model values get citations from
 //! the parse ([`crate::locate`]). Every metadata entry says which engine
 //! produced it (`quarryEngine`: `rules` or `llm`). A model request that
 //! fails (timeout, malformed twice, over budget) fails only its fields:
@@ -38,7 +43,7 @@ use crate::locate::locate;
 use crate::merge::{Part, merge};
 use crate::metadata::UNCITED_CONFIDENCE;
 use crate::prompt::Prompt;
-use crate::route::{Reason, Route, plan};
+use crate::route::{Reason, Route, plan, rows_add_up};
 use crate::schema::translate;
 
 /// Output tokens allowed per scalar field asked (a value and its key).
@@ -136,7 +141,10 @@ impl Engine for HybridEngine {
                 continue;
             };
             let printed = !is_printed(model) || found.contains_key(&route.key);
-            if keep_rules(route, model, value.get(&route.key), printed) {
+            if keep_rules(route, model, value.get(&route.key), printed)
+                || !printed
+                || rows_fall_short(schema, route, model, &value)
+            {
                 continue;
             }
             value[route.key.as_str()] = model.clone();
@@ -300,6 +308,15 @@ fn keep_rules(route: &Route, model: &Value, rules: Option<&Value>, printed: bool
     }
 }
 
+/// Rows the model read for a table whose rules rows did not add up, which
+/// do not add up either: the rules engine's rows are exact reads of the
+/// printed cells, the model's may be any line of the page, so they stay.
+fn rows_fall_short(schema: &Value, route: &Route, model: &Value, value: &Value) -> bool {
+    route.table
+        && route.reason == Reason::Inconsistent
+        && rows_add_up(schema, &route.key, model, value) == Some(false)
+}
+
 /// `2023-04-07` against `2023-07-04`.
 fn day_month_swapped(a: &str, b: &str) -> bool {
     let parts = |d: &str| -> Option<(String, String, String)> {
@@ -394,6 +411,36 @@ fn model_failed(mut entry: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_rows_replace_rules_rows_that_do_not_add_up_only_when_they_do() {
+        let schema = json!({"type": "object", "properties": {
+            "total_net": {"type": ["number", "null"]},
+            "line_items": {"type": "array", "items": {"type": "object", "properties": {
+                "description": {"type": ["string", "null"]},
+                "line_total": {"type": ["number", "null"]}
+            }}}
+        }});
+        let value =
+            json!({"total_net": 30.0, "line_items": [{"description": "A", "line_total": 10.0}]});
+        let route = Route {
+            key: "line_items".into(),
+            reason: Reason::Inconsistent,
+            table: true,
+        };
+        let junk = json!([{"description": "Invoice", "line_total": 1.0},
+                          {"description": "Page 1 of 2", "line_total": 2.0}]);
+        let good = json!([{"description": "A", "line_total": 10.0},
+                          {"description": "B", "line_total": 20.0}]);
+        assert!(rows_fall_short(&schema, &route, &junk, &value));
+        assert!(!rows_fall_short(&schema, &route, &good, &value));
+        // A table the rules engine missed takes whatever the model read.
+        let missing = Route {
+            reason: Reason::Missing,
+            ..route
+        };
+        assert!(!rows_fall_short(&schema, &missing, &junk, &value));
+    }
 
     #[test]
     fn a_day_month_swap_keeps_the_rules_date() {

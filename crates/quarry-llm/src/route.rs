@@ -11,9 +11,9 @@
 //! - values that fail a consistency check: net + tax ≠ gross for fields
 //!   named after those concepts (all three go), a date that is not a valid
 //!   `YYYY-MM-DD`, and table rows that disagree with the document — more
-//!   than half of their cells empty, fewer rows than the detected table
-//!   has body rows, or line totals that do not add up to the net or gross
-//!   total.
+//!   than half of their cells empty, line totals that do not add up to the
+//!   net or gross total, or, when no total can check them, fewer rows than
+//!   the largest table the parser detected has body rows.
 
 use quarry_extract::{FieldKnowledge, field_knowledge};
 use quarry_parse::Document;
@@ -173,10 +173,27 @@ fn table_reason(
     if 2 * empty > cells.len() {
         return Some(Reason::Inconsistent);
     }
-    if detected_rows.is_some_and(|n| rows.len() < n) {
-        return Some(Reason::Inconsistent);
+    match add_up(node, rows, known, value) {
+        // Rows whose line totals make the document's total are complete,
+        // whatever else the parser took for a table on the page (a layout
+        // grid of addresses and notes often has more "rows").
+        Some(true) => None,
+        Some(false) => Some(Reason::Inconsistent),
+        None => detected_rows
+            .is_some_and(|n| rows.len() < n)
+            .then_some(Reason::Inconsistent),
     }
-    // Line totals should add up to the net total (or the gross one).
+}
+
+/// Whether the line totals of `rows` (of the table field `node`) add up to
+/// the net or the gross total in `value`; `None` when nothing can be
+/// checked (no line-total column, a row without one, no total).
+fn add_up(
+    node: &Value,
+    rows: &[Value],
+    known: &[(&String, &Value, FieldKnowledge)],
+    value: &Value,
+) -> Option<bool> {
     let item_props = node
         .pointer("/items/properties")
         .and_then(Value::as_object)?;
@@ -184,15 +201,30 @@ fn table_reason(
         .iter()
         .find(|(k, n)| field_knowledge(k, n).concepts.contains(&"line_total"))
         .map(|(k, _)| k)?;
-    let sum: Option<f64> = rows.iter().map(|r| r.get(line_key)?.as_f64()).sum();
-    let sum = sum?;
-    let targets = [
+    let sum: f64 = rows
+        .iter()
+        .map(|r| r.get(line_key)?.as_f64())
+        .sum::<Option<f64>>()?;
+    let targets: Vec<f64> = [
         amount(known, value, "total_net"),
         amount(known, value, "total_gross"),
-    ];
-    let any_target = targets.iter().any(Option::is_some);
-    let adds_up = targets.iter().flatten().any(|t| close_to(sum, *t));
-    (any_target && !adds_up).then_some(Reason::Inconsistent)
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!targets.is_empty()).then(|| targets.iter().any(|t| close_to(sum, *t)))
+}
+
+/// Whether `rows`, read for the table field `key` of `schema`, add up to
+/// the totals of `value` (see [`add_up`]); `None` when nothing can be
+/// checked.
+pub(crate) fn rows_add_up(schema: &Value, key: &str, rows: &Value, value: &Value) -> Option<bool> {
+    let props = schema.get("properties").and_then(Value::as_object)?;
+    let known: Vec<(&String, &Value, FieldKnowledge)> = props
+        .iter()
+        .map(|(k, node)| (k, node, field_knowledge(k, node)))
+        .collect();
+    add_up(props.get(key)?, rows.as_array()?, &known, value)
 }
 
 #[cfg(test)]
@@ -257,6 +289,61 @@ mod tests {
                 ("total_tax", Reason::Inconsistent),
                 ("total_gross", Reason::Inconsistent),
             ]
+        );
+    }
+
+    /// A page whose layout grid the parser took for a 12-row table.
+    fn doc_with_table_rows(rows: usize) -> Document {
+        let mut doc = empty_doc();
+        let mut page = quarry_parse::Page::new(1, 595.0, 842.0);
+        page.tables.push(quarry_parse::Table {
+            rows,
+            cols: 2,
+            bbox: quarry_parse::BBox {
+                left: 0.0,
+                top: 0.0,
+                right: 595.0,
+                bottom: 842.0,
+            },
+            cells: Vec::new(),
+            name: None,
+            header_rows: 0,
+            continued: false,
+        });
+        doc.pages.push(page);
+        doc
+    }
+
+    #[test]
+    fn rows_that_make_the_total_stay_whatever_else_looks_like_a_table() {
+        let value = json!({"invoice_number": "1", "invoice_date": "2024-01-31",
+            "seller_name": "S", "total_net": 30.0, "total_tax": 0.0, "total_gross": 30.0,
+            "line_items": [{"description": "A", "line_total": 10.0},
+                           {"description": "B", "line_total": 20.0}]});
+        let doc = doc_with_table_rows(12);
+        assert!(plan(&doc, &schema(), &value, &meta(&[]), 0.5).is_empty());
+        // Without a total to check them, fewer rows than detected still go.
+        let mut unchecked = value.clone();
+        unchecked["total_net"] = Value::Null;
+        unchecked["total_gross"] = Value::Null;
+        let routes = plan(&doc, &schema(), &unchecked, &meta(&[]), 0.5);
+        assert!(keys(&routes).contains(&("line_items", Reason::Inconsistent)));
+        assert_eq!(
+            rows_add_up(&schema(), "line_items", &value["line_items"], &value),
+            Some(true)
+        );
+        assert_eq!(
+            rows_add_up(
+                &schema(),
+                "line_items",
+                &json!([{"line_total": 5.0}]),
+                &value
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            rows_add_up(&schema(), "line_items", &value["line_items"], &unchecked),
+            None
         );
     }
 

@@ -124,6 +124,25 @@ fn nothing_goes_to_the_model_when_the_rules_engine_is_sure() {
 }
 
 #[test]
+fn a_model_value_printed_nowhere_is_not_returned() {
+    // The page says ORD 5521; "PO-9" is an invention.
+    let stub = start(vec![Reply::Answer(json!({"purchase_order": "PO-9"}))]);
+    let out = hybrid(&stub)
+        .extract_metered(&long_invoice(), &request(schema()))
+        .expect("extracts");
+    assert_eq!(stub.requests().len(), 1);
+    assert_eq!(out.output.value["invoice_number"], "INV-7");
+    assert_eq!(out.output.value["purchase_order"], Value::Null);
+    assert_ne!(
+        out.output
+            .metadata
+            .get("purchase_order")
+            .and_then(|m| m.get("quarryEngine")),
+        Some(&json!("llm"))
+    );
+}
+
+#[test]
 fn a_failing_model_fails_its_fields_not_the_run() {
     let stub = start(vec![
         Reply::Text("{\"purchase_order\": oops".into()),
