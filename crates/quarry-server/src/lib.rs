@@ -23,6 +23,7 @@ pub mod net;
 mod openapi;
 mod review;
 pub mod routes;
+mod run_family;
 mod runs;
 pub mod serve;
 pub mod state;

@@ -39,7 +39,8 @@ pub async fn review_run(
 ) -> Result<ExtractRunRecord, ApiError> {
     let run = state
         .store
-        .get_run(ws, id)
+        .extract_runs()
+        .get(ws, id)
         .await?
         .ok_or_else(|| ApiError::not_found("extract run", id))?;
     if run.status != RunStatus::Processed {

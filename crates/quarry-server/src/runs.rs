@@ -1,18 +1,24 @@
-//! Building extract runs from requests: resolving which config a run uses
-//! (inline, or an extractor version plus overrides), validating it before
-//! anything is stored, and checking priority and metadata.
+//! Building runs from requests: the core every new run starts from,
+//! resolving which config an extract run uses (inline, or an extractor
+//! version plus overrides) and validating it before anything is stored, and
+//! checking priority, metadata and batch inputs.
 
 use quarry_model::enums::{RUN_SOURCES, RunStatus};
 use quarry_model::ids::{EXTRACT_RUN, new_id};
-use quarry_model::requests::{BatchInput, ExtractorRef, FileSource};
+use quarry_model::requests::{BatchInput, CreateExtractRun, ExtractorRef, FileSource};
 use quarry_model::time::now_ms;
 use quarry_parse::Limits;
 use quarry_pipeline::{ExtractPlan, with_overrides};
-use quarry_store::ExtractRunRecord;
+use quarry_store::{ExtractRunRecord, RunCore};
+use serde::Deserialize;
 use serde_json::{Map, Value};
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
-use crate::ingest::RunFile;
+use crate::http::auth::Caller;
+use crate::ingest::{RunFile, resolve_file_input};
+use crate::routes::paging::PageQuery;
+use crate::run_family::{self, RunListQuery};
 use crate::state::AppState;
 
 /// Default `priority` when a request gives none (middle of 1–100).
@@ -191,35 +197,78 @@ pub async fn check_batch_inputs(
     Ok(metadata)
 }
 
-/// A new `PENDING` run record.
-pub fn new_run(
+/// Validates and stores one run with its job; returns the stored record.
+pub async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    req: CreateExtractRun,
+) -> Result<ExtractRunRecord, ApiError> {
+    let ws = caller.workspace_id.as_str();
+    if req.package.is_some() {
+        return Err(ApiError::bad_request(
+            "`package` (multi-file) runs are not supported by this server yet; send `file`",
+        ));
+    }
+    let file = req
+        .file
+        .as_ref()
+        .ok_or_else(|| ApiError::bad_request("`file` is required"))?;
+    let priority = check_priority(req.priority)?;
+    let metadata = check_metadata(req.metadata, "metadata")?;
+    let spec = resolve_spec(state, ws, req.extractor.as_ref(), req.config.as_ref()).await?;
+    let file = resolve_file_input(state, ws, file, "file").await?;
+    let run = new_run(ws, &spec, &file, priority, metadata, None);
+    run_family::queue(state, std::slice::from_ref(&run), None).await?;
+    Ok(run)
+}
+
+/// The filters and paging of `GET /extract_runs`; the dashboard's runs list
+/// reads the same query, so its filters match the API's.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    pub extractor_id: Option<String>,
+    #[serde(flatten)]
+    #[param(ignore)] // documented as its own `RunListQuery` parameter set
+    pub filters: RunListQuery,
+    #[serde(flatten)]
+    #[param(ignore)] // documented as its own `PageQuery` parameter set
+    pub page: PageQuery,
+}
+
+impl ListQuery {
+    /// Validates the query and lists one page of runs of workspace `ws`.
+    pub async fn fetch(
+        &self,
+        state: &AppState,
+        ws: &str,
+    ) -> Result<quarry_store::Page<ExtractRunRecord>, ApiError> {
+        let filter = self.filters.filter(self.extractor_id.clone())?;
+        run_family::page(state, ws, &filter, &self.page).await
+    }
+}
+
+/// The core of a new `PENDING` run with id prefix `prefix`: no file yet
+/// (see [`with_file`]), nothing computed; from a batch when `batch_id`
+/// is set, else from the API.
+pub fn new_core(
+    prefix: &str,
     ws: &str,
-    spec: &RunSpec,
-    file: &RunFile,
+    config: Value,
     priority: i64,
     metadata: Option<Value>,
     batch_id: Option<&str>,
-) -> ExtractRunRecord {
+) -> RunCore {
     let now = now_ms();
-    ExtractRunRecord {
-        id: new_id(EXTRACT_RUN),
+    RunCore {
+        id: new_id(prefix),
         workspace_id: ws.to_string(),
         status: RunStatus::Pending,
         priority,
-        extractor_id: spec.extractor_id.clone(),
-        extractor_version_id: spec.extractor_version_id.clone(),
-        file_id: match file {
-            RunFile::Stored(f) => Some(f.id.clone()),
-            RunFile::Remote { .. } => None,
-        },
-        file_name: Some(match file {
-            RunFile::Stored(f) => f.name.clone(),
-            RunFile::Remote { name, .. } => name.clone(),
-        }),
-        file_url: match file {
-            RunFile::Stored(_) => None,
-            RunFile::Remote { url, .. } => Some(url.clone()),
-        },
+        file_id: None,
+        file_name: None,
+        file_url: None,
         batch_id: batch_id.map(str::to_string),
         source: if batch_id.is_some() {
             "BATCH_PROCESSOR_RUN"
@@ -228,21 +277,54 @@ pub fn new_run(
         }
         .to_string(),
         source_id: batch_id.map(str::to_string),
-        config: spec.config.clone(),
+        config,
         metadata,
         output: None,
-        initial_output: None,
-        reviewed_output: None,
-        edits: None,
-        reviewed: false,
-        edited: false,
         failure_reason: None,
         failure_message: None,
-        parse_run_id: None,
         usage: None,
         created_at: now,
         updated_at: now,
     }
+}
+
+/// `core` reading `file`: a stored file by id, a remote one by URL.
+pub fn with_file(mut core: RunCore, file: &RunFile) -> RunCore {
+    match file {
+        RunFile::Stored(f) => {
+            core.file_id = Some(f.id.clone());
+            core.file_name = Some(f.name.clone());
+        }
+        RunFile::Remote { url, name } => {
+            core.file_name = Some(name.clone());
+            core.file_url = Some(url.clone());
+        }
+    }
+    core
+}
+
+/// A new `PENDING` extract run of `spec` reading `file`.
+pub fn new_run(
+    ws: &str,
+    spec: &RunSpec,
+    file: &RunFile,
+    priority: i64,
+    metadata: Option<Value>,
+    batch_id: Option<&str>,
+) -> ExtractRunRecord {
+    let core = new_core(
+        EXTRACT_RUN,
+        ws,
+        spec.config.clone(),
+        priority,
+        metadata,
+        batch_id,
+    );
+    ExtractRunRecord::new(
+        with_file(core, file),
+        spec.extractor_id.clone(),
+        spec.extractor_version_id.clone(),
+    )
 }
 
 #[cfg(test)]

@@ -11,7 +11,10 @@ use quarry_model::time::rfc3339;
 use quarry_store::{ExtractRunRecord, ExtractorRecord, FileRecord, ParseRunRecord, VersionRecord};
 use serde_json::Value;
 
+use async_trait::async_trait;
+
 use crate::error::ApiError;
+use crate::run_family::RunApi;
 use crate::state::AppState;
 
 pub fn file_view(f: &FileRecord) -> FileObject {
@@ -87,21 +90,39 @@ impl<'a> RunViews<'a> {
         }
     }
 
-    /// The full run (`full`) or its list summary.
-    pub async fn view(&mut self, r: &ExtractRunRecord, full: bool) -> Result<ExtractRun, ApiError> {
+    /// The full run (`full`) or its list summary, of any kind.
+    pub async fn view<R: RunApi>(&mut self, r: &R, full: bool) -> Result<R::View, ApiError> {
+        r.view(self, full).await
+    }
+
+    /// File `id` of workspace `ws` as runs embed it, read once per response.
+    async fn file(
+        &mut self,
+        ws: &str,
+        id: Option<&String>,
+    ) -> Result<Option<FileObject>, ApiError> {
+        let Some(id) = id else { return Ok(None) };
+        if let Some(f) = self.files.get(id) {
+            return Ok(f.clone());
+        }
+        let f = self
+            .state
+            .store
+            .get_file(ws, id)
+            .await?
+            .map(|f| file_view(&f));
+        self.files.insert(id.clone(), f.clone());
+        Ok(f)
+    }
+
+    async fn extract_run(
+        &mut self,
+        r: &ExtractRunRecord,
+        full: bool,
+    ) -> Result<ExtractRun, ApiError> {
         let ws = r.workspace_id.as_str();
+        let file = self.file(ws, r.file_id.as_ref()).await?;
         let store = &self.state.store;
-        let file = match &r.file_id {
-            Some(id) => match self.files.get(id) {
-                Some(f) => f.clone(),
-                None => {
-                    let f = store.get_file(ws, id).await?.map(|f| file_view(&f));
-                    self.files.insert(id.clone(), f.clone());
-                    f
-                }
-            },
-            None => None,
-        };
         let extractor = match &r.extractor_id {
             Some(id) => match self.extractors.get(id) {
                 Some(e) => e.clone(),
@@ -173,40 +194,49 @@ impl<'a> RunViews<'a> {
     }
 }
 
-/// A parse run (`full`) or its list summary (no `output`, no `config`,
-/// usage without breakdown), with its file looked up by id.
-pub async fn parse_run_view(
-    state: &AppState,
-    r: &ParseRunRecord,
-    full: bool,
-) -> Result<ParseRun, ApiError> {
-    let file = match &r.file_id {
-        Some(id) => state
-            .store
-            .get_file(&r.workspace_id, id)
-            .await?
-            .map(|f| file_view(&f)),
-        None => None,
-    };
-    Ok(ParseRun {
-        object: "parse_run".into(),
-        id: r.id.clone(),
-        batch_id: r.batch_id.clone(),
-        file,
-        status: r.status,
-        failure_reason: r.failure_reason.clone(),
-        failure_message: r.failure_message.clone(),
-        metadata: r.metadata.clone(),
-        output: if full { r.output.clone() } else { None },
-        metrics: r.metrics.clone(),
-        config: full.then(|| r.config.clone()),
-        usage: r
-            .usage
-            .clone()
-            .map(|u| if full { u } else { without_breakdown(u) }),
-        created_at: rfc3339(r.created_at),
-        updated_at: rfc3339(r.updated_at),
-    })
+impl RunViews<'_> {
+    /// A parse run (`full`) or its list summary (no `output`, no `config`,
+    /// usage without breakdown).
+    async fn parse_run(&mut self, r: &ParseRunRecord, full: bool) -> Result<ParseRun, ApiError> {
+        let file = self.file(&r.workspace_id, r.file_id.as_ref()).await?;
+        Ok(ParseRun {
+            object: "parse_run".into(),
+            id: r.id.clone(),
+            batch_id: r.batch_id.clone(),
+            file,
+            status: r.status,
+            failure_reason: r.failure_reason.clone(),
+            failure_message: r.failure_message.clone(),
+            metadata: r.metadata.clone(),
+            output: if full { r.output.clone() } else { None },
+            metrics: r.metrics.clone(),
+            config: full.then(|| r.config.clone()),
+            usage: r
+                .usage
+                .clone()
+                .map(|u| if full { u } else { without_breakdown(u) }),
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+        })
+    }
+}
+
+#[async_trait]
+impl RunApi for ExtractRunRecord {
+    const NOUN: &'static str = "extract run";
+    type View = ExtractRun;
+    async fn view(&self, views: &mut RunViews<'_>, full: bool) -> Result<ExtractRun, ApiError> {
+        views.extract_run(self, full).await
+    }
+}
+
+#[async_trait]
+impl RunApi for ParseRunRecord {
+    const NOUN: &'static str = "parse run";
+    type View = ParseRun;
+    async fn view(&self, views: &mut RunViews<'_>, full: bool) -> Result<ParseRun, ApiError> {
+        views.parse_run(self, full).await
+    }
 }
 
 fn without_breakdown(mut usage: Value) -> Value {

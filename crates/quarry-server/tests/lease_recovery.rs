@@ -76,7 +76,8 @@ async fn run_held_by_a_dead_worker_completes_elsewhere_after_lease_expiry() {
     let stored = s
         .state
         .store
-        .get_run("ws_default", &id)
+        .extract_runs()
+        .get("ws_default", &id)
         .await
         .expect("get")
         .expect("run");

@@ -21,6 +21,7 @@ mod blob;
 mod error;
 mod page;
 mod records;
+mod runs;
 mod sql;
 mod webhooks;
 
@@ -31,6 +32,7 @@ pub use blob::{BlobStore, FsBlobStore, S3BlobStore, S3Config, sha256_hex};
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use records::*;
+pub use runs::*;
 pub use sql::{Dialect, SqlStore, redact as redact_url};
 pub use webhooks::*;
 
@@ -41,19 +43,36 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// behaves exactly like a missing id. Import [`prelude`] to call the methods
 /// on an `Arc<dyn Store>`.
 pub trait Store:
-    KeyStore + FileStore + ExtractorStore + RunStore + ParseRunStore + JobQueue + WebhookStore
+    KeyStore
+    + FileStore
+    + ExtractorStore
+    + RunStore<ExtractRunRecord>
+    + RunStore<ParseRunRecord>
+    + ReviewStore
+    + BatchStore
+    + JobQueue
+    + WebhookStore
 {
+    /// The extract runs (`store.extract_runs().get(ws, id)`).
+    fn extract_runs(&self) -> &dyn RunStore<ExtractRunRecord>;
+    /// The parse runs.
+    fn parse_runs(&self) -> &dyn RunStore<ParseRunRecord>;
 }
-impl<T: KeyStore + FileStore + ExtractorStore + RunStore + ParseRunStore + JobQueue + WebhookStore>
-    Store for T
-{
+
+impl Store for SqlStore {
+    fn extract_runs(&self) -> &dyn RunStore<ExtractRunRecord> {
+        self
+    }
+    fn parse_runs(&self) -> &dyn RunStore<ParseRunRecord> {
+        self
+    }
 }
 
 /// The store traits, for `use quarry_store::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        BlobStore, ExtractorStore, FileStore, JobQueue, KeyStore, ParseRunStore, RunStore, Store,
-        WebhookStore,
+        BatchStore, BlobStore, ExtractorStore, FileStore, JobQueue, KeyStore, ReviewStore,
+        RunStore, Store, WebhookStore,
     };
 }
 
@@ -135,27 +154,26 @@ pub trait ExtractorStore: Send + Sync + 'static {
     ) -> Result<Page<VersionRecord>>;
 }
 
-/// Extract runs and batches.
+/// The runs of one kind `R`. Every kind shares the job queue and the batch
+/// table, so leases, cancellation and batch events behave alike.
 #[async_trait]
-pub trait RunStore: Send + Sync + 'static {
+pub trait RunStore<R: RunRecord>: Send + Sync + 'static {
     /// Inserts runs, their queue jobs and (optionally) the batch, atomically.
-    async fn create_runs(
-        &self,
-        runs: &[ExtractRunRecord],
-        batch: Option<&BatchRecord>,
-    ) -> Result<()>;
-    async fn get_run(&self, ws: &str, id: &str) -> Result<Option<ExtractRunRecord>>;
-    async fn list_runs(
-        &self,
-        ws: &str,
-        filter: &RunFilter,
-        page: &PageRequest,
-    ) -> Result<Page<ExtractRunRecord>>;
+    async fn create(&self, runs: &[R], batch: Option<&BatchRecord>) -> Result<()>;
+    async fn get(&self, ws: &str, id: &str) -> Result<Option<R>>;
+    async fn list(&self, ws: &str, filter: &RunFilter, page: &PageRequest) -> Result<Page<R>>;
     /// Cancels a non-terminal run; see [`CancelOutcome`].
-    async fn cancel_run(&self, ws: &str, id: &str) -> Result<CancelOutcome>;
-    /// Deletes a run, its job and its outputs. `false` when it did not exist.
-    async fn delete_run(&self, ws: &str, id: &str) -> Result<bool>;
-    async fn get_batch(&self, ws: &str, id: &str) -> Result<Option<BatchSummary>>;
+    async fn cancel(&self, ws: &str, id: &str) -> Result<CancelOutcome<R>>;
+    /// Deletes a run, its job and what it produced. `false` when it did
+    /// not exist.
+    async fn delete(&self, ws: &str, id: &str) -> Result<bool>;
+    /// Points a run created from a URL at the file its worker fetched.
+    async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()>;
+}
+
+/// Human review of extract runs.
+#[async_trait]
+pub trait ReviewStore: Send + Sync + 'static {
     /// Stores a human review of a `PROCESSED` run: `initial_output` keeps
     /// the engine's answer (first review only), `output` and
     /// `reviewed_output` become the reviewed one, and `reviewed` is set.
@@ -166,33 +184,13 @@ pub trait RunStore: Send + Sync + 'static {
         id: &str,
         review: &RunReview,
     ) -> Result<Option<ExtractRunRecord>>;
-    /// Points a run created from a URL at the file its worker fetched.
-    async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()>;
 }
 
-/// Parse runs. They share the job queue (kind `parse_run`) and batch table
-/// with extract runs, so leases, cancellation and batch events behave alike.
+/// Batches of runs of any kind.
 #[async_trait]
-pub trait ParseRunStore: Send + Sync + 'static {
-    /// Inserts runs, their queue jobs and (optionally) the batch, atomically.
-    async fn create_parse_runs(
-        &self,
-        runs: &[ParseRunRecord],
-        batch: Option<&BatchRecord>,
-    ) -> Result<()>;
-    async fn get_parse_run(&self, ws: &str, id: &str) -> Result<Option<ParseRunRecord>>;
-    async fn list_parse_runs(
-        &self,
-        ws: &str,
-        filter: &ParseRunFilter,
-        page: &PageRequest,
-    ) -> Result<Page<ParseRunRecord>>;
-    /// Cancels a non-terminal parse run.
-    async fn cancel_parse_run(&self, ws: &str, id: &str) -> Result<CancelOutcome<ParseRunRecord>>;
-    /// Deletes a parse run and its job. `false` when it did not exist.
-    async fn delete_parse_run(&self, ws: &str, id: &str) -> Result<bool>;
-    /// Points a parse run created from a URL at the file its worker fetched.
-    async fn attach_parse_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()>;
+pub trait BatchStore: Send + Sync + 'static {
+    /// The batch with the status its runs add up to.
+    async fn get_batch(&self, ws: &str, id: &str) -> Result<Option<BatchSummary>>;
 }
 
 /// The leased job queue.

@@ -187,7 +187,8 @@ pub async fn page_image(
     let ws = viewer.workspace_id.as_str();
     let run = state
         .store
-        .get_run(ws, &id)
+        .extract_runs()
+        .get(ws, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("extract run", &id))?;
     let file = match &run.file_id {

@@ -14,8 +14,8 @@ use super::session::Viewer;
 use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::ingest::store_file;
-use crate::routes::extract_runs::submit;
 use crate::routes::files::multipart_error;
+use crate::runs::submit;
 use crate::state::AppState;
 
 /// Extractors (and versions) listed on one page.

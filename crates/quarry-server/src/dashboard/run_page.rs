@@ -45,7 +45,7 @@ async fn render(
     id: &str,
 ) -> Result<Option<(String, String)>, ApiError> {
     let ws = viewer.workspace_id.as_str();
-    let Some(record) = state.store.get_run(ws, id).await? else {
+    let Some(record) = state.store.extract_runs().get(ws, id).await? else {
         return Ok(None);
     };
     let run = RunViews::new(state).view(&record, true).await?;

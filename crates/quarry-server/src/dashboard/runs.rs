@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::html::{Page, error_page, esc, status_badge};
 use super::session::Viewer;
 use crate::error::ApiError;
-use crate::routes::extract_runs::ListQuery;
+use crate::runs::ListQuery;
 use crate::state::AppState;
 use crate::views::RunViews;
 
@@ -236,12 +236,17 @@ pub async fn status(
         .filter(|s| !s.is_empty())
         .take(MAX_POLLED)
     {
-        if let Some(r) = state.store.get_run(&viewer.workspace_id, id).await? {
+        if let Some(r) = state
+            .store
+            .extract_runs()
+            .get(&viewer.workspace_id, id)
+            .await?
+        {
             out.push(RunStatusView {
-                id: r.id,
                 status: r.status,
                 reviewed: r.reviewed,
                 updated_at: quarry_model::time::rfc3339(r.updated_at),
+                id: r.core.id,
             });
         }
     }

@@ -3,16 +3,13 @@
 //! stored with its queue job (kind `parse_run`) like an extract run, and the
 //! worker writes the output on the run.
 
-use std::time::Instant;
-
 use axum::Json;
 use axum::extract::{Path, State};
 use quarry_model::enums::RunStatus;
-use quarry_model::ids::{BATCH_RUN, PARSE_RUN, new_id};
+use quarry_model::ids::PARSE_RUN;
 use quarry_model::requests::{CreateParseBatch, CreateParseRun};
-use quarry_model::resources::{BatchRun, Deleted, ListResponse, ParseRun};
-use quarry_model::time::now_ms;
-use quarry_store::{BatchRecord, CancelOutcome, ParseRunFilter, ParseRunRecord, RunKind};
+use quarry_model::resources::{BatchRun, ListResponse, ParseRun};
+use quarry_store::ParseRunRecord;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
@@ -21,11 +18,12 @@ use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::request::{ApiJson, ApiQuery};
 use crate::ingest::{RunFile, resolve_file_input};
-use crate::routes::extract_runs::{SYNC_POLL, batch_view};
 use crate::routes::paging::PageQuery;
-use crate::runs::{check_batch_inputs, check_metadata, check_priority, check_source};
+use crate::run_family::{self, RunListQuery, full_view};
+use crate::runs::{check_metadata, check_priority, new_core, with_file};
 use crate::state::AppState;
-use crate::views::parse_run_view;
+
+type Run = ParseRunRecord;
 
 /// `responseType`: only `json` is served; `url` (a presigned output URL)
 /// is refused with a 400 rather than silently ignored.
@@ -59,41 +57,14 @@ fn new_parse_run(
     priority: i64,
     metadata: Option<Value>,
     batch_id: Option<&str>,
-) -> ParseRunRecord {
-    let now = now_ms();
-    let (file_id, file_name, file_url) = match file {
-        RunFile::Stored(f) => (Some(f.id.clone()), f.name.clone(), None),
-        RunFile::Remote { url, name } => (None, name.clone(), Some(url.clone())),
-    };
+) -> Run {
+    let mut core = new_core(PARSE_RUN, ws, config.clone(), priority, metadata, batch_id);
+    if batch_id.is_none() {
+        core.status = RunStatus::Processing;
+    }
     ParseRunRecord {
-        id: new_id(PARSE_RUN),
-        workspace_id: ws.to_string(),
-        status: if batch_id.is_some() {
-            RunStatus::Pending
-        } else {
-            RunStatus::Processing
-        },
-        priority,
-        file_id,
-        file_name: Some(file_name),
-        file_url,
-        batch_id: batch_id.map(str::to_string),
-        source: if batch_id.is_some() {
-            "BATCH_PROCESSOR_RUN"
-        } else {
-            "API"
-        }
-        .to_string(),
-        source_id: batch_id.map(str::to_string),
-        config: config.clone(),
-        metadata,
-        output: None,
-        failure_reason: None,
-        failure_message: None,
+        core: with_file(core, file),
         metrics: None,
-        usage: None,
-        created_at: now,
-        updated_at: now,
     }
 }
 
@@ -113,20 +84,8 @@ async fn submit(
     let metadata = check_metadata(req.metadata, "metadata")?;
     let file = resolve_file_input(state, ws, file, "file").await?;
     let run = new_parse_run(ws, &config, &file, priority, metadata, None);
-    state
-        .store
-        .create_parse_runs(std::slice::from_ref(&run), None)
-        .await?;
-    state.jobs_ready.notify_waiters();
+    run_family::queue(state, std::slice::from_ref(&run), None).await?;
     Ok(run)
-}
-
-async fn found(state: &AppState, ws: &str, id: &str) -> Result<ParseRunRecord, ApiError> {
-    state
-        .store
-        .get_parse_run(ws, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("parse run", id))
 }
 
 #[utoipa::path(
@@ -140,7 +99,7 @@ pub async fn create(
     ApiJson(req): ApiJson<CreateParseRun>,
 ) -> Result<Json<ParseRun>, ApiError> {
     let run = submit(&state, &caller, req).await?;
-    Ok(Json(parse_run_view(&state, &run, true).await?))
+    full_view(&state, &run).await
 }
 
 /// `POST /parse`: creates the run and waits (up to the sync timeout) for
@@ -158,13 +117,9 @@ pub async fn parse_sync(
     ApiJson(req): ApiJson<CreateParseRun>,
 ) -> Result<Json<ParseRun>, ApiError> {
     q.check()?;
-    let mut run = submit(&state, &caller, req).await?;
-    let deadline = Instant::now() + state.config.sync_timeout;
-    while !run.status.is_terminal() && Instant::now() < deadline {
-        tokio::time::sleep(SYNC_POLL).await;
-        run = found(&state, &caller.workspace_id, &run.id).await?;
-    }
-    Ok(Json(parse_run_view(&state, &run, true).await?))
+    let run = submit(&state, &caller, req).await?;
+    let run = run_family::wait(&state, run).await?;
+    full_view(&state, &run).await
 }
 
 #[utoipa::path(
@@ -179,19 +134,17 @@ pub async fn get(
     ApiQuery(q): ApiQuery<ResponseQuery>,
 ) -> Result<Json<ParseRun>, ApiError> {
     q.check()?;
-    let run = found(&state, &caller.workspace_id, &id).await?;
-    Ok(Json(parse_run_view(&state, &run, true).await?))
+    let run: Run = run_family::found(&state, &caller.workspace_id, &id).await?;
+    full_view(&state, &run).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    status: Option<RunStatus>,
-    batch_id: Option<String>,
-    source_id: Option<String>,
-    source: Option<String>,
-    file_name_contains: Option<String>,
+    #[serde(flatten)]
+    #[param(ignore)] // documented as its own `RunListQuery` parameter set
+    filters: RunListQuery,
     #[serde(flatten)]
     #[param(ignore)] // documented as its own `PageQuery` parameter set
     page: PageQuery,
@@ -199,7 +152,7 @@ pub struct ListQuery {
 
 #[utoipa::path(
     get, path = "/parse_runs", tag = "parse_runs",
-    params(ListQuery, PageQuery),
+    params(RunListQuery, PageQuery),
     responses((status = 200, description = "One page of runs (summary form)", body = ListResponse<ParseRun>)),
 )]
 pub async fn list(
@@ -207,70 +160,18 @@ pub async fn list(
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<ListResponse<ParseRun>>, ApiError> {
-    check_source(q.source.as_deref())?;
-    let page = q.page.request()?;
-    let filter = ParseRunFilter {
-        status: q.status,
-        batch_id: q.batch_id,
-        source_id: q.source_id,
-        source: q.source,
-        file_name_contains: q.file_name_contains,
-    };
-    let list = state
-        .store
-        .list_parse_runs(&caller.workspace_id, &filter, &page)
-        .await?;
-    let mut data = Vec::with_capacity(list.items.len());
-    for run in &list.items {
-        data.push(parse_run_view(&state, run, false).await?);
-    }
-    Ok(Json(ListResponse::new(data, list.next_page_token)))
+    let filter = q.filters.filter(None)?;
+    run_family::list::<Run>(&state, &caller.workspace_id, &filter, &q.page).await
 }
 
-#[utoipa::path(
-    post, path = "/parse_runs/{id}/cancel", tag = "parse_runs",
-    params(("id" = String, Path, description = "Parse run id (`pr_…`)")),
-    responses((status = 200, description = "The cancelled run", body = ParseRun)),
-)]
-pub async fn cancel(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<ParseRun>, ApiError> {
-    match state
-        .store
-        .cancel_parse_run(&caller.workspace_id, &id)
-        .await?
-    {
-        CancelOutcome::Cancelled(run) => Ok(Json(parse_run_view(&state, &run, true).await?)),
-        CancelOutcome::NotCancellable(status) => Err(ApiError::bad_request(format!(
-            "Parse run `{id}` is already {} and cannot be cancelled",
-            status.as_str()
-        ))),
-        CancelOutcome::NotFound => Err(ApiError::not_found("parse run", &id)),
-    }
-}
-
-#[utoipa::path(
-    delete, path = "/parse_runs/{id}", tag = "parse_runs",
-    params(("id" = String, Path, description = "Parse run id (`pr_…`)")),
-    responses((status = 200, description = "The run was deleted", body = Deleted)),
-)]
-pub async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<Deleted>, ApiError> {
-    if state
-        .store
-        .delete_parse_run(&caller.workspace_id, &id)
-        .await?
-    {
-        Ok(Json(Deleted { id }))
-    } else {
-        Err(ApiError::not_found("parse run", &id))
-    }
-}
+run_family::cancel_and_delete!(
+    ParseRunRecord,
+    ParseRun,
+    tag = "parse_runs",
+    cancel = "/parse_runs/{id}/cancel",
+    delete = "/parse_runs/{id}",
+    id = "Parse run id (`pr_…`)"
+);
 
 #[utoipa::path(
     post, path = "/parse_runs/batch", tag = "parse_runs",
@@ -283,31 +184,16 @@ pub async fn create_batch(
     ApiJson(req): ApiJson<CreateParseBatch>,
 ) -> Result<Json<BatchRun>, ApiError> {
     let ws = caller.workspace_id.as_str();
-    let metadata = check_batch_inputs(&state, ws, &req.inputs).await?;
-    let priority = check_priority(req.priority)?;
-    let config = quarry_pipeline::parse_config::resolve(req.config.as_ref())?;
-    let n = req.inputs.len();
-    let batch = BatchRecord {
-        id: new_id(BATCH_RUN),
-        workspace_id: ws.to_string(),
-        kind: RunKind::Parse.as_str().into(),
-        run_count: n as i64,
-        created_at: now_ms(),
+    let config = async {
+        quarry_pipeline::parse_config::resolve(req.config.as_ref()).map_err(ApiError::from)
     };
-    let mut runs = Vec::with_capacity(n);
-    for (i, (input, meta)) in req.inputs.iter().zip(metadata).enumerate() {
-        let field = format!("inputs[{i}].file");
-        let file = resolve_file_input(&state, ws, &input.file, &field).await?;
-        runs.push(new_parse_run(
-            ws,
-            &config,
-            &file,
-            priority,
-            meta,
-            Some(&batch.id),
-        ));
-    }
-    state.store.create_parse_runs(&runs, Some(&batch)).await?;
-    state.jobs_ready.notify_waiters();
-    Ok(Json(batch_view(&batch, RunStatus::Pending)))
+    run_family::create_batch(
+        &state,
+        ws,
+        &req.inputs,
+        req.priority,
+        config,
+        |config, file, p, meta, batch| new_parse_run(ws, config, file, p, meta, Some(batch)),
+    )
+    .await
 }

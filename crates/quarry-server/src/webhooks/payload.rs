@@ -8,7 +8,7 @@ use quarry_store::{EventRecord, ParseRunRecord};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::routes::extract_runs::batch_view;
+use crate::run_family::batch_view;
 use crate::state::AppState;
 use crate::views::{RunViews, extractor_view, version_view};
 
@@ -18,12 +18,13 @@ pub async fn render(state: &AppState, e: &EventRecord) -> Result<String, ApiErro
     let (ws, id) = (e.workspace_id.as_str(), e.resource_id.as_str());
     let store = &state.store;
     let value: Option<Value> = match e.event_type.as_str() {
-        t if t.starts_with("extract_run.") => match store.get_run(ws, id).await? {
+        t if t.starts_with("extract_run.") => match store.extract_runs().get(ws, id).await? {
             Some(run) => Some(json!(RunViews::new(state).view(&run, true).await?)),
             None => None,
         },
         t if t.starts_with("parse_run.") => store
-            .get_parse_run(ws, id)
+            .parse_runs()
+            .get(ws, id)
             .await?
             .map(|r| parse_run_status(&r)),
         t if t.starts_with("batch_processor_run.") || t.starts_with("batch_parse_run.") => store

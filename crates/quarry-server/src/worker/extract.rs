@@ -3,10 +3,10 @@
 
 use quarry_model::enums::failure;
 use quarry_pipeline::{ExtractPlan, Input, run_extract};
-use quarry_store::{Lease, RunKind, RunResult};
+use quarry_store::{Lease, RunResult};
 
 use super::result::{Origin, failed, stored};
-use super::{RunSource, load_file, loaded, run_blocking};
+use super::{load_file, loaded, run_blocking};
 use crate::state::AppState;
 
 /// Computes the extract run held by `lease`, naming the engine that
@@ -17,7 +17,7 @@ pub(super) async fn compute(
     engine: &mut &'static str,
 ) -> RunResult {
     let ws = lease.workspace_id.as_str();
-    let found = state.store.get_run(ws, &lease.run_id).await;
+    let found = state.store.extract_runs().get(ws, &lease.run_id).await;
     let run = match loaded(found, failure::ABORTED, failure::INTERNAL_ERROR) {
         Ok(run) => run,
         Err(failure) => return *failure,
@@ -27,15 +27,7 @@ pub(super) async fn compute(
         Err(e) => return failed(failure::INVALID_CONFIGURATION, e.to_string()),
     };
     *engine = plan.engine(&state.engines).name();
-    let source = RunSource {
-        kind: RunKind::Extract,
-        ws,
-        run_id: &run.id,
-        file_id: run.file_id.as_deref(),
-        file_url: run.file_url.as_deref(),
-        file_name: run.file_name.as_deref(),
-    };
-    let (file, bytes) = match load_file(state, &source, failure::FAILED_TO_PROCESS_FILE).await {
+    let (file, bytes) = match load_file(state, &run, failure::FAILED_TO_PROCESS_FILE).await {
         Ok(loaded) => loaded,
         Err(failure) => return failure,
     };

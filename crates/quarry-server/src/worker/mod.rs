@@ -14,7 +14,7 @@ mod result;
 use std::time::Duration;
 
 use quarry_model::enums::{RunStatus, failure};
-use quarry_store::{Completion, FileRecord, Lease, LeaseState, RunKind, RunResult};
+use quarry_store::{Completion, FileRecord, Lease, LeaseState, RunKind, RunRecord, RunResult};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -130,7 +130,7 @@ pub async fn run_job(state: &AppState, lease: Lease, shutdown: watch::Receiver<b
                 .then(|| pages_of(&result))
                 .flatten();
             let done = crate::metrics::RunDone {
-                kind: &lease.kind,
+                kind: lease.kind.as_str(),
                 engine,
                 status: result.status.as_str(),
                 elapsed,
@@ -196,7 +196,7 @@ const ENGINE_UNKNOWN: &str = "none";
 /// metric) once it is known. `None` is never returned; the lease watcher's
 /// arm of the race in [`run_job`] returns it when the lease is lost.
 async fn compute(state: &AppState, lease: &Lease, engine: &mut &'static str) -> Option<RunResult> {
-    Some(match RunKind::of(&lease.kind) {
+    Some(match lease.kind {
         RunKind::Extract => extract::compute(state, lease, engine).await,
         RunKind::Parse => {
             *engine = "parser";
@@ -222,27 +222,18 @@ fn loaded<T>(
     }
 }
 
-/// Where a run's document comes from.
-pub(crate) struct RunSource<'a> {
-    pub kind: RunKind,
-    pub ws: &'a str,
-    pub run_id: &'a str,
-    pub file_id: Option<&'a str>,
-    pub file_url: Option<&'a str>,
-    pub file_name: Option<&'a str>,
-}
-
 /// The run's file and bytes (downloading a `file.url` input first). Any
 /// failure is the run's `FAILED` result; `unreadable` is its reason when the
 /// file is gone or cannot be fetched.
-pub(crate) async fn load_file(
+pub(crate) async fn load_file<R: RunRecord>(
     state: &AppState,
-    src: &RunSource<'_>,
+    run: &R,
     unreadable: &str,
 ) -> Result<(FileRecord, Vec<u8>), RunResult> {
-    let file = match (src.file_id, src.file_url) {
-        (Some(id), _) => state.store.get_file(src.ws, id).await.ok().flatten(),
-        (None, Some(url)) => Some(download(state, src, url, unreadable).await?),
+    let ws = run.workspace_id.as_str();
+    let file = match (&run.file_id, &run.file_url) {
+        (Some(id), _) => state.store.get_file(ws, id).await.ok().flatten(),
+        (None, Some(url)) => Some(download(state, run, url, unreadable).await?),
         (None, None) => None,
     };
     let Some(file) = file else {
@@ -288,9 +279,9 @@ pub(crate) async fn run_blocking(
 
 /// Fetches a `file.url` input under the SSRF guard, stores it as a file and
 /// attaches it to the run. Any failure is the run's `FAILED` result.
-async fn download(
+async fn download<R: RunRecord>(
     state: &AppState,
-    src: &RunSource<'_>,
+    run: &R,
     url: &str,
     reason: &str,
 ) -> Result<FileRecord, RunResult> {
@@ -305,19 +296,14 @@ async fn download(
         .fetch(url)
         .await
         .map_err(|e| cant(e.to_string()))?;
-    let name = src.file_name.map_or(fetched.name, str::to_string);
-    let file = store_file(state, src.ws, &name, &fetched.bytes)
+    let name = run.file_name.clone().unwrap_or(fetched.name);
+    let ws = run.workspace_id.as_str();
+    let file = store_file(state, ws, &name, &fetched.bytes)
         .await
         .map_err(|e| cant(e.to_string()))?;
-    let attached = match src.kind {
-        RunKind::Extract => state.store.attach_file(src.ws, src.run_id, &file).await,
-        RunKind::Parse => {
-            state
-                .store
-                .attach_parse_file(src.ws, src.run_id, &file)
-                .await
-        }
-    };
+    let attached = R::runs(state.store.as_ref())
+        .attach_file(ws, &run.id, &file)
+        .await;
     attached.map_err(|e| {
         failed(
             failure::INTERNAL_ERROR,

@@ -3,37 +3,28 @@
 
 use quarry_model::enums::parse_failure;
 use quarry_pipeline::{Input, ParsePlan, run_parse};
-use quarry_store::{Lease, RunKind, RunResult};
+use quarry_store::{Lease, RunResult};
 
 use super::result::stored;
-use super::{RunSource, load_file, loaded, run_blocking};
+use super::{load_file, loaded, run_blocking};
 use crate::state::AppState;
 
 /// Computes the parse run held by `lease`.
 pub(super) async fn compute(state: &AppState, lease: &Lease) -> RunResult {
     let ws = lease.workspace_id.as_str();
-    let found = state.store.get_parse_run(ws, &lease.run_id).await;
+    let found = state.store.parse_runs().get(ws, &lease.run_id).await;
     let internal = parse_failure::INTERNAL_ERROR;
     let run = match loaded(found, internal, internal) {
         Ok(run) => run,
         Err(failure) => return *failure,
     };
-    let source = RunSource {
-        kind: RunKind::Parse,
-        ws,
-        run_id: &run.id,
-        file_id: run.file_id.as_deref(),
-        file_url: run.file_url.as_deref(),
-        file_name: run.file_name.as_deref(),
+    let (file, bytes) = match load_file(state, &run, parse_failure::UNABLE_TO_DOWNLOAD_FILE).await {
+        Ok(loaded) => loaded,
+        Err(failure) => return failure,
     };
-    let (file, bytes) =
-        match load_file(state, &source, parse_failure::UNABLE_TO_DOWNLOAD_FILE).await {
-            Ok(loaded) => loaded,
-            Err(failure) => return failure,
-        };
     // Stored configs were resolved when the run was created.
-    let plan = ParsePlan::resolved(run.config, &state.config.parse_limits);
-    let run_id = run.id;
+    let plan = ParsePlan::resolved(run.core.config, &state.config.parse_limits);
+    let run_id = run.core.id;
     run_blocking(state, parse_failure::INTERNAL_ERROR, move || {
         let input = Input {
             run_id: &run_id,

@@ -2,12 +2,11 @@
 //! timestamps and records belong to the server, not to processing.
 
 use quarry_model::enums::RunStatus;
-use quarry_model::ids::{PARSE_RUN, new_id};
-use quarry_model::time::now_ms;
+use quarry_model::ids::PARSE_RUN;
 use quarry_pipeline::{Outcome, ParseOutcome};
 use quarry_store::{ParseRunRecord, RunResult};
 
-use crate::runs::DEFAULT_PRIORITY;
+use crate::runs::{DEFAULT_PRIORITY, new_core};
 
 /// A `FAILED` result.
 pub fn failed(reason: &str, message: impl Into<String>) -> RunResult {
@@ -49,27 +48,22 @@ pub(super) fn stored(outcome: Outcome, origin: Option<&Origin<'_>>) -> RunResult
 /// The parse an extract run was made from, as a finished parse run. It
 /// carries no usage: the extract run's usage already charges its pages.
 fn parse_run_of(origin: &Origin<'_>, parse: ParseOutcome) -> ParseRunRecord {
-    let now = now_ms();
+    let mut core = new_core(
+        PARSE_RUN,
+        origin.workspace_id,
+        parse.config,
+        DEFAULT_PRIORITY,
+        None,
+        None,
+    );
+    core.status = RunStatus::Processed;
+    core.file_id = Some(origin.file_id.to_string());
+    core.file_name = Some(origin.file_name.to_string());
+    core.source_id = Some(origin.run_id.to_string());
+    core.output = Some(parse.output);
     ParseRunRecord {
-        id: new_id(PARSE_RUN),
-        workspace_id: origin.workspace_id.to_string(),
-        status: RunStatus::Processed,
-        priority: DEFAULT_PRIORITY,
-        file_id: Some(origin.file_id.to_string()),
-        file_name: Some(origin.file_name.to_string()),
-        file_url: None,
-        batch_id: None,
-        source: "API".to_string(),
-        source_id: Some(origin.run_id.to_string()),
-        config: parse.config,
-        metadata: None,
-        output: Some(parse.output),
-        failure_reason: None,
-        failure_message: None,
+        core,
         metrics: Some(parse.metrics),
-        usage: None,
-        created_at: now,
-        updated_at: now,
     }
 }
 

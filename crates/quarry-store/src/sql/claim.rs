@@ -10,6 +10,10 @@
 //!    Priority orders work within a workspace, and between workspaces
 //!    that are otherwise even.
 //!
+//! A worker claims only jobs of the kinds its build knows ([`known_kinds!`]):
+//! in a cluster being upgraded, a job of a newer kind waits for a worker
+//! that can run it instead of failing on an older one.
+//!
 //! Picking the workspace must not scan the whole queue: the candidates come
 //! from a loose index scan over `jobs_fair (state, workspace_id, priority,
 //! seq)` — one index probe per workspace with queued work — and the job
@@ -25,9 +29,19 @@ use super::Dialect;
 use super::util::{args, stmt};
 use crate::Result;
 
+/// The job kinds this build processes, as a SQL list; a test keeps it equal
+/// to [`RunKind::ALL`](crate::RunKind::ALL). A macro, because the claim
+/// statements are literals.
+macro_rules! known_kinds {
+    () => {
+        "('extract_run', 'parse_run')"
+    };
+}
+pub(super) use known_kinds;
+
 /// `UPDATE … WHERE seq = (<pick><lock>)`: leases the picked job.
 macro_rules! lease_job {
-    ($pick:literal, $lock:literal) => {
+    ($pick:expr, $lock:literal) => {
         concat!(
             "UPDATE jobs SET state = 'leased', lease_token = $1, lease_owner = $2,
                 lease_expires_at = $3, attempts = attempts + 1, updated_at = $4
@@ -43,9 +57,13 @@ macro_rules! lease_job {
 macro_rules! take_over {
     ($lock:literal) => {
         lease_job!(
-            "SELECT seq FROM jobs
-             WHERE state = 'leased' AND lease_expires_at < $4 AND attempts < $5
-             ORDER BY priority, seq LIMIT 1",
+            concat!(
+                "SELECT seq FROM jobs
+                 WHERE state = 'leased' AND lease_expires_at < $4 AND attempts < $5
+                   AND kind IN ",
+                known_kinds!(),
+                " ORDER BY priority, seq LIMIT 1"
+            ),
             $lock
         )
     };
@@ -55,15 +73,20 @@ macro_rules! take_over {
 macro_rules! next_in_workspace {
     ($lock:literal) => {
         lease_job!(
-            "SELECT seq FROM jobs WHERE state = 'queued' AND workspace_id = $5
-             ORDER BY priority, seq LIMIT 1",
+            concat!(
+                "SELECT seq FROM jobs WHERE state = 'queued' AND workspace_id = $5
+                   AND kind IN ",
+                known_kinds!(),
+                " ORDER BY priority, seq LIMIT 1"
+            ),
             $lock
         )
     };
 }
 
 /// Workspaces with queued jobs, fairest first (at most 16: enough to get
-/// past ones whose last job a concurrent worker just took).
+/// past ones whose last job a concurrent worker just took, or whose queued
+/// jobs are all of kinds this build does not run).
 const FAIR_WORKSPACES: &str = "WITH RECURSIVE ws(id) AS (
         SELECT MIN(workspace_id) FROM jobs WHERE state = 'queued'
         UNION ALL
@@ -130,4 +153,80 @@ pub(super) async fn lease_next(
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::SqlStore;
+    use super::super::util::{args, stmt};
+    use crate::{JobQueue, RunKind, RunStore};
+
+    /// A queued job of a kind this build does not know, as a newer Quarry
+    /// would write it: a worker of this build leaves it alone, and neither
+    /// the claim nor the reaper fails on it.
+    #[tokio::test]
+    async fn jobs_of_unknown_kinds_are_neither_claimed_nor_reaped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqlStore::open_sqlite(&dir.path().join("q.db"))
+            .await
+            .expect("open");
+        for (state, expires) in [("queued", None), ("leased", Some(0_i64))] {
+            stmt(
+                "INSERT INTO jobs (kind, run_id, workspace_id, priority, state, attempts,
+                    lease_expires_at, created_at, updated_at)
+                 VALUES ('summarize_run', $1, 'ws', 1, $2, 9, $3, 0, 0)",
+                args![format!("sr_{state}"), state, expires],
+            )
+            .execute(&store.pool)
+            .await
+            .expect("insert job");
+        }
+        let claimed = store.claim_job("w", 60_000, 3).await.expect("claim");
+        assert_eq!(claimed, None);
+        let reaped = store.fail_exhausted_jobs(3).await.expect("reap");
+        assert!(reaped.is_empty());
+        // A known kind queued behind them is still claimed.
+        let run = crate::ExtractRunRecord::new(
+            crate::RunCore {
+                id: "exr_known".into(),
+                workspace_id: "ws".into(),
+                status: quarry_model::enums::RunStatus::Pending,
+                priority: 50,
+                file_id: None,
+                file_name: None,
+                file_url: None,
+                batch_id: None,
+                source: "API".into(),
+                source_id: None,
+                config: serde_json::json!({}),
+                metadata: None,
+                output: None,
+                failure_reason: None,
+                failure_message: None,
+                usage: None,
+                created_at: 1,
+                updated_at: 1,
+            },
+            None,
+            None,
+        );
+        RunStore::create(&store, std::slice::from_ref(&run), None)
+            .await
+            .expect("create");
+        let lease = store.claim_job("w", 60_000, 3).await.expect("claim");
+        let lease = lease.expect("the known job");
+        assert_eq!(
+            (lease.kind, lease.run_id.as_str()),
+            (RunKind::Extract, "exr_known")
+        );
+    }
+
+    #[test]
+    fn the_claimed_kinds_are_the_kinds_this_build_knows() {
+        let listed: Vec<String> = RunKind::ALL
+            .iter()
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        assert_eq!(known_kinds!(), format!("({})", listed.join(", ")));
+    }
 }

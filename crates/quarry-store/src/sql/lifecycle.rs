@@ -1,7 +1,7 @@
-//! Steps that extract and parse runs share: inserting a batch row, the
-//! filtered, paged listing, and the cancel and delete transactions (a cancel closes a queued job and reports
-//! through the outbox; a delete removes the job with the run). `RunKind`
-//! names the table, so both families keep one behaviour.
+//! Steps every run kind shares: inserting a batch row, the filtered, paged
+//! listing, and the cancel and delete transactions (a cancel closes a
+//! queued job and reports through the outbox; a delete removes the job with
+//! the run). `RunKind` names the table, so every kind keeps one behaviour.
 
 use quarry_model::enums::RunStatus;
 use quarry_model::time::now_ms;
@@ -33,10 +33,10 @@ pub(super) async fn insert_batch(tx: &mut Tx, b: &BatchRecord) -> Result<()> {
 }
 
 /// What the outbox needs back from a run update of `kind`.
-pub(super) fn returning(kind: RunKind) -> &'static str {
-    match kind {
-        RunKind::Extract => "workspace_id, extractor_id, batch_id",
-        RunKind::Parse => "workspace_id, batch_id",
+pub(super) fn returning(kind: RunKind) -> String {
+    match kind.processor_column() {
+        Some(column) => format!("workspace_id, batch_id, {column}"),
+        None => "workspace_id, batch_id".to_string(),
     }
 }
 
@@ -55,7 +55,7 @@ impl SqlStore {
             .push(" AND id = ")
             .bind(id)
             .push(" AND status IN ('PENDING', 'PROCESSING') RETURNING ")
-            .push(returning(kind));
+            .push(&returning(kind));
         let done = sql.query().fetch_optional(&mut *tx).await?;
         if let Some(row) = &done {
             // Cancelling the last open run of a batch settles the batch.
@@ -129,7 +129,7 @@ pub(super) async fn insert_job(
 /// substring) over a kind's table, paged by the keyset cursor.
 pub(super) struct RunListing<'a> {
     pub kind: RunKind,
-    pub columns: &'static str,
+    pub columns: &'a str,
     pub status: Option<RunStatus>,
     pub exact: &'a [(&'a str, &'a Option<String>)],
     pub file_name_contains: Option<&'a str>,

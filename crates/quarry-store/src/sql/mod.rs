@@ -9,6 +9,7 @@
 
 mod claim;
 mod deliveries;
+mod extract_runs;
 mod extractors;
 mod files;
 mod keys;

@@ -114,9 +114,9 @@ pub(crate) async fn run_finished(
     now: i64,
 ) -> Result<()> {
     let ws: String = row.try_get("workspace_id")?;
-    let extractor: Option<String> = match kind {
-        RunKind::Extract => row.try_get("extractor_id")?,
-        RunKind::Parse => None,
+    let extractor: Option<String> = match kind.processor_column() {
+        Some(column) => row.try_get(column)?,
+        None => None,
     };
     let batch: Option<String> = row.try_get("batch_id")?;
     if status != RunStatus::Cancelled {

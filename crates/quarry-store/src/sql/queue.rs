@@ -14,11 +14,10 @@ use quarry_model::time::now_ms;
 use sqlx::Row;
 
 use super::SqlStore;
-use super::claim::{ClaimArgs, lease_next};
+use super::claim::{ClaimArgs, known_kinds, lease_next};
 use super::lifecycle::returning;
 use super::outbox::run_finished;
-use super::parse_runs::insert_parse_run;
-use super::runs::status_of;
+use super::runs::{insert_run, status_of};
 use super::util::{Sql, args, stmt, to_json_opt};
 use crate::{Completion, JobQueue, Lease, LeaseState, QueueDepth, Result, RunKind, RunResult};
 
@@ -35,6 +34,43 @@ impl SqlStore {
     }
 }
 
+/// The statement writing result `r` on run `run_id` of `kind` while it is
+/// `PROCESSING`, returning what the outbox needs. Every kind writes the
+/// core result; an extract run also names its parse run and may replace
+/// its config (a generated schema), a parse run keeps its metrics.
+fn result_update(kind: RunKind, r: &RunResult, now: i64, run_id: &str) -> Sql {
+    let mut sql = Sql::new(&format!("UPDATE {} SET status = ", kind.table()));
+    sql.bind(r.status.as_str())
+        .push(", output = ")
+        .bind(to_json_opt(r.output.as_ref()))
+        .push(", failure_reason = ")
+        .bind(r.failure_reason.clone())
+        .push(", failure_message = ")
+        .bind(r.failure_message.clone())
+        .push(", usage_json = ")
+        .bind(to_json_opt(r.usage.as_ref()))
+        .push(", updated_at = ")
+        .bind(now);
+    match kind {
+        RunKind::Extract => {
+            sql.push(", parse_run_id = ")
+                .bind(r.parse_run.as_ref().map(|p| p.id.clone()))
+                .push(", config = COALESCE(")
+                .bind(to_json_opt(r.config.as_ref()))
+                .push(", config)");
+        }
+        RunKind::Parse => {
+            sql.push(", metrics = ")
+                .bind(to_json_opt(r.metrics.as_ref()));
+        }
+    }
+    sql.push(" WHERE id = ")
+        .bind(run_id)
+        .push(" AND status = 'PROCESSING' RETURNING ")
+        .push(&returning(kind));
+    sql
+}
+
 /// Sets the leased run's status to `to` if it is one of `from` (a SQL list
 /// of literals); returns how many rows changed (0 or 1).
 async fn move_run(
@@ -46,7 +82,7 @@ async fn move_run(
 ) -> Result<u64> {
     let mut update = Sql::new(&format!(
         "UPDATE {} SET status = '{to}', updated_at = ",
-        RunKind::of(&lease.kind).table()
+        lease.kind.table()
     ));
     update
         .bind(now)
@@ -81,7 +117,7 @@ impl JobQueue for SqlStore {
             };
             let lease = Lease {
                 job_seq: row.try_get("seq")?,
-                kind: row.try_get("kind")?,
+                kind: RunKind::parse(&row.try_get::<String, _>("kind")?)?,
                 run_id: row.try_get("run_id")?,
                 workspace_id: row.try_get("workspace_id")?,
                 token,
@@ -112,9 +148,7 @@ impl JobQueue for SqlStore {
         )
         .execute(&self.pool)
         .await?;
-        let status = self
-            .run_status(RunKind::of(&lease.kind), &lease.run_id)
-            .await?;
+        let status = self.run_status(lease.kind, &lease.run_id).await?;
         if held.rows_affected() == 0 {
             // Deleting a run deletes its job too; that is a cancellation.
             return Ok(match status {
@@ -130,7 +164,7 @@ impl JobQueue for SqlStore {
 
     async fn complete_run(&self, lease: &Lease, r: &RunResult) -> Result<Completion> {
         let now = now_ms();
-        let kind = RunKind::of(&lease.kind);
+        let kind = lease.kind;
         let mut tx = self.pool.begin().await?;
         let held = stmt(
             "UPDATE jobs SET state = 'done', updated_at = $1
@@ -146,46 +180,12 @@ impl JobQueue for SqlStore {
                 Some(_) => Completion::LeaseLost,
             });
         }
-        let stored = match kind {
-            RunKind::Extract => stmt(
-                "UPDATE extract_runs SET status = $1, output = $2, failure_reason = $3,
-                    failure_message = $4, parse_run_id = $5, usage_json = $6,
-                    config = COALESCE($7, config), updated_at = $8
-                 WHERE id = $9 AND status = 'PROCESSING'
-                 RETURNING workspace_id, extractor_id, batch_id",
-                args![
-                    r.status.as_str(),
-                    to_json_opt(r.output.as_ref()),
-                    r.failure_reason.clone(),
-                    r.failure_message.clone(),
-                    r.parse_run.as_ref().map(|p| p.id.clone()),
-                    to_json_opt(r.usage.as_ref()),
-                    to_json_opt(r.config.as_ref()),
-                    now,
-                    lease.run_id.as_str()
-                ],
-            ),
-            RunKind::Parse => stmt(
-                "UPDATE parse_runs SET status = $1, output = $2, failure_reason = $3,
-                    failure_message = $4, metrics = $5, usage_json = $6, updated_at = $7
-                 WHERE id = $8 AND status = 'PROCESSING'
-                 RETURNING workspace_id, batch_id",
-                args![
-                    r.status.as_str(),
-                    to_json_opt(r.output.as_ref()),
-                    r.failure_reason.clone(),
-                    r.failure_message.clone(),
-                    to_json_opt(r.metrics.as_ref()),
-                    to_json_opt(r.usage.as_ref()),
-                    now,
-                    lease.run_id.as_str()
-                ],
-            ),
-        }
-        .fetch_optional(&mut *tx)
-        .await?;
+        let stored = result_update(kind, r, now, &lease.run_id)
+            .query()
+            .fetch_optional(&mut *tx)
+            .await?;
         if let (Some(_), Some(parse)) = (&stored, &r.parse_run) {
-            insert_parse_run(&mut tx, parse).await?;
+            insert_run(&mut tx, &**parse).await?;
         }
         // The outbox event commits with the result, or not at all.
         if let Some(row) = &stored {
@@ -231,10 +231,15 @@ impl JobQueue for SqlStore {
     async fn fail_exhausted_jobs(&self, max_attempts: i64) -> Result<Vec<String>> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
+        // Only kinds this build knows: a newer worker's job is its to fail.
         let rows = stmt(
-            "UPDATE jobs SET state = 'dead', updated_at = $1
-             WHERE state = 'leased' AND lease_expires_at < $1 AND attempts >= $2
-             RETURNING run_id, kind",
+            concat!(
+                "UPDATE jobs SET state = 'dead', updated_at = $1
+                 WHERE state = 'leased' AND lease_expires_at < $1 AND attempts >= $2
+                   AND kind IN ",
+                known_kinds!(),
+                " RETURNING run_id, kind"
+            ),
             args![now, max_attempts],
         )
         .fetch_all(&mut *tx)
@@ -246,7 +251,7 @@ impl JobQueue for SqlStore {
                 "processing was interrupted {max_attempts} times (the worker holding the run \
                  stopped without finishing it)"
             );
-            let kind = RunKind::of(&row.try_get::<String, _>("kind")?);
+            let kind = RunKind::parse(&row.try_get::<String, _>("kind")?)?;
             let returning = returning(kind);
             let mut fail = Sql::new(&format!(
                 "UPDATE {} SET status = 'FAILED', failure_reason = ",

@@ -1,5 +1,6 @@
-//! Extract runs and batches. A run and its queue job are inserted in one
-//! transaction, so every acknowledged run is durably queued.
+//! Runs of every kind, written once: a kind's table holds the core columns
+//! and the few its [`RunRow`] adds. A run and its queue job are inserted in
+//! one transaction, so every acknowledged run is durably queued.
 
 use async_trait::async_trait;
 use quarry_model::enums::RunStatus;
@@ -9,34 +10,40 @@ use sqlx::any::AnyRow;
 
 use super::SqlStore;
 use super::lifecycle::{RunListing, insert_batch, insert_job};
-use super::util::get_scoped;
-use super::util::{Sql, args, json_opt, json_req, stmt};
+use super::outbox::Tx;
+use super::util::{Arg, Sql, args, get_scoped, json_opt, json_req, stmt};
 use super::util::{fold, to_json, to_json_opt};
 use crate::{
-    BatchRecord, BatchSummary, CancelOutcome, ExtractRunRecord, FileRecord, Page, PageRequest,
-    Result, RunFilter, RunKind, RunReview, RunStore, StoreError,
+    BatchRecord, BatchStore, BatchSummary, CancelOutcome, FileRecord, Page, PageRequest, Result,
+    RunCore, RunFilter, RunKind, RunRecord, RunStore, StoreError,
 };
 
-const COLUMNS: &str = "id, workspace_id, status, priority, extractor_id, extractor_version_id, \
-    file_id, file_name, file_url, batch_id, source, source_id, config, metadata, output, initial_output, \
-    reviewed_output, edits, reviewed, edited, failure_reason, failure_message, parse_run_id, \
+/// The columns of [`RunCore`], in the order [`core_values`] binds them.
+const CORE_COLUMNS: &str = "id, workspace_id, status, priority, file_id, file_name, file_url, \
+    batch_id, source, source_id, config, metadata, output, failure_reason, failure_message, \
     usage_json, created_at, updated_at";
+
+/// How one kind's record meets its table.
+pub(super) trait RunRow: RunRecord {
+    /// The columns only this kind has, comma-separated.
+    const COLUMNS: &'static str;
+    /// The record from its core and the row (which holds [`Self::COLUMNS`]).
+    fn from_row(core: RunCore, row: &AnyRow) -> Result<Self>;
+    /// Values of [`Self::COLUMNS`], in order.
+    fn values(&self) -> Vec<Arg>;
+}
 
 pub(super) fn status_of(s: &str) -> Result<RunStatus> {
     RunStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown run status `{s}`")))
 }
 
-fn from_row(r: &AnyRow) -> Result<ExtractRunRecord> {
+fn core_of(r: &AnyRow) -> Result<RunCore> {
     let status: String = r.try_get("status")?;
-    let reviewed: i64 = r.try_get("reviewed")?;
-    let edited: i64 = r.try_get("edited")?;
-    Ok(ExtractRunRecord {
+    Ok(RunCore {
         id: r.try_get("id")?,
         workspace_id: r.try_get("workspace_id")?,
         status: status_of(&status)?,
         priority: r.try_get("priority")?,
-        extractor_id: r.try_get("extractor_id")?,
-        extractor_version_id: r.try_get("extractor_version_id")?,
         file_id: r.try_get("file_id")?,
         file_name: r.try_get("file_name")?,
         file_url: r.try_get("file_url")?,
@@ -46,18 +53,66 @@ fn from_row(r: &AnyRow) -> Result<ExtractRunRecord> {
         config: json_req(r, "config")?,
         metadata: json_opt(r, "metadata")?,
         output: json_opt(r, "output")?,
-        initial_output: json_opt(r, "initial_output")?,
-        reviewed_output: json_opt(r, "reviewed_output")?,
-        edits: json_opt(r, "edits")?,
-        reviewed: reviewed != 0,
-        edited: edited != 0,
         failure_reason: r.try_get("failure_reason")?,
         failure_message: r.try_get("failure_message")?,
-        parse_run_id: r.try_get("parse_run_id")?,
         usage: json_opt(r, "usage_json")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
+}
+
+fn core_values(r: &RunCore) -> Vec<Arg> {
+    args![
+        r.id.as_str(),
+        r.workspace_id.as_str(),
+        r.status.as_str(),
+        r.priority,
+        r.file_id.clone(),
+        r.file_name.clone(),
+        r.file_url.clone(),
+        r.batch_id.clone(),
+        r.source.as_str(),
+        r.source_id.clone(),
+        to_json(&r.config),
+        to_json_opt(r.metadata.as_ref()),
+        to_json_opt(r.output.as_ref()),
+        r.failure_reason.clone(),
+        r.failure_message.clone(),
+        to_json_opt(r.usage.as_ref()),
+        r.created_at,
+        r.updated_at
+    ]
+}
+
+fn from_row<R: RunRow>(r: &AnyRow) -> Result<R> {
+    R::from_row(core_of(r)?, r)
+}
+
+fn columns<R: RunRow>() -> String {
+    format!("{CORE_COLUMNS}, {}", R::COLUMNS)
+}
+
+/// Inserts one run row, every column included: a queued run has no output
+/// yet, while the parse an extract run made arrives finished
+/// (`complete_run` stores it with the extract run's result).
+pub(super) async fn insert_run<R: RunRow>(tx: &mut Tx, r: &R) -> Result<()> {
+    let mut sql = Sql::new(&format!(
+        "INSERT INTO {} ({}, file_name_fold) VALUES (",
+        R::KIND.table(),
+        columns::<R>()
+    ));
+    let values = core_values(r).into_iter().chain(r.values());
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(v);
+    }
+    sql.push(", ")
+        .bind(r.file_name.as_deref().map(fold))
+        .push(")");
+    sql.query().execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Aggregate status of a batch from its runs' status counts.
@@ -107,143 +162,89 @@ pub(super) async fn batch_counts<'e>(
 }
 
 #[async_trait]
-impl RunStore for SqlStore {
-    async fn create_runs(
-        &self,
-        runs: &[ExtractRunRecord],
-        batch: Option<&BatchRecord>,
-    ) -> Result<()> {
+impl<R: RunRow> RunStore<R> for SqlStore {
+    async fn create(&self, runs: &[R], batch: Option<&BatchRecord>) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         if let Some(b) = batch {
             insert_batch(&mut tx, b).await?;
         }
         for r in runs {
-            stmt(
-                "INSERT INTO extract_runs (id, workspace_id, status, priority, extractor_id,
-                    extractor_version_id, file_id, file_name, file_name_fold, file_url, batch_id,
-                    source, source_id, config, metadata, reviewed, edited, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                    0, 0, $16, $17)",
-                args![
-                    r.id.as_str(),
-                    r.workspace_id.as_str(),
-                    r.status.as_str(),
-                    r.priority,
-                    r.extractor_id.clone(),
-                    r.extractor_version_id.clone(),
-                    r.file_id.clone(),
-                    r.file_name.clone(),
-                    r.file_name.as_deref().map(fold),
-                    r.file_url.clone(),
-                    r.batch_id.clone(),
-                    r.source.as_str(),
-                    r.source_id.clone(),
-                    to_json(&r.config),
-                    to_json_opt(r.metadata.as_ref()),
-                    r.created_at,
-                    r.updated_at
-                ],
-            )
-            .execute(&mut *tx)
-            .await?;
+            insert_run(&mut tx, r).await?;
             let (id, ws) = (r.id.as_str(), r.workspace_id.as_str());
-            insert_job(&mut tx, RunKind::Extract, id, ws, r.priority, r.created_at).await?;
+            insert_job(&mut tx, R::KIND, id, ws, r.priority, r.created_at).await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
-    async fn get_run(&self, ws: &str, id: &str) -> Result<Option<ExtractRunRecord>> {
-        get_scoped(&self.pool, "extract_runs", COLUMNS, ws, id, from_row).await
+    async fn get(&self, ws: &str, id: &str) -> Result<Option<R>> {
+        let columns = columns::<R>();
+        get_scoped(&self.pool, R::KIND.table(), &columns, ws, id, from_row::<R>).await
     }
 
-    async fn list_runs(
-        &self,
-        ws: &str,
-        f: &RunFilter,
-        page: &PageRequest,
-    ) -> Result<Page<ExtractRunRecord>> {
-        let exact = [
-            ("extractor_id", &f.extractor_id),
-            ("batch_id", &f.batch_id),
-            ("source_id", &f.source_id),
-            ("source", &f.source),
-        ];
+    async fn list(&self, ws: &str, f: &RunFilter, page: &PageRequest) -> Result<Page<R>> {
+        let processor = R::KIND.processor_column();
+        let by_processor = processor.map(|column| (column, &f.processor_id));
+        if by_processor.is_none() && f.processor_id.is_some() {
+            // A kind without a processor has no run that matches one.
+            return Ok(Page {
+                items: Vec::new(),
+                next_page_token: None,
+            });
+        }
+        let exact = by_processor
+            .into_iter()
+            .chain([
+                ("batch_id", &f.batch_id),
+                ("source_id", &f.source_id),
+                ("source", &f.source),
+            ])
+            .collect::<Vec<_>>();
+        let columns = columns::<R>();
         let listing = RunListing {
-            kind: RunKind::Extract,
-            columns: COLUMNS,
+            kind: R::KIND,
+            columns: &columns,
             status: f.status,
             exact: &exact,
             file_name_contains: f.file_name_contains.as_deref(),
         };
-        let key = |r: &ExtractRunRecord| (r.created_at, r.updated_at, r.id.clone());
-        listing.page(&self.pool, ws, page, from_row, key).await
+        let key = |r: &R| (r.created_at, r.updated_at, r.id.clone());
+        listing.page(&self.pool, ws, page, from_row::<R>, key).await
     }
 
-    async fn cancel_run(&self, ws: &str, id: &str) -> Result<CancelOutcome> {
-        let done = self.cancel_kind(RunKind::Extract, ws, id).await?;
-        match self.get_run(ws, id).await? {
+    async fn cancel(&self, ws: &str, id: &str) -> Result<CancelOutcome<R>> {
+        let done = self.cancel_kind(R::KIND, ws, id).await?;
+        match RunStore::<R>::get(self, ws, id).await? {
             None => Ok(CancelOutcome::NotFound),
             Some(run) if done => Ok(CancelOutcome::Cancelled(Box::new(run))),
             Some(run) => Ok(CancelOutcome::NotCancellable(run.status)),
         }
     }
 
-    async fn delete_run(&self, ws: &str, id: &str) -> Result<bool> {
-        self.delete_kind(RunKind::Extract, ws, id).await
-    }
-
-    async fn review_run(
-        &self,
-        ws: &str,
-        id: &str,
-        review: &RunReview,
-    ) -> Result<Option<ExtractRunRecord>> {
-        let reviewed = to_json(&review.reviewed_output);
-        let done = stmt(
-            "UPDATE extract_runs SET initial_output = COALESCE(initial_output, output),
-                output = $1, reviewed_output = $2, edits = $3, reviewed = 1, edited = $4,
-                updated_at = $5
-             WHERE workspace_id = $6 AND id = $7 AND status = $8",
-            args![
-                reviewed.clone(),
-                reviewed,
-                to_json(&review.edits),
-                review.edited,
-                now_ms(),
-                ws,
-                id,
-                RunStatus::Processed.as_str()
-            ],
-        )
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        if done == 0 {
-            return Ok(None);
-        }
-        self.get_run(ws, id).await
+    async fn delete(&self, ws: &str, id: &str) -> Result<bool> {
+        self.delete_kind(R::KIND, ws, id).await
     }
 
     async fn attach_file(&self, ws: &str, run_id: &str, file: &FileRecord) -> Result<()> {
-        stmt(
-            "UPDATE extract_runs SET file_id = $1, file_name = $2, file_name_fold = $3,
-                updated_at = $4
-             WHERE workspace_id = $5 AND id = $6",
-            args![
-                file.id.as_str(),
-                file.name.as_str(),
-                fold(&file.name),
-                now_ms(),
-                ws,
-                run_id
-            ],
-        )
-        .execute(&self.pool)
-        .await?;
+        let mut sql = Sql::new(&format!("UPDATE {} SET file_id = ", R::KIND.table()));
+        sql.bind(file.id.as_str())
+            .push(", file_name = ")
+            .bind(file.name.as_str())
+            .push(", file_name_fold = ")
+            .bind(fold(&file.name))
+            .push(", updated_at = ")
+            .bind(now_ms())
+            .push(" WHERE workspace_id = ")
+            .bind(ws)
+            .push(" AND id = ")
+            .bind(run_id);
+        sql.query().execute(&self.pool).await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl BatchStore for SqlStore {
     async fn get_batch(&self, ws: &str, id: &str) -> Result<Option<BatchSummary>> {
         let Some(row) = stmt(
             "SELECT id, workspace_id, kind, run_count, created_at FROM batch_runs
@@ -258,11 +259,11 @@ impl RunStore for SqlStore {
         let batch = BatchRecord {
             id: row.try_get("id")?,
             workspace_id: row.try_get("workspace_id")?,
-            kind: row.try_get("kind")?,
+            kind: RunKind::parse(&row.try_get::<String, _>("kind")?)?,
             run_count: row.try_get("run_count")?,
             created_at: row.try_get("created_at")?,
         };
-        let counts = batch_counts(&self.pool, RunKind::of(&batch.kind), id).await?;
+        let counts = batch_counts(&self.pool, batch.kind, id).await?;
         Ok(Some(BatchSummary {
             status: batch_status(&counts),
             batch,

@@ -44,7 +44,8 @@ pub async fn subscriptions_scope_run_events(store: Arc<dyn Store>) {
     scoped.extractor_id = Some("ex_scoped".to_string());
     let plain = run(20, now);
     store
-        .create_runs(&[scoped.clone(), plain], None)
+        .extract_runs()
+        .create(&[scoped.clone(), plain], None)
         .await
         .expect("runs");
     for _ in 0..2 {

@@ -24,8 +24,12 @@ async fn submit(store: &dyn Store, ws: &str, n: usize, priority: i64) -> Vec<Str
             r
         })
         .collect();
-    store.create_runs(&runs, None).await.expect("create runs");
-    runs.into_iter().map(|r| r.id).collect()
+    store
+        .extract_runs()
+        .create(&runs, None)
+        .await
+        .expect("create runs");
+    runs.into_iter().map(|r| r.core.id).collect()
 }
 
 /// Workspace A queues a 2,000-run batch, then B submits 10 runs. Three

@@ -4,7 +4,7 @@ use quarry_model::enums::RunStatus;
 use quarry_model::ids::{EXTRACT_RUN, new_id};
 use quarry_model::time::now_ms;
 use quarry_store::prelude::*;
-use quarry_store::{ExtractRunRecord, Lease, RunResult};
+use quarry_store::{ExtractRunRecord, Lease, RunCore, RunResult};
 use serde_json::{Value, json};
 
 pub const WS: &str = "ws_main";
@@ -22,13 +22,11 @@ pub const PAST_SHORT_LEASE: std::time::Duration = std::time::Duration::from_mill
 
 /// A pending API run in [`WS`].
 pub fn run(priority: i64, created_at: i64) -> ExtractRunRecord {
-    ExtractRunRecord {
+    let core = RunCore {
         id: new_id(EXTRACT_RUN),
         workspace_id: WS.to_string(),
         status: RunStatus::Pending,
         priority,
-        extractor_id: None,
-        extractor_version_id: None,
         file_id: None,
         file_url: None,
         file_name: None,
@@ -38,26 +36,25 @@ pub fn run(priority: i64, created_at: i64) -> ExtractRunRecord {
         config: json!({"fields": {"total": {"type": "number"}}}),
         metadata: None,
         output: None,
-        initial_output: None,
-        reviewed_output: None,
-        edits: None,
-        reviewed: false,
-        edited: false,
         failure_reason: None,
         failure_message: None,
-        parse_run_id: None,
         usage: None,
         created_at,
         updated_at: created_at,
-    }
+    };
+    ExtractRunRecord::new(core, None, None)
 }
 
 /// Creates one pending run per priority, in order; returns their ids.
 pub async fn enqueue(store: &dyn Store, priorities: &[i64]) -> Vec<String> {
     let now = now_ms();
     let runs: Vec<_> = priorities.iter().map(|&p| run(p, now)).collect();
-    store.create_runs(&runs, None).await.expect("create runs");
-    runs.into_iter().map(|r| r.id).collect()
+    store
+        .extract_runs()
+        .create(&runs, None)
+        .await
+        .expect("create runs");
+    runs.into_iter().map(|r| r.core.id).collect()
 }
 
 /// Claims with a lease that outlasts the test.
@@ -70,7 +67,8 @@ pub async fn claim(store: &dyn Store, worker: &str) -> Option<Lease> {
 
 pub async fn run_in_ws(store: &dyn Store, id: &str) -> ExtractRunRecord {
     store
-        .get_run(WS, id)
+        .extract_runs()
+        .get(WS, id)
         .await
         .expect("get run")
         .unwrap_or_else(|| panic!("run {id} exists"))

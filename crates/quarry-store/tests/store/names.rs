@@ -7,7 +7,7 @@ use std::sync::Arc;
 use quarry_model::enums::{SortBy, SortDir};
 use quarry_model::time::now_ms;
 use quarry_store::prelude::*;
-use quarry_store::{PageRequest, ParseRunFilter, RunFilter, sha256_hex};
+use quarry_store::{PageRequest, RunFilter, sha256_hex};
 
 use crate::fixtures::{WS, run};
 use crate::keys_files::file;
@@ -60,8 +60,13 @@ pub async fn name_filters_fold_non_ascii(store: Arc<dyn Store>) {
     let mut runs: Vec<_> = (0..3).map(|i| run(50, now + i)).collect();
     runs[0].file_name = Some(UBER.to_string());
     runs[2].file_name = Some(PLAIN.to_string());
-    store.create_runs(&runs, None).await.expect("create runs");
     store
+        .extract_runs()
+        .create(&runs, None)
+        .await
+        .expect("create runs");
+    store
+        .extract_runs()
         .attach_file(WS, &runs[1].id, &file(WS, ETE, &sha, now))
         .await
         .expect("attach file");
@@ -74,11 +79,13 @@ pub async fn name_filters_fold_non_ascii(store: Arc<dyn Store>) {
     ];
     parses[1].file_name = None;
     store
-        .create_parse_runs(&parses, None)
+        .parse_runs()
+        .create(&parses, None)
         .await
         .expect("create parse runs");
     store
-        .attach_parse_file(WS, &parses[1].id, &file(WS, ETE, &sha, now))
+        .parse_runs()
+        .attach_file(WS, &parses[1].id, &file(WS, ETE, &sha, now))
         .await
         .expect("attach parse file");
 
@@ -95,21 +102,23 @@ pub async fn name_filters_fold_non_ascii(store: Arc<dyn Store>) {
             ..Default::default()
         };
         let found = store
-            .list_runs(WS, &filter, &page())
+            .extract_runs()
+            .list(WS, &filter, &page())
             .await
             .expect("list runs");
-        let found = sorted(found.items.into_iter().map(|r| r.file_name));
+        let found = sorted(found.items.into_iter().map(|r| r.core.file_name));
         assert_eq!(found, want(expected), "extract runs matching {needle:?}");
 
-        let filter = ParseRunFilter {
+        let filter = RunFilter {
             file_name_contains: Some(needle.to_string()),
             ..Default::default()
         };
         let found = store
-            .list_parse_runs(WS, &filter, &page())
+            .parse_runs()
+            .list(WS, &filter, &page())
             .await
             .expect("list parse runs");
-        let found = sorted(found.items.into_iter().map(|r| r.file_name));
+        let found = sorted(found.items.into_iter().map(|r| r.core.file_name));
         assert_eq!(found, want(expected), "parse runs matching {needle:?}");
     }
 }

@@ -9,7 +9,8 @@ use quarry_model::ids::{BATCH_RUN, PARSE_RUN, new_id};
 use quarry_model::time::now_ms;
 use quarry_store::prelude::*;
 use quarry_store::{
-    BatchRecord, CancelOutcome, Completion, PageRequest, ParseRunFilter, ParseRunRecord, RunResult,
+    BatchRecord, CancelOutcome, Completion, PageRequest, ParseRunRecord, RunCore, RunFilter,
+    RunKind, RunResult,
 };
 use serde_json::json;
 
@@ -17,7 +18,7 @@ use crate::fixtures::{OTHER_WS, WS, claim, enqueue, failed, processed, run_in_ws
 use crate::webhooks::{endpoint, ev, events};
 
 pub fn parse_run(name: &str, created_at: i64, batch: Option<&str>) -> ParseRunRecord {
-    ParseRunRecord {
+    let core = RunCore {
         id: new_id(PARSE_RUN),
         workspace_id: WS.to_string(),
         status: RunStatus::Pending,
@@ -38,10 +39,13 @@ pub fn parse_run(name: &str, created_at: i64, batch: Option<&str>) -> ParseRunRe
         output: None,
         failure_reason: None,
         failure_message: None,
-        metrics: None,
         usage: None,
         created_at,
         updated_at: created_at,
+    };
+    ParseRunRecord {
+        core,
+        metrics: None,
     }
 }
 
@@ -59,15 +63,16 @@ pub async fn parse_runs_are_queued_processed_and_reported(store: Arc<dyn Store>)
         parse_run("b.txt", now + 1, None),
     );
     store
-        .create_parse_runs(&[a.clone(), b.clone()], None)
+        .parse_runs()
+        .create(&[a.clone(), b.clone()], None)
         .await
         .expect("create");
     assert_eq!(
-        store.get_parse_run(WS, &a.id).await.expect("get"),
+        store.parse_runs().get(WS, &a.id).await.expect("get"),
         Some(a.clone())
     );
     assert_eq!(
-        store.get_parse_run(OTHER_WS, &a.id).await.expect("get"),
+        store.parse_runs().get(OTHER_WS, &a.id).await.expect("get"),
         None
     );
 
@@ -76,14 +81,15 @@ pub async fn parse_runs_are_queued_processed_and_reported(store: Arc<dyn Store>)
         (lease.kind.as_str(), lease.run_id.as_str()),
         ("parse_run", a.id.as_str())
     );
-    let running = store.get_parse_run(WS, &a.id).await.expect("get");
+    let running = store.parse_runs().get(WS, &a.id).await.expect("get");
     assert_eq!(running.map(|r| r.status), Some(RunStatus::Processing));
     let mut result = processed(json!({"chunks": []}));
     result.metrics = Some(json!({"processingTimeMs": 3, "pageCount": 1}));
     let done = store.complete_run(&lease, &result).await.expect("complete");
     assert_eq!(done, Completion::Stored);
     let stored = store
-        .get_parse_run(WS, &a.id)
+        .parse_runs()
+        .get(WS, &a.id)
         .await
         .expect("get")
         .expect("run");
@@ -114,69 +120,81 @@ pub async fn parse_run_filters_paging_cancel_and_delete(store: Arc<dyn Store>) {
     let runs: Vec<_> = (0..3)
         .map(|i| parse_run(&format!("Invoice-{i}.pdf"), now + i, None))
         .collect();
-    store.create_parse_runs(&runs, None).await.expect("create");
+    store
+        .parse_runs()
+        .create(&runs, None)
+        .await
+        .expect("create");
 
     let first = store
-        .list_parse_runs(WS, &ParseRunFilter::default(), &page(2))
+        .parse_runs()
+        .list(WS, &RunFilter::default(), &page(2))
         .await
         .expect("list");
     let ids: Vec<_> = first.items.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, [runs[2].id.as_str(), runs[1].id.as_str()]);
     let token = first.next_page_token.expect("more");
     let rest = store
-        .list_parse_runs(
+        .parse_runs()
+        .list(
             WS,
-            &ParseRunFilter::default(),
+            &RunFilter::default(),
             &page(2).with_token(Some(&token)).expect("token"),
         )
         .await
         .expect("list");
     assert_eq!(rest.items.len(), 1);
     assert_eq!(rest.next_page_token, None);
-    let named = ParseRunFilter {
+    let named = RunFilter {
         file_name_contains: Some("invoice-1".into()),
         ..Default::default()
     };
     let hits = store
-        .list_parse_runs(WS, &named, &page(10))
+        .parse_runs()
+        .list(WS, &named, &page(10))
         .await
         .expect("list");
     assert_eq!(hits.items.len(), 1);
 
     let cancelled = store
-        .cancel_parse_run(WS, &runs[0].id)
+        .parse_runs()
+        .cancel(WS, &runs[0].id)
         .await
         .expect("cancel");
     assert!(matches!(&cancelled, CancelOutcome::Cancelled(r) if r.status == RunStatus::Cancelled));
     let again = store
-        .cancel_parse_run(WS, &runs[0].id)
+        .parse_runs()
+        .cancel(WS, &runs[0].id)
         .await
         .expect("cancel");
     assert_eq!(again, CancelOutcome::NotCancellable(RunStatus::Cancelled));
-    let status = ParseRunFilter {
+    let status = RunFilter {
         status: Some(RunStatus::Cancelled),
         ..Default::default()
     };
     let hits = store
-        .list_parse_runs(WS, &status, &page(10))
+        .parse_runs()
+        .list(WS, &status, &page(10))
         .await
         .expect("list");
     assert_eq!(hits.items.len(), 1);
 
     assert!(
         store
-            .delete_parse_run(WS, &runs[1].id)
+            .parse_runs()
+            .delete(WS, &runs[1].id)
             .await
             .expect("delete")
     );
     assert!(
         !store
-            .delete_parse_run(WS, &runs[1].id)
+            .parse_runs()
+            .delete(WS, &runs[1].id)
             .await
             .expect("delete")
     );
     assert_eq!(
-        store.get_parse_run(WS, &runs[1].id).await.expect("get"),
+        store.parse_runs().get(WS, &runs[1].id).await.expect("get"),
         None
     );
     // Only the third run's job is left to claim.
@@ -193,7 +211,7 @@ pub async fn parse_batch_settles_with_its_runs(store: Arc<dyn Store>) {
     let batch = BatchRecord {
         id: new_id(BATCH_RUN),
         workspace_id: WS.to_string(),
-        kind: "parse_run".to_string(),
+        kind: RunKind::Parse,
         run_count: 2,
         created_at: now,
     };
@@ -202,15 +220,17 @@ pub async fn parse_batch_settles_with_its_runs(store: Arc<dyn Store>) {
         parse_run("b.txt", now + 1, Some(&batch.id)),
     ];
     store
-        .create_parse_runs(&runs, Some(&batch))
+        .parse_runs()
+        .create(&runs, Some(&batch))
         .await
         .expect("create");
-    let by_batch = ParseRunFilter {
+    let by_batch = RunFilter {
         batch_id: Some(batch.id.clone()),
         ..Default::default()
     };
     let listed = store
-        .list_parse_runs(WS, &by_batch, &page(10))
+        .parse_runs()
+        .list(WS, &by_batch, &page(10))
         .await
         .expect("list");
     assert_eq!(listed.items.len(), 2);
@@ -252,12 +272,13 @@ pub async fn extract_result_stores_its_parse_run(store: Arc<dyn Store>) {
     let store = &*store;
     enqueue(store, &[50, 50]).await;
     let now = now_ms();
-    let finished = |source_id: &str| ParseRunRecord {
-        status: RunStatus::Processed,
-        source_id: Some(source_id.to_string()),
-        output: Some(json!({"chunks": [], "blocks": []})),
-        metrics: Some(json!({"processingTimeMs": 3, "pageCount": 1})),
-        ..parse_run("a.pdf", now, None)
+    let finished = |source_id: &str| {
+        let mut run = parse_run("a.pdf", now, None);
+        run.status = RunStatus::Processed;
+        run.source_id = Some(source_id.to_string());
+        run.output = Some(json!({"chunks": [], "blocks": []}));
+        run.metrics = Some(json!({"processingTimeMs": 3, "pageCount": 1}));
+        run
     };
 
     let lease = claim(store, "w").await.expect("the first run");
@@ -271,15 +292,16 @@ pub async fn extract_result_stores_its_parse_run(store: Arc<dyn Store>) {
     let run = run_in_ws(store, &lease.run_id).await;
     assert_eq!(run.parse_run_id.as_deref(), Some(parse.id.as_str()));
     assert_eq!(
-        store.get_parse_run(WS, &parse.id).await.expect("get"),
+        store.parse_runs().get(WS, &parse.id).await.expect("get"),
         Some(parse.clone())
     );
     let listed = store
-        .list_parse_runs(
+        .parse_runs()
+        .list(
             WS,
-            &ParseRunFilter {
+            &RunFilter {
                 source_id: Some(lease.run_id.clone()),
-                ..ParseRunFilter::default()
+                ..RunFilter::default()
             },
             &page(10),
         )
@@ -287,15 +309,28 @@ pub async fn extract_result_stores_its_parse_run(store: Arc<dyn Store>) {
         .expect("list by source");
     assert_eq!(listed.items.len(), 1);
     // Deleting the extract run deletes the parse it recorded.
-    assert!(store.delete_run(WS, &lease.run_id).await.expect("delete"));
-    assert_eq!(store.get_parse_run(WS, &parse.id).await.expect("get"), None);
+    assert!(
+        store
+            .extract_runs()
+            .delete(WS, &lease.run_id)
+            .await
+            .expect("delete")
+    );
+    assert_eq!(
+        store.parse_runs().get(WS, &parse.id).await.expect("get"),
+        None
+    );
 
     let lease = claim(store, "w").await.expect("the second run");
     assert!(
         claim(store, "w").await.is_none(),
         "a stored parse has no job"
     );
-    store.cancel_run(WS, &lease.run_id).await.expect("cancel");
+    store
+        .extract_runs()
+        .cancel(WS, &lease.run_id)
+        .await
+        .expect("cancel");
     let orphan = finished(&lease.run_id);
     let result = RunResult {
         parse_run: Some(Box::new(orphan.clone())),
@@ -304,7 +339,7 @@ pub async fn extract_result_stores_its_parse_run(store: Arc<dyn Store>) {
     let done = store.complete_run(&lease, &result).await.expect("complete");
     assert_eq!(done, Completion::Discarded);
     assert_eq!(
-        store.get_parse_run(WS, &orphan.id).await.expect("get"),
+        store.parse_runs().get(WS, &orphan.id).await.expect("get"),
         None
     );
 }

@@ -86,7 +86,7 @@ pub async fn expired_lease_is_taken_over(store: Arc<dyn Store>) {
     assert_eq!(late, Completion::LeaseLost);
     let run = run_in_ws(store, &id).await;
     assert_eq!(
-        (run.status, run.output),
+        (run.status, run.core.output),
         (RunStatus::Processing, None),
         "a wrote nothing"
     );
@@ -134,7 +134,12 @@ pub async fn cancel_is_observed_while_running(store: Arc<dyn Store>) {
     let ids = enqueue(store, &[10, 20]).await;
     let lease = claim(store, "w").await.expect("claim");
     assert_eq!(lease.run_id, ids[0]);
-    match store.cancel_run(WS, &ids[0]).await.expect("cancel") {
+    match store
+        .extract_runs()
+        .cancel(WS, &ids[0])
+        .await
+        .expect("cancel")
+    {
         CancelOutcome::Cancelled(run) => assert_eq!(run.status, RunStatus::Cancelled),
         other => panic!("expected Cancelled, got {other:?}"),
     }
@@ -151,7 +156,7 @@ pub async fn cancel_is_observed_while_running(store: Arc<dyn Store>) {
         .expect("complete");
     assert_eq!(done, Completion::Discarded);
     let run = run_in_ws(store, &ids[0]).await;
-    assert_eq!((run.status, run.output), (RunStatus::Cancelled, None));
+    assert_eq!((run.status, run.core.output), (RunStatus::Cancelled, None));
 
     // A cancelled run whose worker died is not started again after expiry.
     let short = store
@@ -160,7 +165,11 @@ pub async fn cancel_is_observed_while_running(store: Arc<dyn Store>) {
         .expect("claim")
         .expect("queued");
     assert_eq!(short.run_id, ids[1]);
-    store.cancel_run(WS, &ids[1]).await.expect("cancel");
+    store
+        .extract_runs()
+        .cancel(WS, &ids[1])
+        .await
+        .expect("cancel");
     tokio::time::sleep(PAST_SHORT_LEASE).await;
     assert_eq!(claim(store, "w").await, None);
     assert_eq!(run_in_ws(store, &ids[1]).await.status, RunStatus::Cancelled);
@@ -208,7 +217,7 @@ pub async fn exhausted_attempts_fail_the_run(store: Arc<dyn Store>) {
     let run = run_in_ws(store, &id).await;
     assert_eq!(run.status, RunStatus::Failed);
     assert_eq!(run.failure_reason.as_deref(), Some("INTERNAL_ERROR"));
-    assert!(run.failure_message.is_some_and(|m| !m.is_empty()));
+    assert!(run.core.failure_message.is_some_and(|m| !m.is_empty()));
     assert!(
         store
             .fail_exhausted_jobs(max)
@@ -250,7 +259,7 @@ pub async fn exhausted_cancelled_run_is_not_reported_failed(store: Arc<dyn Store
         .expect("claim")
         .expect("queued");
     assert_eq!(lease.run_id, id);
-    store.cancel_run(WS, &id).await.expect("cancel");
+    store.extract_runs().cancel(WS, &id).await.expect("cancel");
     tokio::time::sleep(PAST_SHORT_LEASE).await;
     assert_eq!(
         store
@@ -318,7 +327,11 @@ pub async fn queue_depth_counts_jobs_by_state(store: Arc<dyn Store>) {
         .await
         .expect("complete");
     claim(store, "w").await.expect("claim");
-    store.cancel_run(WS, &ids[2]).await.expect("cancel");
+    store
+        .extract_runs()
+        .cancel(WS, &ids[2])
+        .await
+        .expect("cancel");
     let expected = [("done", 2), ("leased", 1), ("queued", 1)];
     assert_eq!(
         depth(store).await,

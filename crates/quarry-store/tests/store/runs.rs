@@ -7,7 +7,7 @@ use quarry_model::ids::{BATCH_RUN, new_id};
 use quarry_store::prelude::*;
 use quarry_store::{
     BatchRecord, BatchSummary, CancelOutcome, Completion, ExtractRunRecord, LeaseState,
-    PageRequest, RunFilter, StoreError,
+    PageRequest, RunFilter, RunKind, StoreError,
 };
 use serde_json::json;
 
@@ -96,11 +96,12 @@ fn expected(runs: &[ExtractRunRecord], keep: impl Fn(&ExtractRunRecord) -> bool)
 async fn listed(store: &dyn Store, filter: RunFilter) -> Vec<String> {
     let page = PageRequest::first(SortBy::CreatedAt, SortDir::Desc, 100);
     let found = store
-        .list_runs(WS, &filter, &page)
+        .extract_runs()
+        .list(WS, &filter, &page)
         .await
         .expect("list runs");
     assert_eq!(found.next_page_token, None);
-    found.items.into_iter().map(|r| r.id).collect()
+    found.items.into_iter().map(|r| r.core.id).collect()
 }
 
 /// Walks every page of two; asserts only the last page lacks a token.
@@ -112,7 +113,8 @@ async fn all_pages(store: &dyn Store, by: SortBy, dir: SortDir) -> Vec<String> {
             .with_token(token.as_deref())
             .expect("a token is valid for its own ordering");
         let page = store
-            .list_runs(WS, &RunFilter::default(), &req)
+            .extract_runs()
+            .list(WS, &RunFilter::default(), &req)
             .await
             .expect("list");
         assert!(page.items.len() <= 2, "a page holds at most `limit` rows");
@@ -128,12 +130,16 @@ async fn all_pages(store: &dyn Store, by: SortBy, dir: SortDir) -> Vec<String> {
 pub async fn run_filters_and_paging(store: Arc<dyn Store>) {
     let store = &*store;
     let runs = seven_runs();
-    store.create_runs(&runs, None).await.expect("create runs");
+    store
+        .extract_runs()
+        .create(&runs, None)
+        .await
+        .expect("create runs");
     let by = |f: RunFilter| listed(store, f);
 
     assert_eq!(by(RunFilter::default()).await, expected(&runs, |_| true));
     let f = RunFilter {
-        extractor_id: Some("ex_a".into()),
+        processor_id: Some("ex_a".into()),
         ..Default::default()
     };
     assert_eq!(
@@ -184,13 +190,14 @@ pub async fn run_filters_and_paging(store: Arc<dyn Store>) {
             .is_some_and(|n| n.contains('_')))
     );
     let f = RunFilter {
-        extractor_id: Some("ex_a".into()),
+        processor_id: Some("ex_a".into()),
         batch_id: Some("bpr_1".into()),
         ..Default::default()
     };
     assert_eq!(by(f).await.len(), 1, "filters combine with AND");
     let foreign = store
-        .list_runs(
+        .extract_runs()
+        .list(
             OTHER_WS,
             &RunFilter::default(),
             &PageRequest::first(SortBy::CreatedAt, SortDir::Desc, 100),
@@ -207,7 +214,7 @@ pub async fn run_filters_and_paging(store: Arc<dyn Store>) {
     created_asc.reverse();
     let mut updated_asc = runs.clone();
     updated_asc.sort_by_key(|r| r.updated_at);
-    let updated_asc: Vec<_> = updated_asc.into_iter().map(|r| r.id).collect();
+    let updated_asc: Vec<_> = updated_asc.into_iter().map(|r| r.core.id).collect();
     let mut updated_desc = updated_asc.clone();
     updated_desc.reverse();
     assert_eq!(
@@ -229,7 +236,8 @@ pub async fn run_filters_and_paging(store: Arc<dyn Store>) {
 
     // A token only continues the ordering it came from.
     let first = store
-        .list_runs(
+        .extract_runs()
+        .list(
             WS,
             &RunFilter::default(),
             &PageRequest::first(SortBy::CreatedAt, SortDir::Desc, 2),
@@ -249,7 +257,11 @@ pub async fn run_filters_and_paging(store: Arc<dyn Store>) {
 
     // Status filter after a cancel.
     let cancelled = runs[0].id.clone();
-    store.cancel_run(WS, &cancelled).await.expect("cancel");
+    store
+        .extract_runs()
+        .cancel(WS, &cancelled)
+        .await
+        .expect("cancel");
     let f = RunFilter {
         status: Some(RunStatus::Cancelled),
         ..Default::default()
@@ -264,7 +276,11 @@ pub async fn run_filters_and_paging(store: Arc<dyn Store>) {
 
 pub async fn run_config_and_metadata_round_trip(store: Arc<dyn Store>) {
     let runs = seven_runs();
-    store.create_runs(&runs, None).await.expect("create runs");
+    store
+        .extract_runs()
+        .create(&runs, None)
+        .await
+        .expect("create runs");
     for r in &runs {
         let got = run_in_ws(&*store, &r.id).await;
         assert_eq!(&got, r);
@@ -276,15 +292,31 @@ pub async fn run_config_and_metadata_round_trip(store: Arc<dyn Store>) {
         );
     }
     assert_eq!(
-        store.get_run(OTHER_WS, &runs[0].id).await.expect("get"),
+        store
+            .extract_runs()
+            .get(OTHER_WS, &runs[0].id)
+            .await
+            .expect("get"),
         None
     );
-    assert_eq!(store.get_run(WS, "exr_missing").await.expect("get"), None);
+    assert_eq!(
+        store
+            .extract_runs()
+            .get(WS, "exr_missing")
+            .await
+            .expect("get"),
+        None
+    );
 }
 
 pub async fn cancel_pending_run(store: Arc<dyn Store>) {
     let ids = enqueue(&*store, &[10, 20]).await;
-    match store.cancel_run(WS, &ids[0]).await.expect("cancel") {
+    match store
+        .extract_runs()
+        .cancel(WS, &ids[0])
+        .await
+        .expect("cancel")
+    {
         CancelOutcome::Cancelled(run) => {
             assert_eq!(
                 (run.id.as_str(), run.status),
@@ -294,15 +326,27 @@ pub async fn cancel_pending_run(store: Arc<dyn Store>) {
         other => panic!("expected Cancelled, got {other:?}"),
     }
     assert_eq!(
-        store.cancel_run(WS, &ids[0]).await.expect("cancel again"),
+        store
+            .extract_runs()
+            .cancel(WS, &ids[0])
+            .await
+            .expect("cancel again"),
         CancelOutcome::NotCancellable(RunStatus::Cancelled)
     );
     assert_eq!(
-        store.cancel_run(WS, "exr_missing").await.expect("cancel"),
+        store
+            .extract_runs()
+            .cancel(WS, "exr_missing")
+            .await
+            .expect("cancel"),
         CancelOutcome::NotFound
     );
     assert_eq!(
-        store.cancel_run(OTHER_WS, &ids[1]).await.expect("cancel"),
+        store
+            .extract_runs()
+            .cancel(OTHER_WS, &ids[1])
+            .await
+            .expect("cancel"),
         CancelOutcome::NotFound
     );
     assert_eq!(run_in_ws(&*store, &ids[1]).await.status, RunStatus::Pending);
@@ -323,21 +367,50 @@ pub async fn delete_run_removes_its_job(store: Arc<dyn Store>) {
     let ids = enqueue(&*store, &[10, 20, 30]).await;
     assert!(
         !store
-            .delete_run(OTHER_WS, &ids[0])
+            .extract_runs()
+            .delete(OTHER_WS, &ids[0])
             .await
             .expect("delete foreign")
     );
-    assert!(store.get_run(WS, &ids[0]).await.expect("get").is_some());
-    assert!(store.delete_run(WS, &ids[0]).await.expect("delete"));
-    assert_eq!(store.get_run(WS, &ids[0]).await.expect("get"), None);
-    assert!(!store.delete_run(WS, &ids[0]).await.expect("delete again"));
+    assert!(
+        store
+            .extract_runs()
+            .get(WS, &ids[0])
+            .await
+            .expect("get")
+            .is_some()
+    );
+    assert!(
+        store
+            .extract_runs()
+            .delete(WS, &ids[0])
+            .await
+            .expect("delete")
+    );
+    assert_eq!(
+        store.extract_runs().get(WS, &ids[0]).await.expect("get"),
+        None
+    );
+    assert!(
+        !store
+            .extract_runs()
+            .delete(WS, &ids[0])
+            .await
+            .expect("delete again")
+    );
 
     let lease = claim(&*store, "w").await.expect("claim");
     assert_eq!(lease.run_id, ids[1], "the deleted run's job is gone");
 
     // Deleting a run while a worker holds it reads as a cancellation to the
     // worker, which writes nothing.
-    assert!(store.delete_run(WS, &ids[1]).await.expect("delete running"));
+    assert!(
+        store
+            .extract_runs()
+            .delete(WS, &ids[1])
+            .await
+            .expect("delete running")
+    );
     let state = store.heartbeat(&lease, 60_000).await.expect("heartbeat");
     assert_eq!(state, LeaseState::Cancelled);
     let done = store
@@ -345,7 +418,10 @@ pub async fn delete_run_removes_its_job(store: Arc<dyn Store>) {
         .await
         .expect("complete");
     assert_eq!(done, Completion::Discarded);
-    assert_eq!(store.get_run(WS, &ids[1]).await.expect("get"), None);
+    assert_eq!(
+        store.extract_runs().get(WS, &ids[1]).await.expect("get"),
+        None
+    );
 
     assert_eq!(
         claim(&*store, "w").await.map(|l| l.run_id),
@@ -358,7 +434,7 @@ fn batch_of(size: i64) -> (BatchRecord, Vec<ExtractRunRecord>) {
     let batch = BatchRecord {
         id: new_id(BATCH_RUN),
         workspace_id: WS.to_string(),
-        kind: "extract_run".to_string(),
+        kind: RunKind::Extract,
         run_count: size,
         created_at: BASE_MS,
     };
@@ -386,7 +462,8 @@ pub async fn batch_status_follows_its_runs(store: Arc<dyn Store>) {
     let store = &*store;
     let (ok_batch, runs) = batch_of(3);
     store
-        .create_runs(&runs, Some(&ok_batch))
+        .extract_runs()
+        .create(&runs, Some(&ok_batch))
         .await
         .expect("create batch");
     assert_eq!(
@@ -423,7 +500,8 @@ pub async fn batch_status_follows_its_runs(store: Arc<dyn Store>) {
 
     let (bad_batch, runs) = batch_of(2);
     store
-        .create_runs(&runs, Some(&bad_batch))
+        .extract_runs()
+        .create(&runs, Some(&bad_batch))
         .await
         .expect("create batch");
     while let Some(l) = claim(store, "w").await {
@@ -439,9 +517,22 @@ pub async fn batch_status_follows_its_runs(store: Arc<dyn Store>) {
     let (torn, mut runs) = batch_of(2);
     runs[1].id = ok_batch_run_id(store, &ok_batch.id).await;
     let depth_before = store.queue_depth().await.expect("depth");
-    assert!(store.create_runs(&runs, Some(&torn)).await.is_err());
+    assert!(
+        store
+            .extract_runs()
+            .create(&runs, Some(&torn))
+            .await
+            .is_err()
+    );
     assert_eq!(store.get_batch(WS, &torn.id).await.expect("get"), None);
-    assert_eq!(store.get_run(WS, &runs[0].id).await.expect("get"), None);
+    assert_eq!(
+        store
+            .extract_runs()
+            .get(WS, &runs[0].id)
+            .await
+            .expect("get"),
+        None
+    );
     assert_eq!(store.queue_depth().await.expect("depth"), depth_before);
 }
 
@@ -451,11 +542,15 @@ async fn ok_batch_run_id(store: &dyn Store, batch_id: &str) -> String {
         ..Default::default()
     };
     let page = PageRequest::first(SortBy::CreatedAt, SortDir::Desc, 1);
-    let found = store.list_runs(WS, &filter, &page).await.expect("list");
+    let found = store
+        .extract_runs()
+        .list(WS, &filter, &page)
+        .await
+        .expect("list");
     found
         .items
         .into_iter()
         .next()
-        .map(|r| r.id)
+        .map(|r| r.core.id)
         .expect("batch has runs")
 }

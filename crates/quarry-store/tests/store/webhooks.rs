@@ -9,7 +9,7 @@ use quarry_model::ids::{BATCH_RUN, EXTRACTOR, EXTRACTOR_VERSION, new_id};
 use quarry_model::time::now_ms;
 use quarry_store::prelude::*;
 use quarry_store::{
-    BatchRecord, CancelOutcome, Completion, EndpointRecord, ExtractorRecord, PageRequest,
+    BatchRecord, CancelOutcome, Completion, EndpointRecord, ExtractorRecord, PageRequest, RunKind,
     VersionRecord,
 };
 use serde_json::json;
@@ -89,7 +89,11 @@ pub async fn run_events_commit_with_the_result(store: Arc<dyn Store>) {
 
     // A result discarded (run cancelled meanwhile) writes no run event.
     let b = claim(store, "w").await.expect("job");
-    let cancelled = store.cancel_run(WS, &ids[1]).await.expect("cancel");
+    let cancelled = store
+        .extract_runs()
+        .cancel(WS, &ids[1])
+        .await
+        .expect("cancel");
     assert!(matches!(cancelled, CancelOutcome::Cancelled(_)));
     let late = store
         .complete_run(&b, &failed("late"))
@@ -138,7 +142,7 @@ pub async fn batch_event_once_its_last_run_finishes(store: Arc<dyn Store>) {
     let batch = BatchRecord {
         id: new_id(BATCH_RUN),
         workspace_id: WS.to_string(),
-        kind: "extract_run".to_string(),
+        kind: RunKind::Extract,
         run_count: 2,
         created_at: now,
     };
@@ -149,7 +153,11 @@ pub async fn batch_event_once_its_last_run_finishes(store: Arc<dyn Store>) {
             r
         })
         .collect();
-    store.create_runs(&runs, Some(&batch)).await.expect("batch");
+    store
+        .extract_runs()
+        .create(&runs, Some(&batch))
+        .await
+        .expect("batch");
     let first = claim(store, "w").await.expect("job");
     store
         .complete_run(&first, &processed(json!({})))
@@ -240,7 +248,7 @@ pub async fn concurrent_last_runs_emit_one_batch_event(store: Arc<dyn Store>) {
     let batch = BatchRecord {
         id: new_id(BATCH_RUN),
         workspace_id: WS.to_string(),
-        kind: "extract_run".to_string(),
+        kind: RunKind::Extract,
         run_count: 8,
         created_at: now,
     };
@@ -251,7 +259,11 @@ pub async fn concurrent_last_runs_emit_one_batch_event(store: Arc<dyn Store>) {
             r
         })
         .collect();
-    store.create_runs(&runs, Some(&batch)).await.expect("batch");
+    store
+        .extract_runs()
+        .create(&runs, Some(&batch))
+        .await
+        .expect("batch");
     let workers: Vec<_> = (0..4)
         .map(|i| {
             let store = store.clone();

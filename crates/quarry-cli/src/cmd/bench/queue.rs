@@ -23,7 +23,7 @@ use quarry_model::ids::{EXTRACT_RUN, new_id};
 use quarry_model::time::now_ms;
 use quarry_server::keys::{DEFAULT_WORKSPACE, register_key};
 use quarry_server::{AppState, Config};
-use quarry_store::ExtractRunRecord;
+use quarry_store::{ExtractRunRecord, RunCore};
 use serde_json::json;
 use sqlx::{Connection, Executor, PgConnection};
 use tokio::sync::oneshot;
@@ -264,8 +264,8 @@ async fn latency(database_url: &str, stored: usize, samples: usize) -> anyhow::R
             .iter()
             .map(|&i| stored_run(i, base_ms + i as i64))
             .collect();
-        api.state.store.create_runs(&runs, None).await?;
-        ids.extend(runs.into_iter().map(|r| r.id));
+        api.state.store.extract_runs().create(&runs, None).await?;
+        ids.extend(runs.into_iter().map(|r| r.core.id));
     }
     // Measure the steady state, not the minutes before autovacuum first
     // analyses a freshly filled table (plans without statistics differ).
@@ -313,13 +313,11 @@ async fn latency(database_url: &str, stored: usize, samples: usize) -> anyhow::R
 
 /// A processed run as the API would have stored it.
 fn stored_run(i: usize, at: i64) -> ExtractRunRecord {
-    ExtractRunRecord {
+    let core = RunCore {
         id: new_id(EXTRACT_RUN),
         workspace_id: DEFAULT_WORKSPACE.to_string(),
         status: RunStatus::Processed,
         priority: 50,
-        extractor_id: None,
-        extractor_version_id: None,
         file_id: None,
         file_url: None,
         file_name: Some(format!("invoice-{i}.txt")),
@@ -329,16 +327,11 @@ fn stored_run(i: usize, at: i64) -> ExtractRunRecord {
         config: json!({"schema": {"type": "object", "properties": {"invoice_number": {"type": ["string", "null"]}}}}),
         metadata: Some(json!({"n": i})),
         output: Some(json!({"value": {"invoice_number": format!("INV-{i}")}, "metadata": {}})),
-        initial_output: None,
-        reviewed_output: None,
-        edits: None,
-        reviewed: false,
-        edited: false,
         failure_reason: None,
         failure_message: None,
-        parse_run_id: None,
         usage: None,
         created_at: at,
         updated_at: at,
-    }
+    };
+    ExtractRunRecord::new(core, None, None)
 }
