@@ -8,7 +8,7 @@ use quarry_model::time::now_ms;
 use quarry_store::prelude::*;
 use serde_json::json;
 
-use crate::fixtures::{OTHER_WS, WS, claim, processed, run};
+use crate::fixtures::{OTHER_WS, WS, claim, create_all, processed, run};
 
 const BATCH: usize = 2_000;
 const SMALL: usize = 10;
@@ -24,12 +24,7 @@ async fn submit(store: &dyn Store, ws: &str, n: usize, priority: i64) -> Vec<Str
             r
         })
         .collect();
-    store
-        .extract_runs()
-        .create(&runs, None)
-        .await
-        .expect("create runs");
-    runs.into_iter().map(|r| r.core.id).collect()
+    create_all(store, runs).await
 }
 
 /// Workspace A queues a 2,000-run batch, then B submits 10 runs. Three

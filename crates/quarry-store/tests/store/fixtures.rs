@@ -48,7 +48,11 @@ pub fn run(priority: i64, created_at: i64) -> ExtractRunRecord {
 /// Creates one pending run per priority, in order; returns their ids.
 pub async fn enqueue(store: &dyn Store, priorities: &[i64]) -> Vec<String> {
     let now = now_ms();
-    let runs: Vec<_> = priorities.iter().map(|&p| run(p, now)).collect();
+    create_all(store, priorities.iter().map(|&p| run(p, now)).collect()).await
+}
+
+/// Stores `runs` (with their jobs) and returns their ids, in order.
+pub async fn create_all(store: &dyn Store, runs: Vec<ExtractRunRecord>) -> Vec<String> {
     store
         .extract_runs()
         .create(&runs, None)
