@@ -46,11 +46,12 @@ impl FileInput {
     }
 }
 
-/// Reference to a saved extractor, optionally pinned to a version.
+/// Reference to a saved processor (extractor, classifier), optionally
+/// pinned to a version, with config overrides merged over it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct ExtractorRef {
+pub struct ProcessorRef {
     pub id: String,
     pub version: Option<String>,
     pub override_config: Option<Value>,
@@ -61,7 +62,7 @@ pub struct ExtractorRef {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateExtractRun {
-    pub extractor: Option<ExtractorRef>,
+    pub extractor: Option<ProcessorRef>,
     pub config: Option<Value>,
     pub file: Option<FileInput>,
     pub package: Option<Value>,
@@ -74,7 +75,7 @@ pub struct CreateExtractRun {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateExtractBatch {
-    pub extractor: ExtractorRef,
+    pub extractor: ProcessorRef,
     pub inputs: Vec<BatchInput>,
     pub priority: Option<i64>,
 }
@@ -97,21 +98,53 @@ pub struct CreateExtractor {
     pub generate: Option<Value>,
 }
 
-/// `POST /extractors/{id}`.
+/// `POST /extractors/{id}`, `POST /classifiers/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UpdateExtractor {
+pub struct UpdateProcessor {
     pub name: Option<String>,
     pub config: Option<Value>,
 }
 
-/// `POST /extractors/{id}/versions`.
+/// `POST /extractors/{id}/versions`, `POST /classifiers/{id}/versions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct CreateExtractorVersion {
+pub struct CreateProcessorVersion {
     pub release_type: ReleaseType,
     pub description: Option<String>,
+    pub config: Option<Value>,
+}
+
+/// `POST /classify_runs` and `POST /classify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreateClassifyRun {
+    pub classifier: Option<ProcessorRef>,
+    pub config: Option<Value>,
+    pub file: Option<FileInput>,
+    pub priority: Option<i64>,
+    pub metadata: Option<Value>,
+}
+
+/// `POST /classify_runs/batch`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreateClassifyBatch {
+    pub classifier: ProcessorRef,
+    pub inputs: Vec<BatchInput>,
+    pub priority: Option<i64>,
+}
+
+/// `POST /classifiers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreateClassifier {
+    pub name: String,
+    pub clone_classifier_id: Option<String>,
     pub config: Option<Value>,
 }
 

@@ -110,6 +110,75 @@ pub struct ExtractRun {
     pub updated_at: String,
 }
 
+/// `classifier` object; `draft_version` only in the full form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Classifier {
+    pub object: String,
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft_version: Option<ClassifierVersion>,
+}
+
+/// `classifier_version` object; `config` is `None` only in summary form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClassifierVersion {
+    pub object: String,
+    pub id: String,
+    pub classifier_id: String,
+    pub version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Value>,
+}
+
+/// `classify_run` object: `output` is `{id, type, confidence, insights}`.
+/// The summary form (lists) leaves `config` and `output` empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClassifyRun {
+    pub object: String,
+    pub id: String,
+    pub status: RunStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    pub reviewed: bool,
+    pub edited: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classifier: Option<Classifier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classifier_version: Option<ClassifierVersion>,
+    pub file: Option<FileObject>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parse_run_id: Option<String>,
+    pub dashboard_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Value>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
 /// `parse_run` object. The summary form (lists) leaves `output` and
 /// `config` empty and drops `usage.breakdown`. Both forms carry
 /// `createdAt`/`updatedAt` (the SDK keeps unknown fields).

@@ -6,15 +6,13 @@
 //! can act on. The parse can be kept in the outcome, so a store can show
 //! users what the engine read (`parseRunId`).
 
-use std::time::Instant;
-
 use quarry_extract::{Engine, ExtractOutput, TokenUsage, infer_schema, validate_output};
 use quarry_llm::Engines;
 use quarry_model::enums::failure;
-use quarry_parse::{Document, ParseError};
+use quarry_parse::Document;
 use serde_json::Value;
 
-use crate::parse::parsed;
+use crate::parse::read;
 use crate::{ExtractPlan, Failure, Input, Outcome, usage_for};
 
 /// Processes one extract run. `keep_parse` puts the parse into the outcome
@@ -26,23 +24,9 @@ pub fn run_extract(
     input: &Input<'_>,
     keep_parse: bool,
 ) -> Outcome {
-    let started = Instant::now();
-    let doc = match quarry_parse::parse(input.bytes, input.file_name, &plan.parse.limits) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return Outcome::failed(
-                parse_failure_reason(&e),
-                format!("Could not read the file: {e}"),
-            );
-        }
-    };
-    let parse = if keep_parse {
-        match parsed(&doc, &plan.parse, started) {
-            Ok(p) => Some(p),
-            Err(e) => return Outcome::failed(failure::INTERNAL_ERROR, e.to_string()),
-        }
-    } else {
-        None
+    let (doc, parse) = match read(&plan.parse, input, keep_parse) {
+        Ok(read) => read,
+        Err(failure) => return failure.into(),
     };
     let engine = plan.engine(engines);
     let mut outcome = match extract_document(plan, engine, &doc, Some(input.file_id)) {
@@ -90,10 +74,7 @@ pub fn extract_document(
     doc: &Document,
     file_id: Option<&str>,
 ) -> Result<Extracted, Failure> {
-    let fail = |reason: &str, message: String| Failure {
-        reason: reason.to_string(),
-        message,
-    };
+    let fail = Failure::new;
     let (schema, inferred) = match &plan.schema {
         Some(s) => (s.clone(), false),
         None => infer_schema(doc)
@@ -116,13 +97,6 @@ pub fn extract_document(
         tokens: extraction.tokens,
         inferred_schema: inferred.then_some(schema),
     })
-}
-
-fn parse_failure_reason(e: &ParseError) -> &'static str {
-    match e {
-        ParseError::Corrupt(_) | ParseError::Crashed(_) => failure::PARSING_ERROR,
-        _ => failure::FAILED_TO_PROCESS_FILE,
-    }
 }
 
 #[cfg(test)]

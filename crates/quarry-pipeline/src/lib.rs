@@ -11,6 +11,7 @@
 //! metrics), with no ids, timestamps or storage types. The crate never
 //! touches the store or HTTP; model calls go through `quarry-llm`'s engines.
 
+mod classify;
 mod error;
 mod extract;
 mod outcome;
@@ -19,9 +20,10 @@ pub mod parse_config;
 mod plan;
 mod usage;
 
+pub use classify::{ClassifyPlan, run_classify};
 pub use error::ConfigError;
 pub use extract::{Extracted, extract_document, run_extract};
 pub use outcome::{Failure, Outcome, ParseOutcome};
 pub use parse::run_parse;
 pub use plan::{ExtractPlan, Input, PARSE_CONFIG, ParsePlan, with_defaults, with_overrides};
-pub use usage::{credits_per_page, usage_for};
+pub use usage::{credits_per_page, page_usage, usage_for};

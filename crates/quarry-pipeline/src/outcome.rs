@@ -40,6 +40,21 @@ pub struct ParseOutcome {
     pub metrics: Value,
 }
 
+impl Failure {
+    pub fn new(reason: &str, message: impl Into<String>) -> Failure {
+        Failure {
+            reason: reason.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Failure> for Outcome {
+    fn from(f: Failure) -> Outcome {
+        Outcome::failed(&f.reason, f.message)
+    }
+}
+
 impl Outcome {
     /// A `FAILED` outcome.
     pub fn failed(reason: &str, message: impl Into<String>) -> Outcome {

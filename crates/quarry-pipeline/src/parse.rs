@@ -5,11 +5,11 @@
 
 use std::time::Instant;
 
-use quarry_model::enums::{RunStatus, parse_failure};
+use quarry_model::enums::{RunStatus, failure, parse_failure};
 use quarry_parse::{Document, ParseError, parse_output};
 use serde_json::json;
 
-use crate::{Input, Outcome, ParseOutcome, ParsePlan};
+use crate::{Failure, Input, Outcome, ParseOutcome, ParsePlan};
 
 /// Credits per parsed page.
 const CREDITS_PER_PAGE: f64 = 1.0;
@@ -44,6 +44,33 @@ pub fn run_parse(plan: &ParsePlan, input: &Input<'_>) -> Outcome {
         config: None,
         metrics: Some(parsed.metrics),
     }
+}
+
+/// The input's document read under `plan`, with its parse as a parse run
+/// reports it when `keep` (a run that records its parse: extract,
+/// classify). A file that cannot be read fails the run with the reason
+/// processor runs document.
+pub(crate) fn read(
+    plan: &ParsePlan,
+    input: &Input<'_>,
+    keep: bool,
+) -> Result<(Document, Option<ParseOutcome>), Failure> {
+    let started = Instant::now();
+    let doc = quarry_parse::parse(input.bytes, input.file_name, &plan.limits).map_err(|e| {
+        let reason = match e {
+            ParseError::Corrupt(_) | ParseError::Crashed(_) => failure::PARSING_ERROR,
+            _ => failure::FAILED_TO_PROCESS_FILE,
+        };
+        Failure::new(reason, format!("Could not read the file: {e}"))
+    })?;
+    let parse = match keep {
+        true => Some(
+            parsed(&doc, plan, started)
+                .map_err(|e| Failure::new(failure::INTERNAL_ERROR, e.to_string()))?,
+        ),
+        false => None,
+    };
+    Ok((doc, parse))
 }
 
 /// `doc` as a parse run reports it, timed from `started`.

@@ -216,7 +216,7 @@ pub(crate) fn ranges(list: Option<&Value>) -> impl Iterator<Item = (u64, u64)> +
         })
 }
 
-fn check_page_ranges(config: &Value, root: &str) -> Result<(), ConfigError> {
+pub(crate) fn check_page_ranges(config: &Value, root: &str) -> Result<(), ConfigError> {
     let ranges = config
         .pointer("/advancedOptions/pageRanges")
         .and_then(Value::as_array);

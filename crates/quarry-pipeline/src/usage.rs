@@ -24,24 +24,9 @@ pub fn usage_for(
     pages: usize,
     tokens: Option<&TokenUsage>,
 ) -> Value {
-    let pages = pages.max(1);
-    let credits = credits_per_page(base_processor) * pages as f64;
-    let mut usage = json!({
-        "credits": credits,
-        "totalCredits": credits,
-        "breakdown": [{
-            "object": "extract_run",
-            "id": run_id,
-            "credits": credits,
-            "charges": [{
-                "product": base_processor.unwrap_or("extraction_performance"),
-                "unit": "page",
-                "quantity": pages,
-                "credits": credits,
-                "pages": (1..=pages).collect::<Vec<_>>(),
-            }],
-        }],
-    });
+    let product = base_processor.unwrap_or("extraction_performance");
+    let per_page = credits_per_page(base_processor);
+    let mut usage = page_usage("extract_run", run_id, product, per_page, pages);
     if let (Some(t), Some(charges)) = (tokens, usage["breakdown"][0]["charges"].as_array_mut()) {
         charges.push(json!({
             "product": "llm_tokens",
@@ -55,6 +40,29 @@ pub fn usage_for(
         }));
     }
     usage
+}
+
+/// The `usage` of a run of wire `object` charged `per_page` credits for
+/// each of its `pages` (at least one) under `product`.
+pub fn page_usage(object: &str, run_id: &str, product: &str, per_page: f64, pages: usize) -> Value {
+    let pages = pages.max(1);
+    let credits = per_page * pages as f64;
+    json!({
+        "credits": credits,
+        "totalCredits": credits,
+        "breakdown": [{
+            "object": object,
+            "id": run_id,
+            "credits": credits,
+            "charges": [{
+                "product": product,
+                "unit": "page",
+                "quantity": pages,
+                "credits": credits,
+                "pages": (1..=pages).collect::<Vec<_>>(),
+            }],
+        }],
+    })
 }
 
 #[cfg(test)]

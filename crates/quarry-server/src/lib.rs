@@ -21,6 +21,8 @@ pub mod keys;
 mod metrics;
 pub mod net;
 mod openapi;
+mod processor_family;
+mod processors;
 mod review;
 pub mod routes;
 mod run_family;

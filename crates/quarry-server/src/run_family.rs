@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use axum::Json;
 use quarry_model::enums::RunStatus;
 use quarry_model::ids::{BATCH_RUN, new_id};
-use quarry_model::requests::BatchInput;
+use quarry_model::requests::{BatchInput, FileInput};
 use quarry_model::resources::{BatchRun, Deleted, ListResponse};
 use quarry_model::time::{now_ms, rfc3339};
 use quarry_store::{BatchRecord, CancelOutcome, RunFilter, RunRecord};
@@ -19,9 +19,9 @@ use serde_json::Value;
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
-use crate::ingest::{RunFile, resolve_file_input};
+use crate::ingest::resolve_file_input;
 use crate::routes::paging::PageQuery;
-use crate::runs::{check_batch_inputs, check_priority, check_source};
+use crate::runs::{NewRun, check_batch_inputs, check_metadata, check_priority, check_source};
 use crate::state::AppState;
 use crate::views::RunViews;
 
@@ -67,10 +67,40 @@ pub(crate) async fn queue<R: RunApi>(
     Ok(())
 }
 
+/// `POST /<kind>_runs`: checks that a `file` is given, `priority` and
+/// `metadata`, then awaits `config` (the kind's resolved options), resolves
+/// the file and queues the run `new_run` builds. Nothing is stored unless
+/// every check passed.
+pub(crate) async fn submit<R: RunApi, C>(
+    state: &AppState,
+    ws: &str,
+    file: Option<&FileInput>,
+    priority: Option<i64>,
+    metadata: Option<Value>,
+    config: impl Future<Output = Result<C, ApiError>>,
+    new_run: impl Fn(&C, NewRun<'_>) -> R,
+) -> Result<R, ApiError> {
+    let file = file.ok_or_else(|| ApiError::bad_request("`file` is required"))?;
+    let priority = check_priority(priority)?;
+    let metadata = check_metadata(metadata, "metadata")?;
+    let config = config.await?;
+    let file = resolve_file_input(state, ws, file, "file").await?;
+    let new = NewRun {
+        ws,
+        file: &file,
+        priority,
+        metadata,
+        batch_id: None,
+    };
+    let run = new_run(&config, new);
+    queue(state, std::slice::from_ref(&run), None).await?;
+    Ok(run)
+}
+
 /// `POST /<kind>/batch`: checks the inputs (count, files, metadata) and
 /// `priority`, then awaits `config` (the kind's resolved options, so a bad
 /// config is reported after bad inputs, as before), builds each run with
-/// `new_run(config, file, priority, metadata, batch_id)` and queues them
+/// `new_run(config, NewRun)` and queues them
 /// with the batch. Every file is resolved before anything is stored, so a
 /// bad input leaves no trace.
 pub(crate) async fn create_batch<R: RunApi, C>(
@@ -79,7 +109,7 @@ pub(crate) async fn create_batch<R: RunApi, C>(
     inputs: &[BatchInput],
     priority: Option<i64>,
     config: impl Future<Output = Result<C, ApiError>>,
-    new_run: impl Fn(&C, &RunFile, i64, Option<Value>, &str) -> R,
+    new_run: impl Fn(&C, NewRun<'_>) -> R,
 ) -> Result<Json<BatchRun>, ApiError> {
     let metadata = check_batch_inputs(state, ws, inputs).await?;
     let priority = check_priority(priority)?;
@@ -95,7 +125,14 @@ pub(crate) async fn create_batch<R: RunApi, C>(
     for (i, (input, meta)) in inputs.iter().zip(metadata).enumerate() {
         let field = format!("inputs[{i}].file");
         let file = resolve_file_input(state, ws, &input.file, &field).await?;
-        runs.push(new_run(&config, &file, priority, meta, &batch.id));
+        let new = NewRun {
+            ws,
+            file: &file,
+            priority,
+            metadata: meta,
+            batch_id: Some(&batch.id),
+        };
+        runs.push(new_run(&config, new));
     }
     queue(state, &runs, Some(&batch)).await?;
     Ok(Json(batch_view(&batch, RunStatus::Pending)))
@@ -243,6 +280,64 @@ macro_rules! cancel_and_delete {
     };
 }
 pub(crate) use cancel_and_delete;
+
+/// The `create`, sync and `get` handlers of a processor run kind `$run`
+/// (wire object `$view`, create request `$request`, stored by `$submit`):
+/// the same for extract and classify runs but for their paths.
+macro_rules! create_sync_and_get {
+    (
+        $run:ident, $view:ident, $request:ident, $submit:path, tag = $tag:tt,
+        create = $create:tt, sync = $sync_fn:ident $sync:tt, get = $get:tt, id = $id:tt
+    ) => {
+        #[utoipa::path(
+            post, path = $create, tag = $tag,
+            request_body = $request,
+            responses((status = 200, description = "The queued run", body = $view)),
+        )]
+        pub async fn create(
+            axum::extract::State(state): axum::extract::State<$crate::state::AppState>,
+            caller: $crate::http::auth::Caller,
+            $crate::http::request::ApiJson(req): $crate::http::request::ApiJson<$request>,
+        ) -> Result<axum::Json<$view>, $crate::error::ApiError> {
+            let run = $submit(&state, &caller, req).await?;
+            $crate::run_family::full_view(&state, &run).await
+        }
+
+        /// The sync endpoint: creates the run and waits (up to the
+        /// configured sync timeout) for it to finish. A run still going at
+        /// the timeout is returned as it is, so the caller can keep polling
+        /// it by id.
+        #[utoipa::path(
+            post, path = $sync, tag = $tag,
+            request_body = $request,
+            responses((status = 200, description = "The finished run, or the run as it is when the sync timeout passes", body = $view)),
+        )]
+        pub async fn $sync_fn(
+            axum::extract::State(state): axum::extract::State<$crate::state::AppState>,
+            caller: $crate::http::auth::Caller,
+            $crate::http::request::ApiJson(req): $crate::http::request::ApiJson<$request>,
+        ) -> Result<axum::Json<$view>, $crate::error::ApiError> {
+            let run = $submit(&state, &caller, req).await?;
+            let run = $crate::run_family::wait(&state, run).await?;
+            $crate::run_family::full_view(&state, &run).await
+        }
+
+        #[utoipa::path(
+            get, path = $get, tag = $tag,
+            params(("id" = String, Path, description = $id)),
+            responses((status = 200, description = "The run", body = $view)),
+        )]
+        pub async fn get(
+            axum::extract::State(state): axum::extract::State<$crate::state::AppState>,
+            caller: $crate::http::auth::Caller,
+            axum::extract::Path(id): axum::extract::Path<String>,
+        ) -> Result<axum::Json<$view>, $crate::error::ApiError> {
+            let run: $run = $crate::run_family::found(&state, &caller.workspace_id, &id).await?;
+            $crate::run_family::full_view(&state, &run).await
+        }
+    };
+}
+pub(crate) use create_sync_and_get;
 
 fn capitalized(noun: &str) -> String {
     let mut chars = noun.chars();

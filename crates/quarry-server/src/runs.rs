@@ -1,22 +1,22 @@
 //! Building runs from requests: the core every new run starts from,
-//! resolving which config an extract run uses (inline, or an extractor
+//! resolving which config a processor run uses (inline, or a processor
 //! version plus overrides) and validating it before anything is stored, and
 //! checking priority, metadata and batch inputs.
 
 use quarry_model::enums::{RUN_SOURCES, RunStatus};
 use quarry_model::ids::{EXTRACT_RUN, new_id};
-use quarry_model::requests::{BatchInput, CreateExtractRun, ExtractorRef, FileSource};
+use quarry_model::requests::{BatchInput, CreateExtractRun, FileSource, ProcessorRef};
 use quarry_model::time::now_ms;
 use quarry_parse::Limits;
-use quarry_pipeline::{ExtractPlan, with_overrides};
-use quarry_store::{ExtractRunRecord, RunCore};
+use quarry_pipeline::{ClassifyPlan, ExtractPlan, with_overrides};
+use quarry_store::{ExtractRunRecord, ProcessorKind, RunCore};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::http::auth::Caller;
-use crate::ingest::{RunFile, resolve_file_input};
+use crate::ingest::RunFile;
 use crate::routes::paging::PageQuery;
 use crate::run_family::{self, RunListQuery};
 use crate::state::AppState;
@@ -32,74 +32,92 @@ const USAGE_TAGS: &str = "extend:usage_tags";
 /// The config a run will use, and where it came from.
 #[derive(Debug, Clone)]
 pub struct RunSpec {
-    pub extractor_id: Option<String>,
-    pub extractor_version_id: Option<String>,
+    /// The processor (extractor, classifier) and version it came from.
+    pub processor_id: Option<String>,
+    pub version_id: Option<String>,
     pub config: Value,
 }
 
-/// Resolves `extractor` xor `config` into a validated [`RunSpec`]. With
-/// neither, the run infers a schema from the document.
+/// Resolves a processor reference of `kind` xor an inline `config` into a
+/// [`RunSpec`] whose config `check` validated (and completed). With
+/// neither, `check` sees an empty config: an extract run then infers its
+/// schema, a classify run is told what it lacks.
 pub async fn resolve_spec(
     state: &AppState,
     ws: &str,
-    extractor: Option<&ExtractorRef>,
+    kind: ProcessorKind,
+    reference: Option<&ProcessorRef>,
     config: Option<&Value>,
+    check: impl FnOnce(Value) -> Result<Value, ApiError>,
 ) -> Result<RunSpec, ApiError> {
-    let spec = match (extractor, config) {
+    let noun = kind.noun();
+    let spec = match (reference, config) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::bad_request(
-                "`extractor` and `config` are mutually exclusive; send one of them",
-            ));
+            return Err(ApiError::bad_request(format!(
+                "`{noun}` and `config` are mutually exclusive; send one of them"
+            )));
         }
         (Some(r), None) => {
-            if state.store.get_extractor(ws, &r.id).await?.is_none() {
-                return Err(ApiError::not_found("extractor", &r.id));
+            if state.store.get_processor(kind, ws, &r.id).await?.is_none() {
+                return Err(ApiError::not_found(noun, &r.id));
             }
             let selector = r.version.as_deref().unwrap_or("latest");
             let version = state
                 .store
-                .get_version(ws, &r.id, selector)
+                .get_version(kind, ws, &r.id, selector)
                 .await?
                 .ok_or_else(|| {
                     ApiError::NotFound(format!(
-                        "version `{selector}` of extractor `{}` was not found",
+                        "version `{selector}` of {noun} `{}` was not found",
                         r.id
                     ))
                 })?;
             let mut config = version.config.clone();
             if let Some(o) = &r.override_config {
                 if !o.is_object() {
-                    return Err(ApiError::bad_request(
-                        "extractor.overrideConfig must be an object",
-                    ));
+                    return Err(ApiError::bad_request(format!(
+                        "{noun}.overrideConfig must be an object"
+                    )));
                 }
                 with_overrides(&mut config, o);
             }
             RunSpec {
-                extractor_id: Some(r.id.clone()),
-                extractor_version_id: Some(version.id),
+                processor_id: Some(r.id.clone()),
+                version_id: Some(version.id),
                 config,
             }
         }
-        (None, Some(c)) => RunSpec {
-            extractor_id: None,
-            extractor_version_id: None,
-            config: c.clone(),
-        },
-        (None, None) => RunSpec {
-            extractor_id: None,
-            extractor_version_id: None,
-            config: Value::Object(Map::new()),
+        (None, c) => RunSpec {
+            processor_id: None,
+            version_id: None,
+            config: c.cloned().unwrap_or_else(|| Value::Object(Map::new())),
         },
     };
-    let config = check_config(spec.config)?;
+    let config = check(spec.config)?;
     Ok(RunSpec { config, ..spec })
+}
+
+/// [`resolve_spec`] for an extract run: an extractor or an ExtractConfig.
+pub async fn extract_spec(
+    state: &AppState,
+    ws: &str,
+    extractor: Option<&ProcessorRef>,
+    config: Option<&Value>,
+) -> Result<RunSpec, ApiError> {
+    let kind = ProcessorKind::Extractor;
+    resolve_spec(state, ws, kind, extractor, config, check_config).await
 }
 
 /// Validates an ExtractConfig by resolving it as a run would, answering
 /// 400 with the offending JSON path; returns it with defaults applied.
 pub fn check_config(config: Value) -> Result<Value, ApiError> {
     Ok(ExtractPlan::resolve(config, &Limits::default())?.into_config())
+}
+
+/// Validates a ClassifyConfig as a run would resolve it; returns it with
+/// defaults applied. Errors are 400s naming the JSON path.
+pub fn check_classify_config(config: Value) -> Result<Value, ApiError> {
+    Ok(ClassifyPlan::resolve(config, &Limits::default())?.into_config())
 }
 
 /// `priority` defaulted and range-checked (1–100, lower runs first).
@@ -209,17 +227,17 @@ pub async fn submit(
             "`package` (multi-file) runs are not supported by this server yet; send `file`",
         ));
     }
-    let file = req
-        .file
-        .as_ref()
-        .ok_or_else(|| ApiError::bad_request("`file` is required"))?;
-    let priority = check_priority(req.priority)?;
-    let metadata = check_metadata(req.metadata, "metadata")?;
-    let spec = resolve_spec(state, ws, req.extractor.as_ref(), req.config.as_ref()).await?;
-    let file = resolve_file_input(state, ws, file, "file").await?;
-    let run = new_run(ws, &spec, &file, priority, metadata, None);
-    run_family::queue(state, std::slice::from_ref(&run), None).await?;
-    Ok(run)
+    let spec = extract_spec(state, ws, req.extractor.as_ref(), req.config.as_ref());
+    run_family::submit(
+        state,
+        ws,
+        req.file.as_ref(),
+        req.priority,
+        req.metadata,
+        spec,
+        new_run,
+    )
+    .await
 }
 
 /// The filters and paging of `GET /extract_runs`; the dashboard's runs list
@@ -303,28 +321,36 @@ pub fn with_file(mut core: RunCore, file: &RunFile) -> RunCore {
     core
 }
 
-/// A new `PENDING` extract run of `spec` reading `file`.
-pub fn new_run(
-    ws: &str,
-    spec: &RunSpec,
-    file: &RunFile,
-    priority: i64,
-    metadata: Option<Value>,
-    batch_id: Option<&str>,
-) -> ExtractRunRecord {
-    let core = new_core(
-        EXTRACT_RUN,
-        ws,
-        spec.config.clone(),
-        priority,
-        metadata,
-        batch_id,
-    );
-    ExtractRunRecord::new(
-        with_file(core, file),
-        spec.extractor_id.clone(),
-        spec.extractor_version_id.clone(),
-    )
+/// What every new run is made of, whatever its kind: its workspace, its
+/// file and the request's options (a batch's runs name their batch).
+pub struct NewRun<'a> {
+    pub ws: &'a str,
+    pub file: &'a RunFile,
+    pub priority: i64,
+    pub metadata: Option<Value>,
+    pub batch_id: Option<&'a str>,
+}
+
+impl NewRun<'_> {
+    /// The core of the new `PENDING` run with id prefix `prefix` and
+    /// effective `config`.
+    pub fn core(self, prefix: &str, config: Value) -> RunCore {
+        let core = new_core(
+            prefix,
+            self.ws,
+            config,
+            self.priority,
+            self.metadata,
+            self.batch_id,
+        );
+        with_file(core, self.file)
+    }
+}
+
+/// A new `PENDING` extract run of `spec`.
+pub fn new_run(spec: &RunSpec, new: NewRun<'_>) -> ExtractRunRecord {
+    let core = new.core(EXTRACT_RUN, spec.config.clone());
+    ExtractRunRecord::new(core, spec.processor_id.clone(), spec.version_id.clone())
 }
 
 #[cfg(test)]

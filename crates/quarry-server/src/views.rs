@@ -1,19 +1,21 @@
 //! Stored records → wire objects. Lookups of embedded objects (file,
-//! extractor, version) go through [`RunViews`], which caches them per
+//! processor, version) go through [`RunViews`], which caches them per
 //! response so a list page touching one extractor reads it once.
 
 use std::collections::HashMap;
 
-use quarry_model::resources::{
-    ExtractRun, Extractor, ExtractorVersion, FileMetadata, FileObject, ParseRun,
-};
+use quarry_model::resources::{ClassifyRun, ExtractRun, FileMetadata, FileObject, ParseRun};
 use quarry_model::time::rfc3339;
-use quarry_store::{ExtractRunRecord, ExtractorRecord, FileRecord, ParseRunRecord, VersionRecord};
+use quarry_store::{
+    ClassifyRunRecord, ExtractRunRecord, FileRecord, ParseRunRecord, ProcessorRecord, VersionRecord,
+};
 use serde_json::Value;
 
 use async_trait::async_trait;
 
 use crate::error::ApiError;
+use crate::processor_family::ProcessorApi;
+use crate::processors::{Classifiers, Extractors};
 use crate::run_family::RunApi;
 use crate::state::AppState;
 
@@ -33,51 +35,12 @@ pub fn file_view(f: &FileRecord) -> FileObject {
     }
 }
 
-/// Extractor summary (no `draftVersion`).
-pub fn extractor_summary(e: &ExtractorRecord) -> Extractor {
-    Extractor {
-        object: "extractor".into(),
-        id: e.id.clone(),
-        name: e.name.clone(),
-        created_at: rfc3339(e.created_at),
-        updated_at: rfc3339(e.updated_at),
-        draft_version: None,
-    }
-}
-
-/// A version; `with_config` false gives the summary form.
-pub fn version_view(v: &VersionRecord, with_config: bool) -> ExtractorVersion {
-    ExtractorVersion {
-        object: "extractor_version".into(),
-        id: v.id.clone(),
-        extractor_id: v.extractor_id.clone(),
-        version: v.version.clone(),
-        description: v.description.clone(),
-        config: with_config.then(|| v.config.clone()),
-        created_at: rfc3339(v.created_at),
-        created_by: None,
-    }
-}
-
-/// The full extractor, with its draft version.
-pub async fn extractor_view(state: &AppState, e: &ExtractorRecord) -> Result<Extractor, ApiError> {
-    let draft = state
-        .store
-        .get_version(&e.workspace_id, &e.id, "draft")
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("extractor {} has no draft version", e.id)))?;
-    Ok(Extractor {
-        draft_version: Some(version_view(&draft, true)),
-        ..extractor_summary(e)
-    })
-}
-
 /// Builds run objects, caching embedded lookups for one response.
 pub struct RunViews<'a> {
     state: &'a AppState,
     files: HashMap<String, Option<FileObject>>,
-    extractors: HashMap<String, Option<Extractor>>,
-    versions: HashMap<String, Option<ExtractorVersion>>,
+    processors: HashMap<String, Option<ProcessorRecord>>,
+    versions: HashMap<String, Option<VersionRecord>>,
 }
 
 impl<'a> RunViews<'a> {
@@ -85,7 +48,7 @@ impl<'a> RunViews<'a> {
         Self {
             state,
             files: HashMap::new(),
-            extractors: HashMap::new(),
+            processors: HashMap::new(),
             versions: HashMap::new(),
         }
     }
@@ -122,35 +85,12 @@ impl<'a> RunViews<'a> {
     ) -> Result<ExtractRun, ApiError> {
         let ws = r.workspace_id.as_str();
         let file = self.file(ws, r.file_id.as_ref()).await?;
-        let store = &self.state.store;
-        let extractor = match &r.extractor_id {
-            Some(id) => match self.extractors.get(id) {
-                Some(e) => e.clone(),
-                None => {
-                    let e = store
-                        .get_extractor(ws, id)
-                        .await?
-                        .map(|e| extractor_summary(&e));
-                    self.extractors.insert(id.clone(), e.clone());
-                    e
-                }
-            },
-            None => None,
-        };
-        let extractor_version = match &r.extractor_version_id {
-            Some(id) => match self.versions.get(id) {
-                Some(v) => v.clone(),
-                None => {
-                    let v = store
-                        .get_version_by_id(ws, id)
-                        .await?
-                        .map(|v| version_view(&v, false));
-                    self.versions.insert(id.clone(), v.clone());
-                    v
-                }
-            },
-            None => None,
-        };
+        let extractor = self
+            .processor::<Extractors>(ws, r.extractor_id.as_ref())
+            .await?;
+        let extractor_version = self
+            .version::<Extractors>(ws, r.extractor_version_id.as_ref())
+            .await?;
         let usage = r
             .usage
             .clone()
@@ -182,11 +122,7 @@ impl<'a> RunViews<'a> {
             file,
             batch_id: r.batch_id.clone(),
             parse_run_id: r.parse_run_id.clone(),
-            dashboard_url: format!(
-                "{}/dashboard/runs/{}",
-                self.state.config.public_url.trim_end_matches('/'),
-                r.id
-            ),
+            dashboard_url: self.dashboard_url(&r.id),
             usage,
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
@@ -195,6 +131,82 @@ impl<'a> RunViews<'a> {
 }
 
 impl RunViews<'_> {
+    /// Processor `id` of family `P` in summary form, read once per response.
+    async fn processor<P: ProcessorApi>(
+        &mut self,
+        ws: &str,
+        id: Option<&String>,
+    ) -> Result<Option<P::Resource>, ApiError> {
+        let Some(id) = id else { return Ok(None) };
+        if !self.processors.contains_key(id) {
+            let p = self.state.store.get_processor(P::KIND, ws, id).await?;
+            self.processors.insert(id.clone(), p);
+        }
+        Ok(self.processors[id].as_ref().map(|p| P::resource(p, None)))
+    }
+
+    /// Version `id` of family `P` in summary form, read once per response.
+    async fn version<P: ProcessorApi>(
+        &mut self,
+        ws: &str,
+        id: Option<&String>,
+    ) -> Result<Option<P::Version>, ApiError> {
+        let Some(id) = id else { return Ok(None) };
+        if !self.versions.contains_key(id) {
+            let v = self.state.store.get_version_by_id(P::KIND, ws, id).await?;
+            self.versions.insert(id.clone(), v);
+        }
+        Ok(self.versions[id].as_ref().map(|v| P::version(v, false)))
+    }
+
+    fn dashboard_url(&self, run_id: &str) -> String {
+        format!(
+            "{}/dashboard/runs/{run_id}",
+            self.state.config.public_url.trim_end_matches('/')
+        )
+    }
+
+    /// A classify run (`full`) or its list summary (no `output`, no
+    /// `config`, usage without breakdown).
+    async fn classify_run(
+        &mut self,
+        r: &ClassifyRunRecord,
+        full: bool,
+    ) -> Result<ClassifyRun, ApiError> {
+        let ws = r.workspace_id.as_str();
+        let file = self.file(ws, r.file_id.as_ref()).await?;
+        let classifier = self
+            .processor::<Classifiers>(ws, r.classifier_id.as_ref())
+            .await?;
+        let classifier_version = self
+            .version::<Classifiers>(ws, r.classifier_version_id.as_ref())
+            .await?;
+        Ok(ClassifyRun {
+            object: "classify_run".into(),
+            id: r.id.clone(),
+            status: r.status,
+            output: if full { r.output.clone() } else { None },
+            failure_reason: r.failure_reason.clone(),
+            failure_message: r.failure_message.clone(),
+            metadata: r.metadata.clone(),
+            reviewed: false,
+            edited: false,
+            config: full.then(|| r.config.clone()),
+            classifier,
+            classifier_version,
+            file,
+            batch_id: r.batch_id.clone(),
+            parse_run_id: r.parse_run_id.clone(),
+            dashboard_url: self.dashboard_url(&r.id),
+            usage: r
+                .usage
+                .clone()
+                .map(|u| if full { u } else { without_breakdown(u) }),
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+        })
+    }
+
     /// A parse run (`full`) or its list summary (no `output`, no `config`,
     /// usage without breakdown).
     async fn parse_run(&mut self, r: &ParseRunRecord, full: bool) -> Result<ParseRun, ApiError> {
@@ -236,6 +248,15 @@ impl RunApi for ParseRunRecord {
     type View = ParseRun;
     async fn view(&self, views: &mut RunViews<'_>, full: bool) -> Result<ParseRun, ApiError> {
         views.parse_run(self, full).await
+    }
+}
+
+#[async_trait]
+impl RunApi for ClassifyRunRecord {
+    const NOUN: &'static str = "classify run";
+    type View = ClassifyRun;
+    async fn view(&self, views: &mut RunViews<'_>, full: bool) -> Result<ClassifyRun, ApiError> {
+        views.classify_run(self, full).await
     }
 }
 

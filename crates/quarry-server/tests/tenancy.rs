@@ -84,6 +84,46 @@ const ID_ROUTES: &[(&str, &str, &[&str], Option<&str>)] = &[
         &["b_extractor", "version"],
         None,
     ),
+    ("GET", "/classifiers/{id}", &["classifier"], None),
+    (
+        "POST",
+        "/classifiers/{id}",
+        &["classifier"],
+        Some(r#"{"name": "hijacked", "config": {classify_config}}"#),
+    ),
+    ("GET", "/classifiers/{id}/versions", &["classifier"], None),
+    (
+        "POST",
+        "/classifiers/{id}/versions",
+        &["classifier"],
+        Some(r#"{"releaseType": "major", "config": {classify_config}}"#),
+    ),
+    (
+        "GET",
+        "/classifiers/{id}/versions/{version}",
+        &["classifier", "classifier_version"],
+        None,
+    ),
+    (
+        "GET",
+        "/classifiers/{id}/versions/{version}",
+        &["classifier", "latest"],
+        None,
+    ),
+    (
+        "GET",
+        "/classifiers/{id}/versions/{version}",
+        &["classifier", "draft"],
+        None,
+    ),
+    ("GET", "/classify_runs/{id}", &["classify_run"], None),
+    (
+        "POST",
+        "/classify_runs/{id}/cancel",
+        &["classify_run"],
+        None,
+    ),
+    ("DELETE", "/classify_runs/{id}", &["classify_run"], None),
     ("GET", "/extract_runs/{id}", &["run"], None),
     ("GET", "/extract_runs/{id}", &["pending_run"], None),
     ("GET", "/extract_runs/{id}", &["batch_run"], None),
@@ -148,6 +188,9 @@ const LISTS: &[&str] = &[
     "/extract_runs?sourceId={batch}",
     "/extract_runs?source=BATCH_PROCESSOR_RUN",
     "/extract_runs?fileNameContains=invoice",
+    "/classifiers",
+    "/classify_runs",
+    "/classify_runs?classifierId={classifier}",
     "/parse_runs",
     "/parse_runs?status=PROCESSING",
     "/parse_runs?batchId={parse_batch}",
@@ -194,6 +237,26 @@ const CREATES: &[(&str, &str)] = &[
         "/extract_runs/batch",
         r#"{"extractor": {"id": "{b_extractor}"}, "inputs": [{"file": {"id": "{file}"}}]}"#,
     ),
+    (
+        "/classify_runs",
+        r#"{"config": {classify_config}, "file": {"id": "{file}"}}"#,
+    ),
+    (
+        "/classify_runs",
+        r#"{"classifier": {"id": "{classifier}"}, "file": {"text": "Total: 1"}}"#,
+    ),
+    (
+        "/classify",
+        r#"{"classifier": {"id": "{classifier}"}, "file": {"text": "Total: 1"}}"#,
+    ),
+    (
+        "/classify_runs/batch",
+        r#"{"classifier": {"id": "{classifier}"}, "inputs": [{"file": {"text": "Total: 1"}}]}"#,
+    ),
+    (
+        "/classifiers",
+        r#"{"name": "stolen", "cloneClassifierId": "{classifier}"}"#,
+    ),
     ("/parse_runs", r#"{"file": {"id": "{file}"}}"#),
     ("/parse", r#"{"file": {"id": "{text_file}"}}"#),
     (
@@ -232,6 +295,11 @@ const A_SNAPSHOT: &[&str] = &[
     "/extractors/{extractor}/versions",
     "/extractors/{extractor}/versions/{version}",
     "/extractors/{extractor}/versions/draft",
+    "/classifiers/{classifier}",
+    "/classifiers/{classifier}/versions",
+    "/classify_runs/{classify_run}",
+    "/classifiers?maxPageSize=100",
+    "/classify_runs?maxPageSize=100",
     "/extract_runs/{run}",
     "/extract_runs/{pending_run}",
     "/extract_runs/{batch_run}",
@@ -251,6 +319,10 @@ const A_SNAPSHOT: &[&str] = &[
     "/quarry/events?maxPageSize=100",
 ];
 
+/// A valid ClassifyConfig for request bodies (`{classify_config}`).
+const CLASSIFY_CONFIG: &str = r#"{"classifications": [
+    {"id": "invoice", "type": "invoice", "description": "A supplier invoice"}]}"#;
+
 type Ids = HashMap<&'static str, String>;
 
 /// A valid ExtractConfig for request bodies (`{config}` in the tables), so
@@ -262,7 +334,9 @@ const CONFIG: &str = r#"{"schema": {"type": "object",
 /// Replaces every `{name}` in `template` with `ids[name]` (`{config}` with
 /// [`CONFIG`]); panics on a placeholder without a value.
 fn fill(template: &str, ids: &Ids) -> String {
-    let mut out = template.replace("{config}", CONFIG);
+    let mut out = template
+        .replace("{config}", CONFIG)
+        .replace("{classify_config}", CLASSIFY_CONFIG);
     for (k, v) in ids {
         out = out.replace(&format!("{{{k}}}"), v);
     }
@@ -498,7 +572,9 @@ async fn workspace_b_cannot_reach_anything_of_workspace_a() {
                 "extract_run.processed", "extract_run.failed",
                 "batch_processor_run.processed", "parse_run.processed",
                 "batch_parse_run.processed", "extractor.created",
-                "extractor.updated", "extractor.version.published"
+                "extractor.updated", "extractor.version.published",
+                "classifier.created", "classifier.version.published",
+                "classify_run.processed"
             ],
             "apiVersion": "2026-02-09",
         }),
@@ -535,6 +611,29 @@ async fn workspace_b_cannot_reach_anything_of_workspace_a() {
     .await;
     assert_eq!(version["version"], "1.0", "{version}");
     ids.insert("version", id_of(&version));
+
+    let classify_config: Value = serde_json::from_str(CLASSIFY_CONFIG).expect("config");
+    let classifier = a_post(
+        &s,
+        "/classifiers",
+        json!({"name": "kinds", "config": classify_config}),
+    )
+    .await;
+    ids.insert("classifier", id_of(&classifier));
+    let classifier_version = a_post(
+        &s,
+        &format!("/classifiers/{}/versions", ids["classifier"]),
+        json!({"releaseType": "major"}),
+    )
+    .await;
+    ids.insert("classifier_version", id_of(&classifier_version));
+    let classify_run = a_post(
+        &s,
+        "/classify_runs",
+        json!({"classifier": {"id": ids["classifier"]}, "file": {"id": ids["file"]}}),
+    )
+    .await;
+    ids.insert("classify_run", id_of(&classify_run));
 
     let sub = a_post(
         &s,
@@ -585,6 +684,8 @@ async fn workspace_b_cannot_reach_anything_of_workspace_a() {
     wait_for(&s, &format!("/extract_runs/{}", ids["run"]), done).await;
     wait_for(&s, &format!("/batch_runs/{}", ids["batch"]), done).await;
     wait_for(&s, &format!("/parse_runs/{}", ids["parse"]), done).await;
+    let classify_run = format!("/classify_runs/{}", ids["classify_run"]);
+    wait_for(&s, &classify_run, done).await;
     wait_for(&s, &format!("/batch_runs/{}", ids["parse_batch"]), done).await;
     let _ = stop_tx.send(true);
     for w in workers {

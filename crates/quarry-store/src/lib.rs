@@ -20,6 +20,7 @@
 mod blob;
 mod error;
 mod page;
+mod processors;
 mod records;
 mod runs;
 mod sql;
@@ -31,6 +32,7 @@ use quarry_model::enums::ReleaseType;
 pub use blob::{BlobStore, FsBlobStore, S3BlobStore, S3Config, sha256_hex};
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
+pub use processors::*;
 pub use records::*;
 pub use runs::*;
 pub use sql::{Dialect, SqlStore, redact as redact_url};
@@ -45,9 +47,10 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub trait Store:
     KeyStore
     + FileStore
-    + ExtractorStore
+    + ProcessorStore
     + RunStore<ExtractRunRecord>
     + RunStore<ParseRunRecord>
+    + RunStore<ClassifyRunRecord>
     + ReviewStore
     + BatchStore
     + JobQueue
@@ -57,6 +60,8 @@ pub trait Store:
     fn extract_runs(&self) -> &dyn RunStore<ExtractRunRecord>;
     /// The parse runs.
     fn parse_runs(&self) -> &dyn RunStore<ParseRunRecord>;
+    /// The classify runs.
+    fn classify_runs(&self) -> &dyn RunStore<ClassifyRunRecord>;
 }
 
 impl Store for SqlStore {
@@ -66,12 +71,15 @@ impl Store for SqlStore {
     fn parse_runs(&self) -> &dyn RunStore<ParseRunRecord> {
         self
     }
+    fn classify_runs(&self) -> &dyn RunStore<ClassifyRunRecord> {
+        self
+    }
 }
 
 /// The store traits, for `use quarry_store::prelude::*`.
 pub mod prelude {
     pub use crate::{
-        BatchStore, BlobStore, ExtractorStore, FileStore, JobQueue, KeyStore, ReviewStore,
+        BatchStore, BlobStore, FileStore, JobQueue, KeyStore, ProcessorStore, ReviewStore,
         RunStore, Store, WebhookStore,
     };
 }
@@ -113,26 +121,38 @@ pub trait FileStore: Send + Sync + 'static {
     async fn blob_referenced(&self, sha256: &str) -> Result<bool>;
 }
 
-/// Extractors and their versions.
+/// Processors of every kind (extractors, classifiers) and their versions.
 #[async_trait]
-pub trait ExtractorStore: Send + Sync + 'static {
-    /// Inserts an extractor together with its draft version.
-    async fn insert_extractor(&self, ex: &ExtractorRecord, draft: &VersionRecord) -> Result<()>;
-    async fn get_extractor(&self, ws: &str, id: &str) -> Result<Option<ExtractorRecord>>;
-    async fn list_extractors(&self, ws: &str, page: &PageRequest) -> Result<Page<ExtractorRecord>>;
-    /// Renames and/or replaces the draft config. Returns the updated extractor.
-    async fn update_extractor(
+pub trait ProcessorStore: Send + Sync + 'static {
+    /// Inserts a processor together with its draft version.
+    async fn insert_processor(&self, p: &ProcessorRecord, draft: &VersionRecord) -> Result<()>;
+    async fn get_processor(
         &self,
+        kind: ProcessorKind,
+        ws: &str,
+        id: &str,
+    ) -> Result<Option<ProcessorRecord>>;
+    async fn list_processors(
+        &self,
+        kind: ProcessorKind,
+        ws: &str,
+        page: &PageRequest,
+    ) -> Result<Page<ProcessorRecord>>;
+    /// Renames and/or replaces the draft config. Returns the updated processor.
+    async fn update_processor(
+        &self,
+        kind: ProcessorKind,
         ws: &str,
         id: &str,
         name: Option<&str>,
         draft_config: Option<&serde_json::Value>,
-    ) -> Result<Option<ExtractorRecord>>;
+    ) -> Result<Option<ProcessorRecord>>;
     /// Publishes a new numbered version from `config` (or the draft's config).
     async fn publish_version(
         &self,
+        kind: ProcessorKind,
         ws: &str,
-        extractor_id: &str,
+        processor_id: &str,
         release: ReleaseType,
         description: Option<&str>,
         config: Option<&serde_json::Value>,
@@ -141,15 +161,22 @@ pub trait ExtractorStore: Send + Sync + 'static {
     /// like `1.0`, or a version id.
     async fn get_version(
         &self,
+        kind: ProcessorKind,
         ws: &str,
-        extractor_id: &str,
+        processor_id: &str,
         selector: &str,
     ) -> Result<Option<VersionRecord>>;
-    async fn get_version_by_id(&self, ws: &str, id: &str) -> Result<Option<VersionRecord>>;
+    async fn get_version_by_id(
+        &self,
+        kind: ProcessorKind,
+        ws: &str,
+        id: &str,
+    ) -> Result<Option<VersionRecord>>;
     async fn list_versions(
         &self,
+        kind: ProcessorKind,
         ws: &str,
-        extractor_id: &str,
+        processor_id: &str,
         page: &PageRequest,
     ) -> Result<Page<VersionRecord>>;
 }

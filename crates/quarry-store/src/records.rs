@@ -34,36 +34,6 @@ pub struct FileRecord {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExtractorRecord {
-    pub id: String,
-    pub workspace_id: String,
-    pub name: String,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct VersionRecord {
-    pub id: String,
-    pub extractor_id: String,
-    pub workspace_id: String,
-    /// `draft` or `MAJOR.MINOR`.
-    pub version: String,
-    pub major: i64,
-    pub minor: i64,
-    pub description: Option<String>,
-    pub config: Value,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-impl VersionRecord {
-    pub fn is_draft(&self) -> bool {
-        self.version == "draft"
-    }
-}
-
 /// A dashboard sign-in session minted from an API key; only the SHA-256 of
 /// its cookie token is stored.
 #[derive(Debug, Clone, PartialEq)]

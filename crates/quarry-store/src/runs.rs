@@ -12,24 +12,26 @@ use std::ops::{Deref, DerefMut};
 use quarry_model::enums::RunStatus;
 use serde_json::Value;
 
-use crate::{Result, RunStore, Store, StoreError};
+use crate::{ProcessorKind, Result, RunStore, Store, StoreError};
 
 /// Which run family a queue job (and a batch) belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RunKind {
     Extract,
     Parse,
+    Classify,
 }
 
 impl RunKind {
     /// Every kind this build knows; a worker claims only jobs of these.
-    pub const ALL: [RunKind; 2] = [RunKind::Extract, RunKind::Parse];
+    pub const ALL: [RunKind; 3] = [RunKind::Extract, RunKind::Parse, RunKind::Classify];
 
     /// The `kind` of its jobs and batches.
     pub fn as_str(self) -> &'static str {
         match self {
             RunKind::Extract => "extract_run",
             RunKind::Parse => "parse_run",
+            RunKind::Classify => "classify_run",
         }
     }
 
@@ -47,17 +49,30 @@ impl RunKind {
         match self {
             RunKind::Extract => "extract_runs",
             RunKind::Parse => "parse_runs",
+            RunKind::Classify => "classify_runs",
         }
     }
 
-    /// The column naming the processor a run used (its extractor), which
-    /// list filters and webhook subscriptions are scoped by; `None` for
-    /// kinds that have none.
-    pub fn processor_column(self) -> Option<&'static str> {
+    /// The processor family a run of this kind may use (its extractor,
+    /// its classifier); `None` for kinds that have none.
+    pub fn processor(self) -> Option<ProcessorKind> {
         match self {
-            RunKind::Extract => Some("extractor_id"),
+            RunKind::Extract => Some(ProcessorKind::Extractor),
+            RunKind::Classify => Some(ProcessorKind::Classifier),
             RunKind::Parse => None,
         }
+    }
+
+    /// The column naming the processor a run used, which list filters and
+    /// webhook subscriptions are scoped by.
+    pub fn processor_column(self) -> Option<&'static str> {
+        self.processor().map(ProcessorKind::parent_column)
+    }
+
+    /// Whether a run of this kind records the parse it was made from
+    /// (`parse_run_id`), which is deleted with it.
+    pub fn keeps_parse(self) -> bool {
+        self.processor().is_some()
     }
 }
 
@@ -146,6 +161,16 @@ pub struct ParseRunRecord {
     pub metrics: Option<Value>,
 }
 
+/// A classify run: the core plus the classifier it used and the parse it
+/// was made from. Its output is `{id, type, confidence, insights}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassifyRunRecord {
+    pub core: RunCore,
+    pub classifier_id: Option<String>,
+    pub classifier_version_id: Option<String>,
+    pub parse_run_id: Option<String>,
+}
+
 macro_rules! run_record {
     ($record:ty, $kind:expr, $runs:ident) => {
         impl Deref for $record {
@@ -169,6 +194,7 @@ macro_rules! run_record {
 }
 run_record!(ExtractRunRecord, RunKind::Extract, extract_runs);
 run_record!(ParseRunRecord, RunKind::Parse, parse_runs);
+run_record!(ClassifyRunRecord, RunKind::Classify, classify_runs);
 
 /// Filters of a run listing (`GET /extract_runs`, `GET /parse_runs`):
 /// exact matches plus a case-insensitive file-name substring.

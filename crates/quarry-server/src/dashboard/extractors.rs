@@ -5,8 +5,10 @@
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use quarry_model::requests::{CreateExtractRun, ExtractorRef, FileInput};
-use quarry_store::{PageRequest, VersionRecord};
+use quarry_model::requests::{CreateExtractRun, FileInput, ProcessorRef};
+use quarry_store::{PageRequest, ProcessorKind, VersionRecord};
+
+const EXTRACTOR: ProcessorKind = ProcessorKind::Extractor;
 use serde::Deserialize;
 
 use super::html::{Page, error_page, esc};
@@ -28,7 +30,7 @@ fn first_page() -> PageRequest {
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Response {
     let page = match state
         .store
-        .list_extractors(&viewer.workspace_id, &first_page())
+        .list_processors(EXTRACTOR, &viewer.workspace_id, &first_page())
         .await
     {
         Ok(page) => page,
@@ -100,15 +102,15 @@ async fn render(
     selector: &str,
 ) -> Result<Option<(String, String)>, ApiError> {
     let ws = viewer.workspace_id.as_str();
-    let Some(extractor) = state.store.get_extractor(ws, id).await? else {
+    let Some(extractor) = state.store.get_processor(EXTRACTOR, ws, id).await? else {
         return Ok(None);
     };
-    let Some(shown) = state.store.get_version(ws, id, selector).await? else {
+    let Some(shown) = state.store.get_version(EXTRACTOR, ws, id, selector).await? else {
         return Ok(None);
     };
     let versions = state
         .store
-        .list_versions(ws, id, &first_page())
+        .list_versions(EXTRACTOR, ws, id, &first_page())
         .await?
         .items;
     let eid = esc(&extractor.id);
@@ -191,7 +193,7 @@ pub async fn try_file(
     };
     let file = store_file(&state, &caller.workspace_id, &name, &bytes).await?;
     let req = CreateExtractRun {
-        extractor: Some(ExtractorRef {
+        extractor: Some(ProcessorRef {
             id,
             version: version.filter(|v| !v.is_empty()),
             override_config: None,

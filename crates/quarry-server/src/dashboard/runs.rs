@@ -12,7 +12,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use quarry_model::enums::{RUN_SOURCES, RunStatus};
 use quarry_model::resources::ExtractRun;
-use quarry_store::PageRequest;
+use quarry_store::{PageRequest, ProcessorKind};
 use serde::{Deserialize, Serialize};
 
 use super::html::{Page, error_page, esc, status_badge};
@@ -89,7 +89,8 @@ async fn render_list(
     }
     let extractors = state
         .store
-        .list_extractors(
+        .list_processors(
+            ProcessorKind::Extractor,
             ws,
             &PageRequest::first(Default::default(), Default::default(), EXTRACTOR_CHOICES),
         )

@@ -17,8 +17,8 @@ use quarry_model::error::ErrorBody;
 use utoipa::OpenApi;
 
 use crate::routes::{
-    events, extract_runs, extractors, files, health, parse_runs, webhook_endpoints,
-    webhook_subscriptions,
+    classifiers, classify_runs, events, extract_runs, extractors, files, health, parse_runs,
+    webhook_endpoints, webhook_subscriptions,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +36,8 @@ use crate::routes::{
         (name = "extractors", description = "Saved extraction configs and their versions"),
         (name = "extract_runs", description = "Extraction runs, sync extraction and batches"),
         (name = "parse_runs", description = "Parse runs (document to chunks) and sync parsing"),
+        (name = "classifiers", description = "Saved classification configs and their versions"),
+        (name = "classify_runs", description = "Classify runs (which kind of document), sync classification and batches"),
         (name = "webhook_endpoints", description = "Where signed events are delivered"),
         (name = "webhook_subscriptions", description = "Resource-scoped event subscriptions"),
         (name = "quarry", description = "Quarry-specific: event outbox, replays, human review"),
@@ -73,6 +75,20 @@ use crate::routes::{
         parse_runs::delete,
         parse_runs::cancel,
         parse_runs::parse_sync,
+        classifiers::list,
+        classifiers::create,
+        classifiers::get,
+        classifiers::update,
+        classifiers::list_versions,
+        classifiers::create_version,
+        classifiers::get_version,
+        classify_runs::list,
+        classify_runs::create,
+        classify_runs::create_batch,
+        classify_runs::get,
+        classify_runs::delete,
+        classify_runs::cancel,
+        classify_runs::classify_sync,
         webhook_endpoints::list,
         webhook_endpoints::create,
         webhook_endpoints::get,

@@ -13,56 +13,22 @@ use crate::http::request::{ApiJson, ApiQuery};
 use crate::review::{ReviewRequest, review_run};
 use crate::routes::paging::PageQuery;
 use crate::run_family::{self, RunListQuery, batch_view, full_view};
-use crate::runs::{ListQuery, new_run, resolve_spec, submit};
+use crate::runs::{ListQuery, extract_spec, new_run, submit};
 use crate::state::AppState;
 
 type Run = ExtractRunRecord;
 
-#[utoipa::path(
-    post, path = "/extract_runs", tag = "extract_runs",
-    request_body = CreateExtractRun,
-    responses((status = 200, description = "The queued run", body = ExtractRun)),
-)]
-pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(req): ApiJson<CreateExtractRun>,
-) -> Result<Json<ExtractRun>, ApiError> {
-    let run = submit(&state, &caller, req).await?;
-    full_view(&state, &run).await
-}
-
-/// `POST /extract`: creates the run and waits (up to the configured sync
-/// timeout) for it to finish. A run still going at the timeout is returned
-/// as it is, so the caller can keep polling it by id.
-#[utoipa::path(
-    post, path = "/extract", tag = "extract_runs",
-    request_body = CreateExtractRun,
-    responses((status = 200, description = "The finished run, or the run as it is when the sync timeout passes", body = ExtractRun)),
-)]
-pub async fn extract_sync(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(req): ApiJson<CreateExtractRun>,
-) -> Result<Json<ExtractRun>, ApiError> {
-    let run = submit(&state, &caller, req).await?;
-    let run = run_family::wait(&state, run).await?;
-    full_view(&state, &run).await
-}
-
-#[utoipa::path(
-    get, path = "/extract_runs/{id}", tag = "extract_runs",
-    params(("id" = String, Path, description = "Extract run id (`exr_…`)")),
-    responses((status = 200, description = "The run", body = ExtractRun)),
-)]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<ExtractRun>, ApiError> {
-    let run: Run = run_family::found(&state, &caller.workspace_id, &id).await?;
-    full_view(&state, &run).await
-}
+run_family::create_sync_and_get!(
+    ExtractRunRecord,
+    ExtractRun,
+    CreateExtractRun,
+    submit,
+    tag = "extract_runs",
+    create = "/extract_runs",
+    sync = extract_sync "/extract",
+    get = "/extract_runs/{id}",
+    id = "Extract run id (`exr_…`)"
+);
 
 #[utoipa::path(
     get, path = "/extract_runs", tag = "extract_runs",
@@ -116,16 +82,8 @@ pub async fn create_batch(
     ApiJson(req): ApiJson<CreateExtractBatch>,
 ) -> Result<Json<BatchRun>, ApiError> {
     let ws = caller.workspace_id.as_str();
-    let spec = resolve_spec(&state, ws, Some(&req.extractor), None);
-    run_family::create_batch(
-        &state,
-        ws,
-        &req.inputs,
-        req.priority,
-        spec,
-        |spec, file, p, meta, batch| new_run(ws, spec, file, p, meta, Some(batch)),
-    )
-    .await
+    let spec = extract_spec(&state, ws, Some(&req.extractor), None);
+    run_family::create_batch(&state, ws, &req.inputs, req.priority, spec, new_run).await
 }
 
 #[utoipa::path(

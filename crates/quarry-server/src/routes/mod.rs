@@ -1,6 +1,8 @@
 //! The route table: one file per resource family, thin handlers that
 //! validate, call the store or a service function, and render a view.
 
+pub mod classifiers;
+pub mod classify_runs;
 pub mod events;
 pub mod extract_runs;
 pub mod extractors;
@@ -47,6 +49,33 @@ pub fn router(state: AppState) -> Router {
             "/extractors/{id}/versions/{version}",
             get(extractors::get_version),
         )
+        .route(
+            "/classifiers",
+            get(classifiers::list).post(classifiers::create),
+        )
+        .route(
+            "/classifiers/{id}",
+            get(classifiers::get).post(classifiers::update),
+        )
+        .route(
+            "/classifiers/{id}/versions",
+            get(classifiers::list_versions).post(classifiers::create_version),
+        )
+        .route(
+            "/classifiers/{id}/versions/{version}",
+            get(classifiers::get_version),
+        )
+        .route(
+            "/classify_runs",
+            get(classify_runs::list).post(classify_runs::create),
+        )
+        .route("/classify_runs/batch", post(classify_runs::create_batch))
+        .route(
+            "/classify_runs/{id}",
+            get(classify_runs::get).delete(classify_runs::delete),
+        )
+        .route("/classify_runs/{id}/cancel", post(classify_runs::cancel))
+        .route("/classify", post(classify_runs::classify_sync))
         .route(
             "/extract_runs",
             get(extract_runs::list).post(extract_runs::create),

@@ -17,10 +17,9 @@ use utoipa::IntoParams;
 use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::request::{ApiJson, ApiQuery};
-use crate::ingest::{RunFile, resolve_file_input};
 use crate::routes::paging::PageQuery;
 use crate::run_family::{self, RunListQuery, full_view};
-use crate::runs::{check_metadata, check_priority, new_core, with_file};
+use crate::runs::NewRun;
 use crate::state::AppState;
 
 type Run = ParseRunRecord;
@@ -50,20 +49,14 @@ impl ResponseQuery {
 
 /// A new parse run: `PROCESSING` as the API documents for single runs,
 /// `PENDING` inside a batch (the claim moves either to `PROCESSING`).
-fn new_parse_run(
-    ws: &str,
-    config: &Value,
-    file: &RunFile,
-    priority: i64,
-    metadata: Option<Value>,
-    batch_id: Option<&str>,
-) -> Run {
-    let mut core = new_core(PARSE_RUN, ws, config.clone(), priority, metadata, batch_id);
-    if batch_id.is_none() {
+fn new_parse_run(config: &Value, new: NewRun<'_>) -> Run {
+    let single = new.batch_id.is_none();
+    let mut core = new.core(PARSE_RUN, config.clone());
+    if single {
         core.status = RunStatus::Processing;
     }
     ParseRunRecord {
-        core: with_file(core, file),
+        core,
         metrics: None,
     }
 }
@@ -75,17 +68,20 @@ async fn submit(
     req: CreateParseRun,
 ) -> Result<ParseRunRecord, ApiError> {
     let ws = caller.workspace_id.as_str();
-    let file = req
-        .file
-        .as_ref()
-        .ok_or_else(|| ApiError::bad_request("`file` is required"))?;
-    let config = quarry_pipeline::parse_config::resolve(req.config.as_ref())?;
-    let priority = check_priority(req.priority)?;
-    let metadata = check_metadata(req.metadata, "metadata")?;
-    let file = resolve_file_input(state, ws, file, "file").await?;
-    let run = new_parse_run(ws, &config, &file, priority, metadata, None);
-    run_family::queue(state, std::slice::from_ref(&run), None).await?;
-    Ok(run)
+    let config = async {
+        quarry_pipeline::parse_config::resolve(req.config.as_ref()).map_err(ApiError::from)
+    };
+    let (file, priority) = (req.file.as_ref(), req.priority);
+    run_family::submit(
+        state,
+        ws,
+        file,
+        priority,
+        req.metadata,
+        config,
+        new_parse_run,
+    )
+    .await
 }
 
 #[utoipa::path(
@@ -187,13 +183,5 @@ pub async fn create_batch(
     let config = async {
         quarry_pipeline::parse_config::resolve(req.config.as_ref()).map_err(ApiError::from)
     };
-    run_family::create_batch(
-        &state,
-        ws,
-        &req.inputs,
-        req.priority,
-        config,
-        |config, file, p, meta, batch| new_parse_run(ws, config, file, p, meta, Some(batch)),
-    )
-    .await
+    run_family::create_batch(&state, ws, &req.inputs, req.priority, config, new_parse_run).await
 }

@@ -11,7 +11,7 @@ use quarry_model::webhooks::{
     CreateWebhookSubscription, UpdateWebhookSubscription, WebhookSubscription,
     subscription_event_types,
 };
-use quarry_store::SubscriptionRecord;
+use quarry_store::{ProcessorKind, SubscriptionRecord};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -54,14 +54,19 @@ pub async fn create(
             &req.webhook_endpoint_id,
         ));
     }
-    if req.resource_type == "extractor"
+    // Subscriptions on the processor kinds this server has must name one
+    // that exists; other kinds (splitters, workflows) are stored as given.
+    let kind = [ProcessorKind::Extractor, ProcessorKind::Classifier]
+        .into_iter()
+        .find(|k| k.noun() == req.resource_type);
+    if let Some(kind) = kind
         && state
             .store
-            .get_extractor(ws, &req.resource_id)
+            .get_processor(kind, ws, &req.resource_id)
             .await?
             .is_none()
     {
-        return Err(ApiError::not_found("extractor", &req.resource_id));
+        return Err(ApiError::not_found(kind.noun(), &req.resource_id));
     }
     let now = now_ms();
     let sub = SubscriptionRecord {

@@ -1,5 +1,6 @@
 //! Rendering an event's payload: the resource as the API's GET returns it
-//! (full ExtractRun, BatchRun, Extractor, ExtractorVersion), except parse
+//! (full ExtractRun, ClassifyRun, BatchRun, Extractor, Classifier, and
+//! their versions), except parse
 //! runs, whose events carry the slim `parse_run_status` (no output). The dispatcher
 //! renders on first delivery and stores the text, so redeliveries and replays
 //! send the same payload; the envelope is assembled from that stored text.
@@ -8,9 +9,11 @@ use quarry_store::{EventRecord, ParseRunRecord};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
+use crate::processor_family::{ProcessorApi, full_view};
+use crate::processors::{Classifiers, Extractors};
 use crate::run_family::batch_view;
 use crate::state::AppState;
-use crate::views::{RunViews, extractor_view, version_view};
+use crate::views::RunViews;
 
 /// The payload of `e` as JSON text. A resource deleted before its first
 /// delivery is sent as `{object, id}`.
@@ -19,6 +22,10 @@ pub async fn render(state: &AppState, e: &EventRecord) -> Result<String, ApiErro
     let store = &state.store;
     let value: Option<Value> = match e.event_type.as_str() {
         t if t.starts_with("extract_run.") => match store.extract_runs().get(ws, id).await? {
+            Some(run) => Some(json!(RunViews::new(state).view(&run, true).await?)),
+            None => None,
+        },
+        t if t.starts_with("classify_run.") => match store.classify_runs().get(ws, id).await? {
             Some(run) => Some(json!(RunViews::new(state).view(&run, true).await?)),
             None => None,
         },
@@ -31,19 +38,32 @@ pub async fn render(state: &AppState, e: &EventRecord) -> Result<String, ApiErro
             .get_batch(ws, id)
             .await?
             .map(|b| json!(batch_view(&b.batch, b.status))),
-        "extractor.version.published" => store
-            .get_version_by_id(ws, id)
-            .await?
-            .map(|v| json!(version_view(&v, true))),
-        t if t.starts_with("extractor.") => match store.get_extractor(ws, id).await? {
-            Some(x) => Some(json!(extractor_view(state, &x).await?)),
-            None => None,
-        },
+        t if t.starts_with("extractor.") => processor::<Extractors>(state, ws, t, id).await?,
+        t if t.starts_with("classifier.") => processor::<Classifiers>(state, ws, t, id).await?,
         _ => None,
     };
     Ok(value
         .unwrap_or_else(|| json!({"object": object_of(&e.event_type), "id": id}))
         .to_string())
+}
+
+/// A processor event's payload: the published version for
+/// `<kind>.version.published`, else the full processor.
+async fn processor<P: ProcessorApi>(
+    state: &AppState,
+    ws: &str,
+    event_type: &str,
+    id: &str,
+) -> Result<Option<Value>, ApiError> {
+    let store = &state.store;
+    if event_type.ends_with(".version.published") {
+        let v = store.get_version_by_id(P::KIND, ws, id).await?;
+        return Ok(v.map(|v| json!(P::version(&v, true))));
+    }
+    Ok(match store.get_processor(P::KIND, ws, id).await? {
+        Some(p) => Some(json!(full_view::<P>(state, &p).await?)),
+        None => None,
+    })
 }
 
 /// The slim `parse_run_status` payload: no output, absent fields omitted.
@@ -71,7 +91,10 @@ fn object_of(event_type: &str) -> &'static str {
         t if t.starts_with("batch_processor_run.") || t.starts_with("batch_parse_run.") => {
             "batch_run"
         }
+        t if t.starts_with("classify_run.") => "classify_run",
         "extractor.version.published" => "extractor_version",
+        "classifier.version.published" => "classifier_version",
+        t if t.starts_with("classifier.") => "classifier",
         _ => "extractor",
     }
 }

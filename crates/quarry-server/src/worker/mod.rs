@@ -7,8 +7,10 @@
 //! (not counted as an attempt) so another worker starts it at once instead
 //! of waiting for the lease to expire.
 
+mod classify;
 mod extract;
 mod parse;
+mod processor;
 mod result;
 
 use std::time::Duration;
@@ -201,6 +203,10 @@ async fn compute(state: &AppState, lease: &Lease, engine: &mut &'static str) -> 
         RunKind::Parse => {
             *engine = "parser";
             parse::compute(state, lease).await
+        }
+        RunKind::Classify => {
+            *engine = "classifier";
+            classify::compute(state, lease).await
         }
     })
 }

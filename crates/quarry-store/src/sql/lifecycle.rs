@@ -10,7 +10,7 @@ use super::outbox::{Tx, run_finished};
 use sqlx::AnyPool;
 use sqlx::any::AnyRow;
 
-use super::util::{Sql, args, finish_page, like_pattern, push_page, stmt};
+use super::util::{Sql, args, finish_page, like_pattern, push_page, stmt, stmt_built};
 use super::{Dialect, SqlStore};
 use crate::{BatchRecord, Page, PageRequest, Result, RunKind};
 
@@ -77,12 +77,15 @@ impl SqlStore {
     /// Deletes run `id` of `kind` and its job; `false` when it did not exist.
     pub(super) async fn delete_kind(&self, kind: RunKind, ws: &str, id: &str) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        if kind == RunKind::Extract {
-            // The parse an extract run recorded holds the same document: it
-            // goes with the run (a user deleting a run expects its data gone).
-            stmt(
-                "DELETE FROM parse_runs WHERE workspace_id = $1 AND id =
-                    (SELECT parse_run_id FROM extract_runs WHERE workspace_id = $1 AND id = $2)",
+        if kind.keeps_parse() {
+            // The parse a run recorded holds the same document: it goes with
+            // the run (a user deleting a run expects its data gone).
+            stmt_built(
+                format!(
+                    "DELETE FROM parse_runs WHERE workspace_id = $1 AND id =
+                        (SELECT parse_run_id FROM {} WHERE workspace_id = $1 AND id = $2)",
+                    kind.table()
+                ),
                 args![ws, id],
             )
             .execute(&mut *tx)

@@ -8,14 +8,15 @@
 //! upgrade failures under concurrent workers.
 
 mod claim;
+mod classify_runs;
 mod deliveries;
 mod extract_runs;
-mod extractors;
 mod files;
 mod keys;
 mod lifecycle;
 mod outbox;
 mod parse_runs;
+mod processors;
 mod queue;
 mod runs;
 mod util;

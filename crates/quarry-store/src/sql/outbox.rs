@@ -26,9 +26,8 @@ pub(crate) const PARSE_RUN_PROCESSED: &str = "parse_run.processed";
 pub(crate) const PARSE_RUN_FAILED: &str = "parse_run.failed";
 pub(crate) const BATCH_PARSE_PROCESSED: &str = "batch_parse_run.processed";
 pub(crate) const BATCH_PARSE_FAILED: &str = "batch_parse_run.failed";
-pub(crate) const EXTRACTOR_CREATED: &str = "extractor.created";
-pub(crate) const EXTRACTOR_UPDATED: &str = "extractor.updated";
-pub(crate) const EXTRACTOR_VERSION_PUBLISHED: &str = "extractor.version.published";
+pub(crate) const CLASSIFY_RUN_PROCESSED: &str = "classify_run.processed";
+pub(crate) const CLASSIFY_RUN_FAILED: &str = "classify_run.failed";
 
 /// The `LIKE` pattern matching `event_type` inside a JSON array of strings.
 pub(crate) fn event_pattern(event_type: &str) -> String {
@@ -89,19 +88,22 @@ pub(crate) fn run_event_type(kind: RunKind, status: RunStatus) -> &'static str {
         (RunKind::Extract, false) => EXTRACT_RUN_FAILED,
         (RunKind::Parse, true) => PARSE_RUN_PROCESSED,
         (RunKind::Parse, false) => PARSE_RUN_FAILED,
+        (RunKind::Classify, true) => CLASSIFY_RUN_PROCESSED,
+        (RunKind::Classify, false) => CLASSIFY_RUN_FAILED,
     }
 }
 
 /// The `(processed, failed)` events of a batch of `kind`.
 fn batch_event_types(kind: RunKind) -> (&'static str, &'static str) {
     match kind {
-        RunKind::Extract => (BATCH_PROCESSED, BATCH_FAILED),
+        // The API has one batch event pair for every processor's batches.
+        RunKind::Extract | RunKind::Classify => (BATCH_PROCESSED, BATCH_FAILED),
         RunKind::Parse => (BATCH_PARSE_PROCESSED, BATCH_PARSE_FAILED),
     }
 }
 
-/// Records the terminal event of run `run_id` (ws, batch and, for extract
-/// runs, extractor as the updating statement returned them) and, if it was
+/// Records the terminal event of run `run_id` (ws, batch and the run's
+/// processor as the updating statement returned them) and, if it was
 /// the last open run of its batch, the batch's event.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn run_finished(
@@ -114,17 +116,17 @@ pub(crate) async fn run_finished(
     now: i64,
 ) -> Result<()> {
     let ws: String = row.try_get("workspace_id")?;
-    let extractor: Option<String> = match kind.processor_column() {
+    let processor: Option<String> = match kind.processor_column() {
         Some(column) => row.try_get(column)?,
         None => None,
     };
     let batch: Option<String> = row.try_get("batch_id")?;
     if status != RunStatus::Cancelled {
         let event = run_event_type(kind, status);
-        record_event(tx, &ws, event, run_id, extractor.as_deref(), now).await?;
+        record_event(tx, &ws, event, run_id, processor.as_deref(), now).await?;
     }
     if let Some(batch) = batch {
-        batch_settled(tx, dialect, kind, &ws, &batch, extractor.as_deref(), now).await?;
+        batch_settled(tx, dialect, kind, &ws, &batch, processor.as_deref(), now).await?;
     }
     Ok(())
 }

@@ -51,14 +51,17 @@ fn result_update(kind: RunKind, r: &RunResult, now: i64, run_id: &str) -> Sql {
         .bind(to_json_opt(r.usage.as_ref()))
         .push(", updated_at = ")
         .bind(now);
+    if kind.keeps_parse() {
+        sql.push(", parse_run_id = ")
+            .bind(r.parse_run.as_ref().map(|p| p.id.clone()));
+    }
     match kind {
         RunKind::Extract => {
-            sql.push(", parse_run_id = ")
-                .bind(r.parse_run.as_ref().map(|p| p.id.clone()))
-                .push(", config = COALESCE(")
+            sql.push(", config = COALESCE(")
                 .bind(to_json_opt(r.config.as_ref()))
                 .push(", config)");
         }
+        RunKind::Classify => {}
         RunKind::Parse => {
             sql.push(", metrics = ")
                 .bind(to_json_opt(r.metrics.as_ref()));

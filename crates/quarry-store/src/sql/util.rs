@@ -97,7 +97,19 @@ impl Sql {
 
 /// Binds a fixed statement with `args`.
 pub(crate) fn stmt(text: &'static str, args: Vec<Arg>) -> Query<'static, Any, AnyArguments> {
-    let mut q = sqlx::query(text);
+    bind_all(sqlx::query(text), args)
+}
+
+/// Binds a statement whose text was built from names the code chose (a
+/// kind's table and columns), never from user input.
+pub(crate) fn stmt_built(text: String, args: Vec<Arg>) -> Query<'static, Any, AnyArguments> {
+    bind_all(sqlx::query(AssertSqlSafe(text)), args)
+}
+
+fn bind_all(
+    mut q: Query<'static, Any, AnyArguments>,
+    args: Vec<Arg>,
+) -> Query<'static, Any, AnyArguments> {
     for a in args {
         q = match a {
             Arg::Text(v) => q.bind(v),
@@ -183,7 +195,7 @@ pub(crate) async fn get_scoped<T>(
     columns: &str,
     ws: &str,
     id: &str,
-    from_row: fn(&AnyRow) -> Result<T>,
+    from_row: impl Fn(&AnyRow) -> Result<T>,
 ) -> Result<Option<T>> {
     let mut sql = Sql::new(&format!(
         "SELECT {columns} FROM {table} WHERE workspace_id = "

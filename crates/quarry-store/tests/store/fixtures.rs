@@ -4,7 +4,9 @@ use quarry_model::enums::RunStatus;
 use quarry_model::ids::{EXTRACT_RUN, new_id};
 use quarry_model::time::now_ms;
 use quarry_store::prelude::*;
-use quarry_store::{ExtractRunRecord, Lease, RunCore, RunResult};
+use quarry_store::{
+    ExtractRunRecord, Lease, ProcessorKind, ProcessorRecord, RunCore, RunResult, VersionRecord,
+};
 use serde_json::{Value, json};
 
 pub const WS: &str = "ws_main";
@@ -19,6 +21,18 @@ pub const MAX_ATTEMPTS: i64 = 3;
 /// inside the lease (150 ms was not).
 pub const SHORT_LEASE_MS: i64 = 600;
 pub const PAST_SHORT_LEASE: std::time::Duration = std::time::Duration::from_millis(900);
+
+/// A new processor of `kind` in [`WS`] and its draft version holding `config`.
+pub fn processor(
+    kind: ProcessorKind,
+    name: &str,
+    config: Value,
+    now: i64,
+) -> (ProcessorRecord, VersionRecord) {
+    let p = ProcessorRecord::new(kind, WS, name, now);
+    let draft = p.draft(config);
+    (p, draft)
+}
 
 /// A pending API run in [`WS`].
 pub fn run(priority: i64, created_at: i64) -> ExtractRunRecord {

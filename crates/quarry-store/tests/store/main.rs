@@ -10,13 +10,13 @@
 //! Run one backend with `cargo test -p quarry-store --test store -- sqlite`.
 
 mod deliveries;
-mod extractors;
 mod fairness;
 mod fixtures;
 mod harness;
 mod keys_files;
 mod names;
 mod parse_runs;
+mod processors;
 mod queue;
 mod review;
 mod runs;
@@ -43,7 +43,7 @@ macro_rules! backend_tests {
 backend_tests!(
     keys_files::workspaces_and_api_keys,
     keys_files::files_crud_search_and_blob_refs,
-    extractors::extractor_versions_publish_and_resolve,
+    processors::processor_versions_publish_and_resolve,
     runs::run_filters_and_paging,
     runs::run_config_and_metadata_round_trip,
     runs::cancel_pending_run,
@@ -62,7 +62,7 @@ backend_tests!(
     fairness::priority_orders_work_within_a_workspace,
     webhooks::run_events_commit_with_the_result,
     webhooks::batch_event_once_its_last_run_finishes,
-    webhooks::extractor_changes_write_events,
+    webhooks::processor_changes_write_events,
     deliveries::subscriptions_scope_run_events,
     deliveries::deliveries_retry_give_up_and_replay,
     webhooks::concurrent_last_runs_emit_one_batch_event,

@@ -5,18 +5,17 @@
 use std::sync::Arc;
 
 use quarry_model::enums::{ReleaseType, RunStatus};
-use quarry_model::ids::{BATCH_RUN, EXTRACTOR, EXTRACTOR_VERSION, new_id};
+use quarry_model::ids::{BATCH_RUN, new_id};
 use quarry_model::time::now_ms;
 use quarry_store::prelude::*;
 use quarry_store::{
-    BatchRecord, CancelOutcome, Completion, EndpointRecord, ExtractorRecord, PageRequest, RunKind,
-    VersionRecord,
+    BatchRecord, CancelOutcome, Completion, EndpointRecord, PageRequest, ProcessorKind, RunKind,
 };
 use serde_json::json;
 
 use crate::fixtures::{
     MAX_ATTEMPTS, OTHER_WS, PAST_SHORT_LEASE, SHORT_LEASE_MS, WS, claim, enqueue, failed,
-    processed, run,
+    processed, processor, run,
 };
 
 pub fn endpoint(ws: &str, events: &[&str], status: &str) -> EndpointRecord {
@@ -192,52 +191,42 @@ pub async fn batch_event_once_its_last_run_finishes(store: Arc<dyn Store>) {
     assert_eq!(summary.status, RunStatus::Processed);
 }
 
-pub async fn extractor_changes_write_events(store: Arc<dyn Store>) {
-    let store = &*store;
-    let now = now_ms();
-    let ex = ExtractorRecord {
-        id: new_id(EXTRACTOR),
-        workspace_id: WS.to_string(),
-        name: "ex".to_string(),
-        created_at: now,
-        updated_at: now,
-    };
-    let draft = VersionRecord {
-        id: new_id(EXTRACTOR_VERSION),
-        extractor_id: ex.id.clone(),
-        workspace_id: WS.to_string(),
-        version: "draft".to_string(),
-        major: 0,
-        minor: 0,
-        description: None,
-        config: json!({}),
-        created_at: now,
-        updated_at: now,
-    };
-    store.insert_extractor(&ex, &draft).await.expect("insert");
+pub async fn processor_changes_write_events(store: Arc<dyn Store>) {
+    for kind in [ProcessorKind::Extractor, ProcessorKind::Classifier] {
+        processor_events(&*store, kind).await;
+    }
+}
+
+async fn processor_events(store: &dyn Store, kind: ProcessorKind) {
+    let before = events(store, WS).await.len();
+    // Events are listed by (created_at ms, id): space this kind's events
+    // from the previous kind's.
+    tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    let (ex, draft) = processor(kind, "ex", json!({}), now_ms());
+    store.insert_processor(&ex, &draft).await.expect("insert");
     // Events are listed by (created_at ms, id): changes within one
     // millisecond have no defined order, so space them out.
     tokio::time::sleep(std::time::Duration::from_millis(3)).await;
     store
-        .update_extractor(WS, &ex.id, Some("renamed"), None)
+        .update_processor(kind, WS, &ex.id, Some("renamed"), None)
         .await
         .expect("update");
     let missing = store
-        .update_extractor(OTHER_WS, &ex.id, Some("x"), None)
+        .update_processor(kind, OTHER_WS, &ex.id, Some("x"), None)
         .await;
     assert_eq!(missing.expect("update"), None);
     tokio::time::sleep(std::time::Duration::from_millis(3)).await;
     let v = store
-        .publish_version(WS, &ex.id, ReleaseType::Major, None, None)
+        .publish_version(kind, WS, &ex.id, ReleaseType::Major, None, None)
         .await
         .expect("publish")
         .expect("version");
     assert_eq!(
-        events(store, WS).await,
-        vec![
-            ev("extractor.created", &ex.id),
-            ev("extractor.updated", &ex.id),
-            ev("extractor.version.published", &v.id)
+        events(store, WS).await[before..],
+        [
+            ev(&kind.event("created"), &ex.id),
+            ev(&kind.event("updated"), &ex.id),
+            ev(&kind.event("version.published"), &v.id)
         ]
     );
     assert!(events(store, OTHER_WS).await.is_empty());

@@ -1,69 +1,70 @@
-//! Extractors, the draft version and published snapshots.
+//! Processors (extractors, classifiers), the draft version and published
+//! snapshots: every kind behaves alike, so one test runs for each.
 
 use std::sync::Arc;
 
 use quarry_model::enums::{ReleaseType, SortBy, SortDir};
-use quarry_model::ids::{EXTRACTOR, EXTRACTOR_VERSION, new_id};
 use quarry_store::prelude::*;
-use quarry_store::{ExtractorRecord, PageRequest, VersionRecord};
+use quarry_store::{PageRequest, ProcessorKind, VersionRecord};
 use serde_json::{Value, json};
 
-use crate::fixtures::{BASE_MS, OTHER_WS, WS};
+use crate::fixtures::{BASE_MS, OTHER_WS, WS, processor};
 
 fn schema(field: &str) -> Value {
     json!({"schema": {"type": "object", "properties": {field: {"type": "string"}}}})
 }
 
-async fn version(store: &dyn Store, ex: &str, selector: &str) -> Option<VersionRecord> {
+async fn version(
+    store: &dyn Store,
+    kind: ProcessorKind,
+    ex: &str,
+    selector: &str,
+) -> Option<VersionRecord> {
     store
-        .get_version(WS, ex, selector)
+        .get_version(kind, WS, ex, selector)
         .await
         .expect("get version")
 }
 
-async fn publish(store: &dyn Store, ex: &str, release: ReleaseType) -> VersionRecord {
+async fn publish(
+    store: &dyn Store,
+    kind: ProcessorKind,
+    ex: &str,
+    release: ReleaseType,
+) -> VersionRecord {
     store
-        .publish_version(WS, ex, release, None, None)
+        .publish_version(kind, WS, ex, release, None, None)
         .await
         .expect("publish")
         .expect("extractor exists")
 }
 
-pub async fn extractor_versions_publish_and_resolve(store: Arc<dyn Store>) {
-    let store = &*store;
-    let ex = ExtractorRecord {
-        id: new_id(EXTRACTOR),
-        workspace_id: WS.to_string(),
-        name: "Invoices".to_string(),
-        created_at: BASE_MS,
-        updated_at: BASE_MS,
-    };
-    let draft = VersionRecord {
-        id: new_id(EXTRACTOR_VERSION),
-        extractor_id: ex.id.clone(),
-        workspace_id: WS.to_string(),
-        version: "draft".to_string(),
-        major: 0,
-        minor: 0,
-        description: None,
-        config: schema("v1"),
-        created_at: BASE_MS,
-        updated_at: BASE_MS,
-    };
+pub async fn processor_versions_publish_and_resolve(store: Arc<dyn Store>) {
+    for kind in [ProcessorKind::Extractor, ProcessorKind::Classifier] {
+        versions_publish_and_resolve(&*store, kind).await;
+    }
+}
+
+async fn versions_publish_and_resolve(store: &dyn Store, kind: ProcessorKind) {
+    let (ex, draft) = processor(kind, "Invoices", schema("v1"), BASE_MS);
     store
-        .insert_extractor(&ex, &draft)
+        .insert_processor(&ex, &draft)
         .await
         .expect("insert extractor");
     assert_eq!(
-        store.get_extractor(WS, &ex.id).await.expect("get"),
+        store.get_processor(kind, WS, &ex.id).await.expect("get"),
         Some(ex.clone())
     );
     assert_eq!(
-        store.get_extractor(OTHER_WS, &ex.id).await.expect("get"),
+        store
+            .get_processor(kind, OTHER_WS, &ex.id)
+            .await
+            .expect("get"),
         None
     );
     let listed = store
-        .list_extractors(
+        .list_processors(
+            kind,
             WS,
             &PageRequest::first(SortBy::CreatedAt, SortDir::Desc, 10),
         )
@@ -72,22 +73,25 @@ pub async fn extractor_versions_publish_and_resolve(store: Arc<dyn Store>) {
     assert_eq!(listed.items, std::slice::from_ref(&ex));
 
     // Nothing published yet: `latest` is the draft.
-    assert_eq!(version(store, &ex.id, "latest").await, Some(draft.clone()));
+    assert_eq!(
+        version(store, kind, &ex.id, "latest").await,
+        Some(draft.clone())
+    );
 
     let renamed = store
-        .update_extractor(WS, &ex.id, Some("Invoices v2"), Some(&schema("v2")))
+        .update_processor(kind, WS, &ex.id, Some("Invoices v2"), Some(&schema("v2")))
         .await
         .expect("update")
         .expect("extractor exists");
     assert_eq!(renamed.name, "Invoices v2");
-    let edited = version(store, &ex.id, "draft").await.expect("draft");
+    let edited = version(store, kind, &ex.id, "draft").await.expect("draft");
     assert_eq!(
         (edited.id.as_str(), &edited.config),
         (draft.id.as_str(), &schema("v2"))
     );
 
     let v01 = store
-        .publish_version(WS, &ex.id, ReleaseType::Minor, Some("first"), None)
+        .publish_version(kind, WS, &ex.id, ReleaseType::Minor, Some("first"), None)
         .await
         .expect("publish")
         .expect("extractor exists");
@@ -95,13 +99,15 @@ pub async fn extractor_versions_publish_and_resolve(store: Arc<dyn Store>) {
     assert_eq!(v01.config, schema("v2"), "publishing snapshots the draft");
     assert_eq!(v01.description.as_deref(), Some("first"));
     assert_eq!(
-        publish(store, &ex.id, ReleaseType::Minor).await.version,
+        publish(store, kind, &ex.id, ReleaseType::Minor)
+            .await
+            .version,
         "0.2"
     );
 
     // Editing the draft later never changes a published version.
     let kept = store
-        .update_extractor(WS, &ex.id, None, Some(&schema("v3")))
+        .update_processor(kind, WS, &ex.id, None, Some(&schema("v3")))
         .await
         .expect("update")
         .expect("extractor exists");
@@ -109,32 +115,43 @@ pub async fn extractor_versions_publish_and_resolve(store: Arc<dyn Store>) {
         kept.name, "Invoices v2",
         "a config-only update keeps the name"
     );
-    let v10 = publish(store, &ex.id, ReleaseType::Major).await;
+    let v10 = publish(store, kind, &ex.id, ReleaseType::Major).await;
     assert_eq!((v10.version.as_str(), &v10.config), ("1.0", &schema("v3")));
-    assert_eq!(version(store, &ex.id, "0.1").await, Some(v01.clone()));
+    assert_eq!(version(store, kind, &ex.id, "0.1").await, Some(v01.clone()));
 
-    assert_eq!(version(store, &ex.id, "latest").await, Some(v10.clone()));
-    assert_eq!(version(store, &ex.id, "1.0").await, Some(v10.clone()));
-    assert_eq!(version(store, &ex.id, &v10.id).await, Some(v10.clone()));
     assert_eq!(
-        version(store, &ex.id, "draft").await.map(|v| v.config),
+        version(store, kind, &ex.id, "latest").await,
+        Some(v10.clone())
+    );
+    assert_eq!(version(store, kind, &ex.id, "1.0").await, Some(v10.clone()));
+    assert_eq!(
+        version(store, kind, &ex.id, &v10.id).await,
+        Some(v10.clone())
+    );
+    assert_eq!(
+        version(store, kind, &ex.id, "draft")
+            .await
+            .map(|v| v.config),
         Some(schema("v3"))
     );
-    assert_eq!(version(store, &ex.id, "2.0").await, None);
+    assert_eq!(version(store, kind, &ex.id, "2.0").await, None);
     assert_eq!(
-        store.get_version_by_id(WS, &v01.id).await.expect("get"),
+        store
+            .get_version_by_id(kind, WS, &v01.id)
+            .await
+            .expect("get"),
         Some(v01.clone())
     );
     assert_eq!(
         store
-            .get_version_by_id(OTHER_WS, &v01.id)
+            .get_version_by_id(kind, OTHER_WS, &v01.id)
             .await
             .expect("get"),
         None
     );
     assert_eq!(
         store
-            .get_version(OTHER_WS, &ex.id, "1.0")
+            .get_version(kind, OTHER_WS, &ex.id, "1.0")
             .await
             .expect("get"),
         None
@@ -142,18 +159,28 @@ pub async fn extractor_versions_publish_and_resolve(store: Arc<dyn Store>) {
 
     // An explicit config is published as given; the draft is untouched.
     let v11 = store
-        .publish_version(WS, &ex.id, ReleaseType::Minor, None, Some(&schema("v4")))
+        .publish_version(
+            kind,
+            WS,
+            &ex.id,
+            ReleaseType::Minor,
+            None,
+            Some(&schema("v4")),
+        )
         .await
         .expect("publish")
         .expect("extractor exists");
     assert_eq!((v11.version.as_str(), &v11.config), ("1.1", &schema("v4")));
     assert_eq!(
-        version(store, &ex.id, "draft").await.map(|v| v.config),
+        version(store, kind, &ex.id, "draft")
+            .await
+            .map(|v| v.config),
         Some(schema("v3"))
     );
 
     let versions = store
         .list_versions(
+            kind,
             WS,
             &ex.id,
             &PageRequest::first(SortBy::CreatedAt, SortDir::Asc, 10),
@@ -167,29 +194,31 @@ pub async fn extractor_versions_publish_and_resolve(store: Arc<dyn Store>) {
 
     // Unknown or foreign extractors.
     let missing = store
-        .publish_version(WS, "ex_missing", ReleaseType::Minor, None, None)
+        .publish_version(kind, WS, "ex_missing", ReleaseType::Minor, None, None)
         .await
         .expect("publish unknown");
     assert_eq!(missing, None);
     let foreign = store
-        .publish_version(OTHER_WS, &ex.id, ReleaseType::Major, None, None)
+        .publish_version(kind, OTHER_WS, &ex.id, ReleaseType::Major, None, None)
         .await
         .expect("publish foreign");
     assert_eq!(foreign, None);
     let none = store
-        .update_extractor(OTHER_WS, &ex.id, Some("stolen"), Some(&schema("x")))
+        .update_processor(kind, OTHER_WS, &ex.id, Some("stolen"), Some(&schema("x")))
         .await
         .expect("update foreign");
     assert_eq!(none, None);
     let unchanged = store
-        .get_extractor(WS, &ex.id)
+        .get_processor(kind, WS, &ex.id)
         .await
         .expect("get")
         .expect("exists");
     assert_eq!(unchanged.name, "Invoices v2");
     assert_eq!(
-        version(store, &ex.id, "draft").await.map(|v| v.config),
+        version(store, kind, &ex.id, "draft")
+            .await
+            .map(|v| v.config),
         Some(schema("v3"))
     );
-    assert_eq!(version(store, &ex.id, "latest").await, Some(v11));
+    assert_eq!(version(store, kind, &ex.id, "latest").await, Some(v11));
 }

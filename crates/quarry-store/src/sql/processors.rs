@@ -1,4 +1,5 @@
-//! Extractors and versions. Each extractor has exactly one `draft` version
+//! Processors (extractors, classifiers) and their versions, written once
+//! over [`ProcessorKind`]. Each processor has exactly one `draft` version
 //! row, edited in place by updates; publishing snapshots a config into a new
 //! immutable `MAJOR.MINOR` row, so runs pinned to a version never change.
 //! Creating, updating and publishing write their webhook events in the same
@@ -6,25 +7,34 @@
 
 use async_trait::async_trait;
 use quarry_model::enums::{ReleaseType, SortBy};
-use quarry_model::ids::{EXTRACTOR_VERSION, new_id};
+use quarry_model::ids::new_id;
 use quarry_model::time::now_ms;
 use serde_json::Value;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::outbox::{
-    EXTRACTOR_CREATED, EXTRACTOR_UPDATED, EXTRACTOR_VERSION_PUBLISHED, record_event,
-};
+use super::outbox::record_event;
 use super::util::get_scoped;
-use super::util::{Sql, args, finish_page, json_req, push_page, stmt, to_json};
+use super::util::{Sql, args, finish_page, json_req, push_page, stmt_built, to_json};
 use super::{Dialect, SqlStore};
-use crate::{ExtractorRecord, ExtractorStore, Page, PageRequest, Result, VersionRecord};
+use crate::{
+    Page, PageRequest, ProcessorKind, ProcessorRecord, ProcessorStore, Result, VersionRecord,
+};
 
-const VERSION_COLUMNS: &str = "id, extractor_id, workspace_id, version, major, minor, \
-                               description, config, created_at, updated_at";
+const PROCESSOR_COLUMNS: &str = "id, workspace_id, name, created_at, updated_at";
 
-fn extractor_from_row(r: &AnyRow) -> Result<ExtractorRecord> {
-    Ok(ExtractorRecord {
+/// A version's columns; its parent column is aliased to `processor_id`.
+fn version_columns(kind: ProcessorKind) -> String {
+    format!(
+        "id, {} AS processor_id, workspace_id, version, major, minor, description, config, \
+         created_at, updated_at",
+        kind.parent_column()
+    )
+}
+
+fn processor_from_row(kind: ProcessorKind, r: &AnyRow) -> Result<ProcessorRecord> {
+    Ok(ProcessorRecord {
+        kind,
         id: r.try_get("id")?,
         workspace_id: r.try_get("workspace_id")?,
         name: r.try_get("name")?,
@@ -33,10 +43,11 @@ fn extractor_from_row(r: &AnyRow) -> Result<ExtractorRecord> {
     })
 }
 
-fn version_from_row(r: &AnyRow) -> Result<VersionRecord> {
+fn version_from_row(kind: ProcessorKind, r: &AnyRow) -> Result<VersionRecord> {
     Ok(VersionRecord {
+        kind,
         id: r.try_get("id")?,
-        extractor_id: r.try_get("extractor_id")?,
+        processor_id: r.try_get("processor_id")?,
         workspace_id: r.try_get("workspace_id")?,
         version: r.try_get("version")?,
         major: r.try_get("major")?,
@@ -58,90 +69,105 @@ fn next_number(latest: Option<(i64, i64)>, kind: ReleaseType) -> (i64, i64) {
 }
 
 impl SqlStore {
-    async fn fetch_version(&self, sql: Sql) -> Result<Option<VersionRecord>> {
+    async fn fetch_version(&self, kind: ProcessorKind, sql: Sql) -> Result<Option<VersionRecord>> {
         sql.query()
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(version_from_row)
+            .map(|r| version_from_row(kind, r))
             .transpose()
     }
 
-    fn version_query(ws: &str, extractor_id: &str) -> Sql {
+    fn version_query(kind: ProcessorKind, ws: &str, processor_id: &str) -> Sql {
         let mut sql = Sql::new(&format!(
-            "SELECT {VERSION_COLUMNS} FROM extractor_versions WHERE workspace_id = "
+            "SELECT {} FROM {} WHERE workspace_id = ",
+            version_columns(kind),
+            kind.versions_table()
         ));
-        sql.bind(ws).push(" AND extractor_id = ").bind(extractor_id);
+        sql.bind(ws)
+            .push(&format!(" AND {} = ", kind.parent_column()))
+            .bind(processor_id);
         sql
     }
 }
 
 #[async_trait]
-impl ExtractorStore for SqlStore {
-    async fn insert_extractor(&self, ex: &ExtractorRecord, draft: &VersionRecord) -> Result<()> {
+impl ProcessorStore for SqlStore {
+    async fn insert_processor(&self, p: &ProcessorRecord, draft: &VersionRecord) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        stmt(
-            "INSERT INTO extractors (id, workspace_id, name, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5)",
+        stmt_built(
+            format!(
+                "INSERT INTO {} ({PROCESSOR_COLUMNS}) VALUES ($1, $2, $3, $4, $5)",
+                p.kind.table()
+            ),
             args![
-                ex.id.as_str(),
-                ex.workspace_id.as_str(),
-                ex.name.as_str(),
-                ex.created_at,
-                ex.updated_at
+                p.id.as_str(),
+                p.workspace_id.as_str(),
+                p.name.as_str(),
+                p.created_at,
+                p.updated_at
             ],
         )
         .execute(&mut *tx)
         .await?;
         insert_version(&mut tx, draft).await?;
-        let (ws, id) = (ex.workspace_id.as_str(), ex.id.as_str());
-        record_event(&mut tx, ws, EXTRACTOR_CREATED, id, Some(id), ex.created_at).await?;
+        let (ws, id) = (p.workspace_id.as_str(), p.id.as_str());
+        let event = p.kind.event("created");
+        record_event(&mut tx, ws, &event, id, Some(id), p.created_at).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn get_extractor(&self, ws: &str, id: &str) -> Result<Option<ExtractorRecord>> {
-        stmt(
-            "SELECT id, workspace_id, name, created_at, updated_at FROM extractors
-             WHERE workspace_id = $1 AND id = $2",
-            args![ws, id],
-        )
-        .fetch_optional(&self.pool)
-        .await?
-        .as_ref()
-        .map(extractor_from_row)
-        .transpose()
+    async fn get_processor(
+        &self,
+        kind: ProcessorKind,
+        ws: &str,
+        id: &str,
+    ) -> Result<Option<ProcessorRecord>> {
+        get_scoped(&self.pool, kind.table(), PROCESSOR_COLUMNS, ws, id, |r| {
+            processor_from_row(kind, r)
+        })
+        .await
     }
 
-    async fn list_extractors(&self, ws: &str, page: &PageRequest) -> Result<Page<ExtractorRecord>> {
-        let mut sql = Sql::new(
-            "SELECT id, workspace_id, name, created_at, updated_at FROM extractors
-             WHERE workspace_id = ",
-        );
+    async fn list_processors(
+        &self,
+        kind: ProcessorKind,
+        ws: &str,
+        page: &PageRequest,
+    ) -> Result<Page<ProcessorRecord>> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {PROCESSOR_COLUMNS} FROM {} WHERE workspace_id = ",
+            kind.table()
+        ));
         sql.bind(ws);
         push_page(&mut sql, page, "");
         let rows = sql.query().fetch_all(&self.pool).await?;
         let items = rows
             .iter()
-            .map(extractor_from_row)
+            .map(|r| processor_from_row(kind, r))
             .collect::<Result<Vec<_>>>()?;
         Ok(finish_page(items, page, |e| {
             (e.created_at, e.updated_at, e.id.clone())
         }))
     }
 
-    async fn update_extractor(
+    async fn update_processor(
         &self,
+        kind: ProcessorKind,
         ws: &str,
         id: &str,
         name: Option<&str>,
         draft_config: Option<&Value>,
-    ) -> Result<Option<ExtractorRecord>> {
+    ) -> Result<Option<ProcessorRecord>> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let done = stmt(
-            "UPDATE extractors SET name = COALESCE($1, name), updated_at = $2
-             WHERE workspace_id = $3 AND id = $4",
+        let done = stmt_built(
+            format!(
+                "UPDATE {} SET name = COALESCE($1, name), updated_at = $2
+                 WHERE workspace_id = $3 AND id = $4",
+                kind.table()
+            ),
             args![name, now, ws, id],
         )
         .execute(&mut *tx)
@@ -150,46 +176,53 @@ impl ExtractorStore for SqlStore {
             return Ok(None);
         }
         if let Some(config) = draft_config {
-            stmt(
-                "UPDATE extractor_versions SET config = $1, updated_at = $2
-                 WHERE extractor_id = $3 AND version = 'draft'",
+            stmt_built(
+                format!(
+                    "UPDATE {} SET config = $1, updated_at = $2
+                     WHERE {} = $3 AND version = 'draft'",
+                    kind.versions_table(),
+                    kind.parent_column()
+                ),
                 args![to_json(config), now, id],
             )
             .execute(&mut *tx)
             .await?;
         }
-        record_event(&mut tx, ws, EXTRACTOR_UPDATED, id, Some(id), now).await?;
+        record_event(&mut tx, ws, &kind.event("updated"), id, Some(id), now).await?;
         tx.commit().await?;
-        self.get_extractor(ws, id).await
+        self.get_processor(kind, ws, id).await
     }
 
     async fn publish_version(
         &self,
+        kind: ProcessorKind,
         ws: &str,
-        extractor_id: &str,
+        processor_id: &str,
         release: ReleaseType,
         description: Option<&str>,
         config: Option<&Value>,
     ) -> Result<Option<VersionRecord>> {
+        let (table, versions, parent) = (kind.table(), kind.versions_table(), kind.parent_column());
         let mut tx = self.pool.begin().await?;
-        // Serialise concurrent publishes of one extractor (SQLite already has
-        // a single writer; Postgres locks the extractor row).
+        // Serialise concurrent publishes of one processor (SQLite already has
+        // a single writer; Postgres locks the processor row).
         let lock = match self.dialect {
-            Dialect::Postgres => {
-                "SELECT id FROM extractors WHERE workspace_id = $1 AND id = $2 FOR UPDATE"
-            }
-            Dialect::Sqlite => "SELECT id FROM extractors WHERE workspace_id = $1 AND id = $2",
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
         };
-        if stmt(lock, args![ws, extractor_id])
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_none()
+        if stmt_built(
+            format!("SELECT id FROM {table} WHERE workspace_id = $1 AND id = $2{lock}"),
+            args![ws, processor_id],
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_none()
         {
             return Ok(None);
         }
-        let draft_row = stmt(
-            "SELECT config FROM extractor_versions WHERE extractor_id = $1 AND version = 'draft'",
-            args![extractor_id],
+        let draft_row = stmt_built(
+            format!("SELECT config FROM {versions} WHERE {parent} = $1 AND version = 'draft'"),
+            args![processor_id],
         )
         .fetch_one(&mut *tx)
         .await?;
@@ -197,11 +230,13 @@ impl ExtractorStore for SqlStore {
             Some(c) => c.clone(),
             None => json_req(&draft_row, "config")?,
         };
-        let latest = stmt(
-            "SELECT major, minor FROM extractor_versions
-             WHERE extractor_id = $1 AND version <> 'draft'
-             ORDER BY major DESC, minor DESC LIMIT 1",
-            args![extractor_id],
+        let latest = stmt_built(
+            format!(
+                "SELECT major, minor FROM {versions}
+                 WHERE {parent} = $1 AND version <> 'draft'
+                 ORDER BY major DESC, minor DESC LIMIT 1"
+            ),
+            args![processor_id],
         )
         .fetch_optional(&mut *tx)
         .await?
@@ -210,8 +245,9 @@ impl ExtractorStore for SqlStore {
         let (major, minor) = next_number(latest, release);
         let now = now_ms();
         let version = VersionRecord {
-            id: new_id(EXTRACTOR_VERSION),
-            extractor_id: extractor_id.to_string(),
+            kind,
+            id: new_id(kind.version_prefix()),
+            processor_id: processor_id.to_string(),
             workspace_id: ws.to_string(),
             version: format!("{major}.{minor}"),
             major,
@@ -222,33 +258,26 @@ impl ExtractorStore for SqlStore {
             updated_at: now,
         };
         insert_version(&mut tx, &version).await?;
-        stmt(
-            "UPDATE extractors SET updated_at = $1 WHERE id = $2",
-            args![now, extractor_id],
+        stmt_built(
+            format!("UPDATE {table} SET updated_at = $1 WHERE id = $2"),
+            args![now, processor_id],
         )
         .execute(&mut *tx)
         .await?;
-        let v = version.id.as_str();
-        record_event(
-            &mut tx,
-            ws,
-            EXTRACTOR_VERSION_PUBLISHED,
-            v,
-            Some(extractor_id),
-            now,
-        )
-        .await?;
+        let event = kind.event("version.published");
+        record_event(&mut tx, ws, &event, &version.id, Some(processor_id), now).await?;
         tx.commit().await?;
         Ok(Some(version))
     }
 
     async fn get_version(
         &self,
+        kind: ProcessorKind,
         ws: &str,
-        extractor_id: &str,
+        processor_id: &str,
         selector: &str,
     ) -> Result<Option<VersionRecord>> {
-        let mut sql = Self::version_query(ws, extractor_id);
+        let mut sql = Self::version_query(kind, ws, processor_id);
         if selector == "latest" {
             // Published versions sort before the draft, newest first.
             sql.push(
@@ -260,28 +289,30 @@ impl ExtractorStore for SqlStore {
         } else {
             sql.push(" AND id = ").bind(selector);
         }
-        self.fetch_version(sql).await
+        self.fetch_version(kind, sql).await
     }
 
-    async fn get_version_by_id(&self, ws: &str, id: &str) -> Result<Option<VersionRecord>> {
-        get_scoped(
-            &self.pool,
-            "extractor_versions",
-            VERSION_COLUMNS,
-            ws,
-            id,
-            version_from_row,
-        )
+    async fn get_version_by_id(
+        &self,
+        kind: ProcessorKind,
+        ws: &str,
+        id: &str,
+    ) -> Result<Option<VersionRecord>> {
+        let columns = version_columns(kind);
+        get_scoped(&self.pool, kind.versions_table(), &columns, ws, id, |r| {
+            version_from_row(kind, r)
+        })
         .await
     }
 
     async fn list_versions(
         &self,
+        kind: ProcessorKind,
         ws: &str,
-        extractor_id: &str,
+        processor_id: &str,
         page: &PageRequest,
     ) -> Result<Page<VersionRecord>> {
-        let mut sql = Self::version_query(ws, extractor_id);
+        let mut sql = Self::version_query(kind, ws, processor_id);
         let page = PageRequest {
             sort_by: SortBy::CreatedAt,
             ..page.clone()
@@ -290,7 +321,7 @@ impl ExtractorStore for SqlStore {
         let rows = sql.query().fetch_all(&self.pool).await?;
         let items = rows
             .iter()
-            .map(version_from_row)
+            .map(|r| version_from_row(kind, r))
             .collect::<Result<Vec<_>>>()?;
         Ok(finish_page(items, &page, |v| {
             (v.created_at, v.updated_at, v.id.clone())
@@ -302,13 +333,17 @@ async fn insert_version(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     v: &VersionRecord,
 ) -> Result<()> {
-    stmt(
-        "INSERT INTO extractor_versions (id, extractor_id, workspace_id, version, major, minor,
-                                         description, config, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    stmt_built(
+        format!(
+            "INSERT INTO {} (id, {}, workspace_id, version, major, minor, description, config,
+                             created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            v.kind.versions_table(),
+            v.kind.parent_column()
+        ),
         args![
             v.id.as_str(),
-            v.extractor_id.as_str(),
+            v.processor_id.as_str(),
             v.workspace_id.as_str(),
             v.version.as_str(),
             v.major,
