@@ -25,6 +25,9 @@ pub struct Classified {
     pub insights: Vec<String>,
     /// Every class's confidence, in the order given (they sum to 1).
     pub distribution: Vec<f64>,
+    /// Every class's score before the softmax (evidence points), for
+    /// callers that calibrate or compare engines.
+    pub scores: Vec<f64>,
 }
 
 /// Classifies `doc` as one of `classes`, with `rules` (the config's
@@ -57,5 +60,6 @@ pub(crate) fn decide(pages: &[&PageEvidence], profiles: &[profile::Profile]) -> 
         confidence: distribution[best],
         insights: scores[best].ranked_insights(),
         distribution,
+        scores: totals,
     }
 }

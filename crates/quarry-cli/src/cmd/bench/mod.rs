@@ -9,6 +9,8 @@
 //!   calibration of its confidence, and (`--folds K`) cross-validated F1.
 //! - `bench calibrate`: refits the rules engine's confidence calibration on
 //!   corpus datasets and writes the table the crate ships.
+//! - `bench route`: the offline classify and split engines' accuracy,
+//!   split page-range F1 and confidence on the corpus's routing sets.
 //! - `bench quality`: table cells, office markdown and OCR word recall
 //!   against the corpus ground truth.
 //! - `bench queue`: runs/s with 1, 2, 4 worker processes on PostgreSQL and
@@ -25,10 +27,12 @@ mod generate;
 mod metrics;
 mod ocr;
 mod outcomes;
+mod parse_cache;
 mod python;
 mod quality;
 mod queue;
 mod report;
+mod route;
 mod rss;
 mod score;
 mod throughput;
@@ -48,6 +52,9 @@ pub enum BenchCommand {
     /// Field precision/recall/F1 and document exact match of an extraction
     /// engine on a corpus dataset (parse → extract → validate, no server).
     Accuracy(accuracy::AccuracyArgs),
+    /// Accuracy, split page-range F1 and confidence of the offline classify
+    /// and split engines on corpus datasets.
+    Route(route::RouteArgs),
     /// Refit the rules engine's confidence calibration on corpus datasets
     /// (the same run as `accuracy`) and write the table the crate ships.
     Calibrate(CalibrateArgs),
@@ -123,6 +130,7 @@ pub fn run(command: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Queue(args) => queue::run(args),
         BenchCommand::Accuracy(args) => accuracy::run(args),
         BenchCommand::Calibrate(args) => accuracy::refit(args),
+        BenchCommand::Route(args) => route::run(args),
         BenchCommand::PeakRss { file, streaming } => rss::probe(file, *streaming),
     }
 }
