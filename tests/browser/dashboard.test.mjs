@@ -242,3 +242,30 @@ test('the runs list updates unfinished runs live', async () => {
     await idle.stop();
   }
 });
+
+test('classify runs show the chosen type and confidence, and classifiers are listed', async () => {
+  const classifications = [
+    { id: 'invoice', type: 'invoice', description: 'A supplier invoice: invoice number, line items, amount due.' },
+    { id: 'statement', type: 'bank_statement', description: 'A bank statement: IBAN, transactions, running balance.' },
+  ];
+  const classifier = await api(server, 'POST', '/classifiers', { name: 'Mailroom kinds', config: { classifications } });
+  const sync = await api(server, 'POST', '/classify', {
+    classifier: { id: classifier.id },
+    file: { text: 'INVOICE\nInvoice Number: INV-77\nItem Qty Price Amount\nHammer 2 12.00 24.00\nAmount Due: 24.00\n', name: 'mail-1.txt' },
+  });
+  assert.equal(sync.status, 'PROCESSED');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, server, '/dashboard/classify');
+  const row = page.locator(`tr[data-run="${sync.id}"]`);
+  await row.waitFor();
+  assert.equal(await row.locator('.type').textContent(), 'invoice');
+  assert.equal(await row.locator('.confidence').textContent(), sync.output.confidence.toFixed(2));
+  assert.match(await row.textContent(), /Mailroom kinds/);
+  assert.equal(await page.locator(`tr[data-classifier="${classifier.id}"]`).count(), 1);
+
+  await page.selectOption('select[name="status"]', 'FAILED');
+  await Promise.all([page.waitForNavigation(), page.click('.filters button[type="submit"]')]);
+  assert.equal(await page.locator(`tr[data-run="${sync.id}"]`).count(), 0);
+  await context.close();
+});

@@ -148,6 +148,38 @@ pub struct CreateClassifier {
     pub config: Option<Value>,
 }
 
+/// `POST /split_runs` and `POST /split`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSplitRun {
+    pub splitter: Option<ProcessorRef>,
+    pub config: Option<Value>,
+    pub file: Option<FileInput>,
+    pub priority: Option<i64>,
+    pub metadata: Option<Value>,
+}
+
+/// `POST /split_runs/batch`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSplitBatch {
+    pub splitter: ProcessorRef,
+    pub inputs: Vec<BatchInput>,
+    pub priority: Option<i64>,
+}
+
+/// `POST /splitters`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSplitter {
+    pub name: String,
+    pub clone_splitter_id: Option<String>,
+    pub config: Option<Value>,
+}
+
 /// `POST /parse_runs` and `POST /parse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

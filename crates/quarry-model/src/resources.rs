@@ -32,6 +32,10 @@ pub struct FileObject {
 pub struct FileMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_count: Option<i64>,
+    /// For a file cut from another by a split run: `{id, type, identifier,
+    /// startPage, endPage}` of the split it holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_split: Option<Value>,
 }
 
 /// `extractor` object; `draft_version` is `None` only in the summary form.
@@ -167,6 +171,75 @@ pub struct ClassifyRun {
     pub classifier: Option<Classifier>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classifier_version: Option<ClassifierVersion>,
+    pub file: Option<FileObject>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parse_run_id: Option<String>,
+    pub dashboard_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Value>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `splitter` object; `draft_version` only in the full form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Splitter {
+    pub object: String,
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft_version: Option<SplitterVersion>,
+}
+
+/// `splitter_version` object; `config` is `None` only in summary form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SplitterVersion {
+    pub object: String,
+    pub id: String,
+    pub splitter_id: String,
+    pub version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Value>,
+}
+
+/// `split_run` object: `output` is `{splits: [...]}`.
+/// The summary form (lists) leaves `config` and `output` empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SplitRun {
+    pub object: String,
+    pub id: String,
+    pub status: RunStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    pub reviewed: bool,
+    pub edited: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub splitter: Option<Splitter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub splitter_version: Option<SplitterVersion>,
     pub file: Option<FileObject>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_id: Option<String>,

@@ -10,6 +10,7 @@
 //!
 //! Parsers never panic on hostile bytes: every failure is a [`ParseError`].
 
+mod cut;
 mod delimited;
 mod detect;
 mod document;
@@ -28,6 +29,7 @@ mod tables;
 mod text;
 mod xml;
 
+pub use cut::cut_pages;
 pub use detect::{FileKind, detect_kind};
 pub use document::{BBox, Block, BlockKind, Cell, Document, FigureKind, Line, Page, Table, Word};
 pub use error::ParseError;

@@ -322,3 +322,29 @@ fn hundred_page_pdf_throughput() {
         secs
     );
 }
+
+#[test]
+fn a_cut_page_range_keeps_exactly_its_pages() {
+    let page = |t: &str| PageSpec::new(vec![run(72.0, 700.0, 12.0, t)]);
+    let bytes = pdf(&[page("First page"), page("Second page"), page("Third page")]);
+    let cut = quarry_parse::cut_pages(&bytes, FileKind::Pdf, 2, 3).expect("cut");
+    let doc = parse(&cut, "cut.pdf", &Limits::default()).expect("the cut parses");
+    let texts: Vec<String> = doc
+        .pages
+        .iter()
+        .map(|p| {
+            p.lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(texts, ["Second page", "Third page"]);
+    assert!(quarry_parse::cut_pages(&bytes, FileKind::Pdf, 3, 4).is_err());
+    let locked = encrypted_pdf(&[page("Secret")], "owner", "user");
+    assert!(matches!(
+        quarry_parse::cut_pages(&locked, FileKind::Pdf, 1, 1),
+        Err(ParseError::PasswordProtected)
+    ));
+}

@@ -18,12 +18,14 @@ mod outcome;
 mod parse;
 pub mod parse_config;
 mod plan;
+mod split;
 mod usage;
 
 pub use classify::{ClassifyPlan, run_classify};
 pub use error::ConfigError;
 pub use extract::{Extracted, extract_document, run_extract};
-pub use outcome::{Failure, Outcome, ParseOutcome};
+pub use outcome::{DerivedFile, Failure, Outcome, ParseOutcome};
 pub use parse::run_parse;
 pub use plan::{ExtractPlan, Input, PARSE_CONFIG, ParsePlan, with_defaults, with_overrides};
+pub use split::{SplitPlan, run_split};
 pub use usage::{credits_per_page, page_usage, usage_for};

@@ -20,6 +20,21 @@ pub struct Outcome {
     pub config: Option<Value>,
     /// `{processingTimeMs, pageCount}` (parse runs).
     pub metrics: Option<Value>,
+    /// Files the run made out of its input (a split run's documents), in
+    /// the order its output names them.
+    pub files: Vec<DerivedFile>,
+}
+
+/// A file a run made out of its input, for the store to keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DerivedFile {
+    /// Where in the output the stored file's id goes (a JSON pointer such
+    /// as `/splits/0/fileId`).
+    pub id_at: String,
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// `{id, type, identifier, startPage, endPage}`: the split it holds.
+    pub parent_split: Value,
 }
 
 /// A documented `failureReason` and a message a user can act on.
@@ -69,6 +84,7 @@ impl Outcome {
             usage: None,
             config: None,
             metrics: None,
+            files: Vec::new(),
         }
     }
 
@@ -82,6 +98,7 @@ impl Outcome {
             usage: Some(usage),
             config: None,
             metrics: None,
+            files: Vec::new(),
         }
     }
 }

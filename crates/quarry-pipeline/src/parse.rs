@@ -43,6 +43,7 @@ pub fn run_parse(plan: &ParsePlan, input: &Input<'_>) -> Outcome {
         })),
         config: None,
         metrics: Some(parsed.metrics),
+        files: Vec::new(),
     }
 }
 

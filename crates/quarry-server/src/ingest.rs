@@ -22,6 +22,26 @@ pub async fn store_file(
     name: &str,
     bytes: &[u8],
 ) -> Result<FileRecord, ApiError> {
+    store_file_as(state, ws, name, bytes, None).await
+}
+
+/// A file a run cut from another: its id is fixed by the run (so a run
+/// that is retried stores it once), and it names its parent and the split
+/// it holds.
+pub struct Derived {
+    pub id: String,
+    pub parent_file_id: String,
+    pub parent_split: serde_json::Value,
+}
+
+/// [`store_file`], for a file a run derived when `derived` is given.
+pub async fn store_file_as(
+    state: &AppState,
+    ws: &str,
+    name: &str,
+    bytes: &[u8],
+    derived: Option<Derived>,
+) -> Result<FileRecord, ApiError> {
     if bytes.is_empty() {
         return Err(ApiError::bad_request("The file is empty"));
     }
@@ -29,8 +49,12 @@ pub async fn store_file(
     let kind = detect_kind(bytes, &name);
     let sha256 = state.blobs.put(bytes).await?;
     let now = now_ms();
+    let (id, parent_file_id, parent_split) = match derived {
+        Some(d) => (d.id, Some(d.parent_file_id), Some(d.parent_split)),
+        None => (new_id(FILE), None, None),
+    };
     let file = FileRecord {
-        id: new_id(FILE),
+        id,
         workspace_id: ws.to_string(),
         name,
         file_type: kind.api_file_type().map(str::to_string),
@@ -38,6 +62,8 @@ pub async fn store_file(
         size_bytes: bytes.len() as i64,
         sha256,
         page_count: None,
+        parent_file_id,
+        parent_split,
         created_at: now,
         updated_at: now,
     };
@@ -49,7 +75,7 @@ pub async fn store_file(
 #[derive(Debug, Clone)]
 pub enum RunFile {
     /// Already stored (upload, raw text, or a file id).
-    Stored(FileRecord),
+    Stored(Box<FileRecord>),
     /// To be downloaded by the worker, which fails the run if it cannot.
     Remote { url: String, name: String },
 }
@@ -97,7 +123,7 @@ pub async fn resolve_file_input(
             store_file(state, ws, &name, text.as_bytes()).await?
         }
     };
-    Ok(RunFile::Stored(file))
+    Ok(RunFile::Stored(Box::new(file)))
 }
 
 fn clean_name(name: &str) -> String {

@@ -8,7 +8,7 @@ use quarry_model::ids::{EXTRACT_RUN, new_id};
 use quarry_model::requests::{BatchInput, CreateExtractRun, FileSource, ProcessorRef};
 use quarry_model::time::now_ms;
 use quarry_parse::Limits;
-use quarry_pipeline::{ClassifyPlan, ExtractPlan, with_overrides};
+use quarry_pipeline::{ClassifyPlan, ExtractPlan, SplitPlan, with_overrides};
 use quarry_store::{ExtractRunRecord, ProcessorKind, RunCore};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -118,6 +118,12 @@ pub fn check_config(config: Value) -> Result<Value, ApiError> {
 /// defaults applied. Errors are 400s naming the JSON path.
 pub fn check_classify_config(config: Value) -> Result<Value, ApiError> {
     Ok(ClassifyPlan::resolve(config, &Limits::default())?.into_config())
+}
+
+/// Validates a SplitConfig as a run would resolve it; returns it with
+/// defaults applied. Errors are 400s naming the JSON path.
+pub fn check_split_config(config: Value) -> Result<Value, ApiError> {
+    Ok(SplitPlan::resolve(config, &Limits::default())?.into_config())
 }
 
 /// `priority` defaulted and range-checked (1–100, lower runs first).

@@ -4,10 +4,13 @@
 
 use std::collections::HashMap;
 
-use quarry_model::resources::{ClassifyRun, ExtractRun, FileMetadata, FileObject, ParseRun};
+use quarry_model::resources::{
+    ClassifyRun, ExtractRun, FileMetadata, FileObject, ParseRun, SplitRun,
+};
 use quarry_model::time::rfc3339;
 use quarry_store::{
-    ClassifyRunRecord, ExtractRunRecord, FileRecord, ParseRunRecord, ProcessorRecord, VersionRecord,
+    ClassifyRunRecord, ExtractRunRecord, FileRecord, ParseRunRecord, ProcessorRecord,
+    SplitRunRecord, VersionRecord,
 };
 use serde_json::Value;
 
@@ -15,7 +18,7 @@ use async_trait::async_trait;
 
 use crate::error::ApiError;
 use crate::processor_family::ProcessorApi;
-use crate::processors::{Classifiers, Extractors};
+use crate::processors::{Classifiers, Extractors, Splitters};
 use crate::run_family::RunApi;
 use crate::state::AppState;
 
@@ -26,9 +29,10 @@ pub fn file_view(f: &FileRecord) -> FileObject {
         name: f.name.clone(),
         file_type: f.file_type.clone(),
         presigned_url: None,
-        parent_file_id: None,
+        parent_file_id: f.parent_file_id.clone(),
         metadata: FileMetadata {
             page_count: f.page_count,
+            parent_split: f.parent_split.clone(),
         },
         created_at: rfc3339(f.created_at),
         updated_at: rfc3339(f.updated_at),
@@ -207,6 +211,43 @@ impl RunViews<'_> {
         })
     }
 
+    /// A split run (`full`) or its list summary (no `output`, no
+    /// `config`, usage without breakdown).
+    async fn split_run(&mut self, r: &SplitRunRecord, full: bool) -> Result<SplitRun, ApiError> {
+        let ws = r.workspace_id.as_str();
+        let file = self.file(ws, r.file_id.as_ref()).await?;
+        let splitter = self
+            .processor::<Splitters>(ws, r.splitter_id.as_ref())
+            .await?;
+        let splitter_version = self
+            .version::<Splitters>(ws, r.splitter_version_id.as_ref())
+            .await?;
+        Ok(SplitRun {
+            object: "split_run".into(),
+            id: r.id.clone(),
+            status: r.status,
+            output: if full { r.output.clone() } else { None },
+            failure_reason: r.failure_reason.clone(),
+            failure_message: r.failure_message.clone(),
+            metadata: r.metadata.clone(),
+            reviewed: false,
+            edited: false,
+            config: full.then(|| r.config.clone()),
+            splitter,
+            splitter_version,
+            file,
+            batch_id: r.batch_id.clone(),
+            parse_run_id: r.parse_run_id.clone(),
+            dashboard_url: self.dashboard_url(&r.id),
+            usage: r
+                .usage
+                .clone()
+                .map(|u| if full { u } else { without_breakdown(u) }),
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+        })
+    }
+
     /// A parse run (`full`) or its list summary (no `output`, no `config`,
     /// usage without breakdown).
     async fn parse_run(&mut self, r: &ParseRunRecord, full: bool) -> Result<ParseRun, ApiError> {
@@ -257,6 +298,15 @@ impl RunApi for ClassifyRunRecord {
     type View = ClassifyRun;
     async fn view(&self, views: &mut RunViews<'_>, full: bool) -> Result<ClassifyRun, ApiError> {
         views.classify_run(self, full).await
+    }
+}
+
+#[async_trait]
+impl RunApi for SplitRunRecord {
+    const NOUN: &'static str = "split run";
+    type View = SplitRun;
+    async fn view(&self, views: &mut RunViews<'_>, full: bool) -> Result<SplitRun, ApiError> {
+        views.split_run(self, full).await
     }
 }
 

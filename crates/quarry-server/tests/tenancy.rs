@@ -124,6 +124,41 @@ const ID_ROUTES: &[(&str, &str, &[&str], Option<&str>)] = &[
         None,
     ),
     ("DELETE", "/classify_runs/{id}", &["classify_run"], None),
+    ("GET", "/splitters/{id}", &["splitter"], None),
+    (
+        "POST",
+        "/splitters/{id}",
+        &["splitter"],
+        Some(r#"{"name": "hijacked", "config": {split_config}}"#),
+    ),
+    ("GET", "/splitters/{id}/versions", &["splitter"], None),
+    (
+        "POST",
+        "/splitters/{id}/versions",
+        &["splitter"],
+        Some(r#"{"releaseType": "major", "config": {split_config}}"#),
+    ),
+    (
+        "GET",
+        "/splitters/{id}/versions/{version}",
+        &["splitter", "splitter_version"],
+        None,
+    ),
+    (
+        "GET",
+        "/splitters/{id}/versions/{version}",
+        &["splitter", "latest"],
+        None,
+    ),
+    (
+        "GET",
+        "/splitters/{id}/versions/{version}",
+        &["splitter", "draft"],
+        None,
+    ),
+    ("GET", "/split_runs/{id}", &["split_run"], None),
+    ("POST", "/split_runs/{id}/cancel", &["split_run"], None),
+    ("DELETE", "/split_runs/{id}", &["split_run"], None),
     ("GET", "/extract_runs/{id}", &["run"], None),
     ("GET", "/extract_runs/{id}", &["pending_run"], None),
     ("GET", "/extract_runs/{id}", &["batch_run"], None),
@@ -191,6 +226,9 @@ const LISTS: &[&str] = &[
     "/classifiers",
     "/classify_runs",
     "/classify_runs?classifierId={classifier}",
+    "/splitters",
+    "/split_runs",
+    "/split_runs?splitterId={splitter}",
     "/parse_runs",
     "/parse_runs?status=PROCESSING",
     "/parse_runs?batchId={parse_batch}",
@@ -257,6 +295,26 @@ const CREATES: &[(&str, &str)] = &[
         "/classifiers",
         r#"{"name": "stolen", "cloneClassifierId": "{classifier}"}"#,
     ),
+    (
+        "/split_runs",
+        r#"{"config": {split_config}, "file": {"id": "{file}"}}"#,
+    ),
+    (
+        "/split_runs",
+        r#"{"splitter": {"id": "{splitter}"}, "file": {"text": "Total: 1"}}"#,
+    ),
+    (
+        "/split",
+        r#"{"splitter": {"id": "{splitter}"}, "file": {"text": "Total: 1"}}"#,
+    ),
+    (
+        "/split_runs/batch",
+        r#"{"splitter": {"id": "{splitter}"}, "inputs": [{"file": {"text": "Total: 1"}}]}"#,
+    ),
+    (
+        "/splitters",
+        r#"{"name": "stolen", "cloneSplitterId": "{splitter}"}"#,
+    ),
     ("/parse_runs", r#"{"file": {"id": "{file}"}}"#),
     ("/parse", r#"{"file": {"id": "{text_file}"}}"#),
     (
@@ -300,6 +358,11 @@ const A_SNAPSHOT: &[&str] = &[
     "/classify_runs/{classify_run}",
     "/classifiers?maxPageSize=100",
     "/classify_runs?maxPageSize=100",
+    "/splitters/{splitter}",
+    "/splitters/{splitter}/versions",
+    "/split_runs/{split_run}",
+    "/splitters?maxPageSize=100",
+    "/split_runs?maxPageSize=100",
     "/extract_runs/{run}",
     "/extract_runs/{pending_run}",
     "/extract_runs/{batch_run}",
@@ -323,6 +386,10 @@ const A_SNAPSHOT: &[&str] = &[
 const CLASSIFY_CONFIG: &str = r#"{"classifications": [
     {"id": "invoice", "type": "invoice", "description": "A supplier invoice"}]}"#;
 
+/// A valid SplitConfig for request bodies (`{split_config}`).
+const SPLIT_CONFIG: &str = r#"{"splitClassifications": [
+    {"id": "invoice", "type": "invoice", "description": "A supplier invoice"}]}"#;
+
 type Ids = HashMap<&'static str, String>;
 
 /// A valid ExtractConfig for request bodies (`{config}` in the tables), so
@@ -336,7 +403,8 @@ const CONFIG: &str = r#"{"schema": {"type": "object",
 fn fill(template: &str, ids: &Ids) -> String {
     let mut out = template
         .replace("{config}", CONFIG)
-        .replace("{classify_config}", CLASSIFY_CONFIG);
+        .replace("{classify_config}", CLASSIFY_CONFIG)
+        .replace("{split_config}", SPLIT_CONFIG);
     for (k, v) in ids {
         out = out.replace(&format!("{{{k}}}"), v);
     }
@@ -574,7 +642,8 @@ async fn workspace_b_cannot_reach_anything_of_workspace_a() {
                 "batch_parse_run.processed", "extractor.created",
                 "extractor.updated", "extractor.version.published",
                 "classifier.created", "classifier.version.published",
-                "classify_run.processed"
+                "classify_run.processed", "splitter.created",
+                "splitter.version.published", "split_run.processed"
             ],
             "apiVersion": "2026-02-09",
         }),
@@ -634,6 +703,28 @@ async fn workspace_b_cannot_reach_anything_of_workspace_a() {
     )
     .await;
     ids.insert("classify_run", id_of(&classify_run));
+    let split_config: Value = serde_json::from_str(SPLIT_CONFIG).expect("config");
+    let splitter = a_post(
+        &s,
+        "/splitters",
+        json!({"name": "packets", "config": split_config}),
+    )
+    .await;
+    ids.insert("splitter", id_of(&splitter));
+    let splitter_version = a_post(
+        &s,
+        &format!("/splitters/{}/versions", ids["splitter"]),
+        json!({"releaseType": "major"}),
+    )
+    .await;
+    ids.insert("splitter_version", id_of(&splitter_version));
+    let split_run = a_post(
+        &s,
+        "/split_runs",
+        json!({"splitter": {"id": ids["splitter"]}, "file": {"id": ids["file"]}}),
+    )
+    .await;
+    ids.insert("split_run", id_of(&split_run));
 
     let sub = a_post(
         &s,
@@ -686,6 +777,8 @@ async fn workspace_b_cannot_reach_anything_of_workspace_a() {
     wait_for(&s, &format!("/parse_runs/{}", ids["parse"]), done).await;
     let classify_run = format!("/classify_runs/{}", ids["classify_run"]);
     wait_for(&s, &classify_run, done).await;
+    let split_run = format!("/split_runs/{}", ids["split_run"]);
+    wait_for(&s, &split_run, done).await;
     wait_for(&s, &format!("/batch_runs/{}", ids["parse_batch"]), done).await;
     let _ = stop_tx.send(true);
     for w in workers {

@@ -51,6 +51,7 @@ pub trait Store:
     + RunStore<ExtractRunRecord>
     + RunStore<ParseRunRecord>
     + RunStore<ClassifyRunRecord>
+    + RunStore<SplitRunRecord>
     + ReviewStore
     + BatchStore
     + JobQueue
@@ -62,6 +63,8 @@ pub trait Store:
     fn parse_runs(&self) -> &dyn RunStore<ParseRunRecord>;
     /// The classify runs.
     fn classify_runs(&self) -> &dyn RunStore<ClassifyRunRecord>;
+    /// The split runs.
+    fn split_runs(&self) -> &dyn RunStore<SplitRunRecord>;
 }
 
 impl Store for SqlStore {
@@ -72,6 +75,9 @@ impl Store for SqlStore {
         self
     }
     fn classify_runs(&self) -> &dyn RunStore<ClassifyRunRecord> {
+        self
+    }
+    fn split_runs(&self) -> &dyn RunStore<SplitRunRecord> {
         self
     }
 }

@@ -12,15 +12,23 @@ use serde_json::Value;
 pub enum ProcessorKind {
     Extractor,
     Classifier,
+    Splitter,
 }
 
 impl ProcessorKind {
+    pub const ALL: [ProcessorKind; 3] = [
+        ProcessorKind::Extractor,
+        ProcessorKind::Classifier,
+        ProcessorKind::Splitter,
+    ];
+
     /// The resource's `object` name, the prefix of its webhook events
     /// (`classifier.created`) and the `resourceType` of its subscriptions.
     pub fn noun(self) -> &'static str {
         match self {
             ProcessorKind::Extractor => "extractor",
             ProcessorKind::Classifier => "classifier",
+            ProcessorKind::Splitter => "splitter",
         }
     }
 
@@ -29,6 +37,7 @@ impl ProcessorKind {
         match self {
             ProcessorKind::Extractor => "extractors",
             ProcessorKind::Classifier => "classifiers",
+            ProcessorKind::Splitter => "splitters",
         }
     }
 
@@ -37,6 +46,7 @@ impl ProcessorKind {
         match self {
             ProcessorKind::Extractor => "extractor_versions",
             ProcessorKind::Classifier => "classifier_versions",
+            ProcessorKind::Splitter => "splitter_versions",
         }
     }
 
@@ -45,6 +55,7 @@ impl ProcessorKind {
         match self {
             ProcessorKind::Extractor => "extractor_id",
             ProcessorKind::Classifier => "classifier_id",
+            ProcessorKind::Splitter => "splitter_id",
         }
     }
 
@@ -53,6 +64,7 @@ impl ProcessorKind {
         match self {
             ProcessorKind::Extractor => ids::EXTRACTOR,
             ProcessorKind::Classifier => ids::CLASSIFIER,
+            ProcessorKind::Splitter => ids::SPLITTER,
         }
     }
 
@@ -61,6 +73,7 @@ impl ProcessorKind {
         match self {
             ProcessorKind::Extractor => ids::EXTRACTOR_VERSION,
             ProcessorKind::Classifier => ids::CLASSIFIER_VERSION,
+            ProcessorKind::Splitter => ids::SPLITTER_VERSION,
         }
     }
 

@@ -30,6 +30,10 @@ pub struct FileRecord {
     /// Content address of the bytes in the blob store.
     pub sha256: String,
     pub page_count: Option<i64>,
+    /// The file a split run cut this one from.
+    pub parent_file_id: Option<String>,
+    /// `{id, type, identifier, startPage, endPage}` of that split.
+    pub parent_split: Option<Value>,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -20,11 +20,17 @@ pub enum RunKind {
     Extract,
     Parse,
     Classify,
+    Split,
 }
 
 impl RunKind {
     /// Every kind this build knows; a worker claims only jobs of these.
-    pub const ALL: [RunKind; 3] = [RunKind::Extract, RunKind::Parse, RunKind::Classify];
+    pub const ALL: [RunKind; 4] = [
+        RunKind::Extract,
+        RunKind::Parse,
+        RunKind::Classify,
+        RunKind::Split,
+    ];
 
     /// The `kind` of its jobs and batches.
     pub fn as_str(self) -> &'static str {
@@ -32,6 +38,7 @@ impl RunKind {
             RunKind::Extract => "extract_run",
             RunKind::Parse => "parse_run",
             RunKind::Classify => "classify_run",
+            RunKind::Split => "split_run",
         }
     }
 
@@ -50,6 +57,7 @@ impl RunKind {
             RunKind::Extract => "extract_runs",
             RunKind::Parse => "parse_runs",
             RunKind::Classify => "classify_runs",
+            RunKind::Split => "split_runs",
         }
     }
 
@@ -59,6 +67,7 @@ impl RunKind {
         match self {
             RunKind::Extract => Some(ProcessorKind::Extractor),
             RunKind::Classify => Some(ProcessorKind::Classifier),
+            RunKind::Split => Some(ProcessorKind::Splitter),
             RunKind::Parse => None,
         }
     }
@@ -171,6 +180,16 @@ pub struct ClassifyRunRecord {
     pub parse_run_id: Option<String>,
 }
 
+/// A split run: the core plus the splitter it used and the parse it was
+/// made from. Its output is `{splits: [...]}`, each split a file of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitRunRecord {
+    pub core: RunCore,
+    pub splitter_id: Option<String>,
+    pub splitter_version_id: Option<String>,
+    pub parse_run_id: Option<String>,
+}
+
 macro_rules! run_record {
     ($record:ty, $kind:expr, $runs:ident) => {
         impl Deref for $record {
@@ -195,6 +214,7 @@ macro_rules! run_record {
 run_record!(ExtractRunRecord, RunKind::Extract, extract_runs);
 run_record!(ParseRunRecord, RunKind::Parse, parse_runs);
 run_record!(ClassifyRunRecord, RunKind::Classify, classify_runs);
+run_record!(SplitRunRecord, RunKind::Split, split_runs);
 
 /// Filters of a run listing (`GET /extract_runs`, `GET /parse_runs`):
 /// exact matches plus a case-insensitive file-name substring.

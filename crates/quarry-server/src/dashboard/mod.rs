@@ -11,7 +11,8 @@
 //! middleware; each handler takes a [`session::Viewer`] instead, so every
 //! page (images and polling endpoints included) needs a signed-in session.
 
-pub mod document;
+pub mod classify;
+mod document;
 pub mod extractors;
 pub mod html;
 pub mod run_page;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/runs/{id}", get(run_page::show))
         .route("/dashboard/runs/{id}/review", post(run_page::review))
         .route("/dashboard/runs/{id}/pages/{n}", get(document::page_image))
+        .route("/dashboard/classify", get(classify::list))
         .route("/dashboard/extractors", get(extractors::list))
         .route("/dashboard/extractors/{id}", get(extractors::show))
         .route("/dashboard/extractors/{id}/try", post(extractors::try_file))

@@ -18,7 +18,7 @@ use utoipa::OpenApi;
 
 use crate::routes::{
     classifiers, classify_runs, events, extract_runs, extractors, files, health, parse_runs,
-    webhook_endpoints, webhook_subscriptions,
+    split_runs, splitters, webhook_endpoints, webhook_subscriptions,
 };
 
 #[derive(OpenApi)]
@@ -38,6 +38,8 @@ use crate::routes::{
         (name = "parse_runs", description = "Parse runs (document to chunks) and sync parsing"),
         (name = "classifiers", description = "Saved classification configs and their versions"),
         (name = "classify_runs", description = "Classify runs (which kind of document), sync classification and batches"),
+        (name = "splitters", description = "Saved splitting configs and their versions"),
+        (name = "split_runs", description = "Split runs (where each document of a packet starts and ends, each kept as a file), sync splitting and batches"),
         (name = "webhook_endpoints", description = "Where signed events are delivered"),
         (name = "webhook_subscriptions", description = "Resource-scoped event subscriptions"),
         (name = "quarry", description = "Quarry-specific: event outbox, replays, human review"),
@@ -89,6 +91,20 @@ use crate::routes::{
         classify_runs::delete,
         classify_runs::cancel,
         classify_runs::classify_sync,
+        splitters::list,
+        splitters::create,
+        splitters::get,
+        splitters::update,
+        splitters::list_versions,
+        splitters::create_version,
+        splitters::get_version,
+        split_runs::list,
+        split_runs::create,
+        split_runs::create_batch,
+        split_runs::get,
+        split_runs::delete,
+        split_runs::cancel,
+        split_runs::split_sync,
         webhook_endpoints::list,
         webhook_endpoints::create,
         webhook_endpoints::get,

@@ -10,6 +10,8 @@ pub mod files;
 pub mod health;
 pub mod paging;
 pub mod parse_runs;
+pub mod split_runs;
+pub mod splitters;
 pub mod webhook_endpoints;
 pub mod webhook_subscriptions;
 
@@ -76,6 +78,30 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/classify_runs/{id}/cancel", post(classify_runs::cancel))
         .route("/classify", post(classify_runs::classify_sync))
+        .route("/splitters", get(splitters::list).post(splitters::create))
+        .route(
+            "/splitters/{id}",
+            get(splitters::get).post(splitters::update),
+        )
+        .route(
+            "/splitters/{id}/versions",
+            get(splitters::list_versions).post(splitters::create_version),
+        )
+        .route(
+            "/splitters/{id}/versions/{version}",
+            get(splitters::get_version),
+        )
+        .route(
+            "/split_runs",
+            get(split_runs::list).post(split_runs::create),
+        )
+        .route("/split_runs/batch", post(split_runs::create_batch))
+        .route(
+            "/split_runs/{id}",
+            get(split_runs::get).delete(split_runs::delete),
+        )
+        .route("/split_runs/{id}/cancel", post(split_runs::cancel))
+        .route("/split", post(split_runs::split_sync))
         .route(
             "/extract_runs",
             get(extract_runs::list).post(extract_runs::create),

@@ -54,9 +54,9 @@ pub async fn create(
             &req.webhook_endpoint_id,
         ));
     }
-    // Subscriptions on the processor kinds this server has must name one
-    // that exists; other kinds (splitters, workflows) are stored as given.
-    let kind = [ProcessorKind::Extractor, ProcessorKind::Classifier]
+    // Subscriptions on a processor must name one that exists; other
+    // resources (workflows) are stored as given.
+    let kind = ProcessorKind::ALL
         .into_iter()
         .find(|k| k.noun() == req.resource_type);
     if let Some(kind) = kind

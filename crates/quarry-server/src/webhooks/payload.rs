@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::processor_family::{ProcessorApi, full_view};
-use crate::processors::{Classifiers, Extractors};
+use crate::processors::{Classifiers, Extractors, Splitters};
 use crate::run_family::batch_view;
 use crate::state::AppState;
 use crate::views::RunViews;
@@ -29,6 +29,10 @@ pub async fn render(state: &AppState, e: &EventRecord) -> Result<String, ApiErro
             Some(run) => Some(json!(RunViews::new(state).view(&run, true).await?)),
             None => None,
         },
+        t if t.starts_with("split_run.") => match store.split_runs().get(ws, id).await? {
+            Some(run) => Some(json!(RunViews::new(state).view(&run, true).await?)),
+            None => None,
+        },
         t if t.starts_with("parse_run.") => store
             .parse_runs()
             .get(ws, id)
@@ -40,6 +44,7 @@ pub async fn render(state: &AppState, e: &EventRecord) -> Result<String, ApiErro
             .map(|b| json!(batch_view(&b.batch, b.status))),
         t if t.starts_with("extractor.") => processor::<Extractors>(state, ws, t, id).await?,
         t if t.starts_with("classifier.") => processor::<Classifiers>(state, ws, t, id).await?,
+        t if t.starts_with("splitter.") => processor::<Splitters>(state, ws, t, id).await?,
         _ => None,
     };
     Ok(value
@@ -95,6 +100,9 @@ fn object_of(event_type: &str) -> &'static str {
         "extractor.version.published" => "extractor_version",
         "classifier.version.published" => "classifier_version",
         t if t.starts_with("classifier.") => "classifier",
+        t if t.starts_with("split_run.") => "split_run",
+        "splitter.version.published" => "splitter_version",
+        t if t.starts_with("splitter.") => "splitter",
         _ => "extractor",
     }
 }

@@ -12,6 +12,7 @@ mod extract;
 mod parse;
 mod processor;
 mod result;
+mod split;
 
 use std::time::Duration;
 
@@ -208,6 +209,10 @@ async fn compute(state: &AppState, lease: &Lease, engine: &mut &'static str) -> 
             *engine = "classifier";
             classify::compute(state, lease).await
         }
+        RunKind::Split => {
+            *engine = "splitter";
+            split::compute(state, lease).await
+        }
     })
 }
 
@@ -259,27 +264,27 @@ pub(crate) async fn load_file<R: RunRecord>(
 }
 
 /// Runs `work` on a blocking thread under the run time limit; a panic or a
-/// timeout becomes a `FAILED` result (`timeout_reason` for timeouts).
-pub(crate) async fn run_blocking(
+/// timeout is the run's `FAILED` result (`timeout_reason` for timeouts).
+pub(crate) async fn run_blocking<T: Send + 'static>(
     state: &AppState,
     timeout_reason: &str,
-    work: impl FnOnce() -> RunResult + Send + 'static,
-) -> RunResult {
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, RunResult> {
     let task = tokio::task::spawn_blocking(work);
     let limit = state.config.run_timeout;
     match tokio::time::timeout(limit, task).await {
-        Ok(Ok(result)) => result,
+        Ok(Ok(result)) => Ok(result),
         Ok(Err(join)) => {
             tracing::error!(error = %join, "processing panicked");
-            failed(
+            Err(failed(
                 failure::INTERNAL_ERROR,
                 "Processing crashed on this document; the error was logged",
-            )
+            ))
         }
-        Err(_) => failed(
+        Err(_) => Err(failed(
             timeout_reason,
             format!("Processing exceeded the {} s time limit", limit.as_secs()),
-        ),
+        )),
     }
 }
 

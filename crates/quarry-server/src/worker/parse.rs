@@ -35,4 +35,5 @@ pub(super) async fn compute(state: &AppState, lease: &Lease) -> RunResult {
         stored(run_parse(&plan, &input), None)
     })
     .await
+    .unwrap_or_else(|failed| failed)
 }

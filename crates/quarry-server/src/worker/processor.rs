@@ -1,14 +1,18 @@
 //! The steps every processor run (extract, classify) takes once claimed:
 //! load the run, resolve its stored config into the kind's plan, load its
-//! file, and run the kind's pipeline on a blocking thread, keeping the
-//! parse it read. Failures carry the reasons processor runs document.
+//! file, run the kind's pipeline on a blocking thread, and keep what it
+//! made: the parse it read, and files cut out of the input. Failures carry the reasons processor runs document.
 
 use quarry_model::enums::failure;
+use quarry_model::ids::FILE;
 use quarry_pipeline::{ConfigError, Input, Outcome};
-use quarry_store::{Lease, RunRecord, RunResult};
+use quarry_store::{FileRecord, Lease, RunRecord, RunResult, sha256_hex};
+use serde_json::Value;
 
 use super::result::{Origin, failed, stored};
 use super::{load_file, loaded, run_blocking};
+use crate::error::ApiError;
+use crate::ingest::{Derived, store_file_as};
 use crate::state::AppState;
 
 /// Computes run `R` held by `lease`: `plan` resolves the loaded run's
@@ -38,20 +42,61 @@ where
         Ok(loaded) => loaded,
         Err(failure) => return failure,
     };
-    run_blocking(state, failure::FAILED_TO_PROCESS_FILE, move || {
+    let job = move || {
         let input = Input {
             run_id: &run.id,
             file_id: &file.id,
             file_name: &file.name,
             bytes: &bytes,
         };
-        let origin = Origin {
-            workspace_id: &run.workspace_id,
-            run_id: &run.id,
-            file_id: &file.id,
-            file_name: &file.name,
+        (work(&plan, &input), run, file)
+    };
+    let (mut outcome, run, file) =
+        match run_blocking(state, failure::FAILED_TO_PROCESS_FILE, job).await {
+            Ok(done) => done,
+            Err(failed) => return failed,
         };
-        stored(work(&plan, &input), Some(&origin))
-    })
-    .await
+    if let Err(e) = keep_files(state, &run, &file, &mut outcome).await {
+        let message = format!("Storing the files the run made failed: {e}");
+        return failed(failure::INTERNAL_ERROR, message);
+    }
+    let origin = Origin {
+        workspace_id: &run.workspace_id,
+        run_id: &run.id,
+        file_id: &file.id,
+        file_name: &file.name,
+    };
+    stored(outcome, Some(&origin))
+}
+
+/// Stores the files the run made out of `file` (a split run's documents)
+/// and writes each one's id into the output where the outcome says. The
+/// ids are fixed by the run, so a run that is retried after a crash
+/// stores each file once.
+async fn keep_files<R: RunRecord>(
+    state: &AppState,
+    run: &R,
+    file: &FileRecord,
+    outcome: &mut Outcome,
+) -> Result<(), ApiError> {
+    for (i, made) in std::mem::take(&mut outcome.files).into_iter().enumerate() {
+        let derived = Derived {
+            id: format!(
+                "{FILE}{}",
+                &sha256_hex(format!("{}:{i}", run.id).as_bytes())[..22]
+            ),
+            parent_file_id: file.id.clone(),
+            parent_split: made.parent_split,
+        };
+        let ws = run.workspace_id.as_str();
+        let stored = store_file_as(state, ws, &made.name, &made.bytes, Some(derived)).await?;
+        if let Some(slot) = outcome
+            .output
+            .as_mut()
+            .and_then(|o| o.pointer_mut(&made.id_at))
+        {
+            *slot = Value::String(stored.id);
+        }
+    }
+    Ok(())
 }

@@ -34,7 +34,7 @@ use crate::Result;
 /// statements are literals.
 macro_rules! known_kinds {
     () => {
-        "('extract_run', 'parse_run', 'classify_run')"
+        "('extract_run', 'parse_run', 'classify_run', 'split_run')"
     };
 }
 pub(super) use known_kinds;

@@ -6,11 +6,12 @@ use sqlx::any::AnyRow;
 
 use super::SqlStore;
 use super::util::get_scoped;
-use super::util::{Sql, args, finish_page, fold, like_pattern, push_page, stmt};
+use super::util::to_json_opt;
+use super::util::{Sql, args, finish_page, fold, json_opt, like_pattern, push_page, stmt};
 use crate::{FileRecord, FileStore, Page, PageRequest, Result};
 
 const COLUMNS: &str = "id, workspace_id, name, file_type, mime, size_bytes, sha256, page_count, \
-                       created_at, updated_at";
+                       parent_file_id, parent_split, created_at, updated_at";
 
 fn from_row(r: &AnyRow) -> Result<FileRecord> {
     Ok(FileRecord {
@@ -22,6 +23,8 @@ fn from_row(r: &AnyRow) -> Result<FileRecord> {
         size_bytes: r.try_get("size_bytes")?,
         sha256: r.try_get("sha256")?,
         page_count: r.try_get("page_count")?,
+        parent_file_id: r.try_get("parent_file_id")?,
+        parent_split: json_opt(r, "parent_split")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -31,9 +34,13 @@ fn from_row(r: &AnyRow) -> Result<FileRecord> {
 impl FileStore for SqlStore {
     async fn insert_file(&self, f: &FileRecord) -> Result<()> {
         stmt(
+            // A file a run derives has an id fixed by the run, so a retried
+            // run stores it once.
             "INSERT INTO files (id, workspace_id, name, name_fold, file_type, mime, size_bytes,
-                                sha256, page_count, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                                sha256, page_count, parent_file_id, parent_split, created_at,
+                                updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (id) DO NOTHING",
             args![
                 f.id.as_str(),
                 f.workspace_id.as_str(),
@@ -44,6 +51,8 @@ impl FileStore for SqlStore {
                 f.size_bytes,
                 f.sha256.as_str(),
                 f.page_count,
+                f.parent_file_id.clone(),
+                to_json_opt(f.parent_split.as_ref()),
                 f.created_at,
                 f.updated_at
             ],

@@ -19,6 +19,7 @@ mod parse_runs;
 mod processors;
 mod queue;
 mod runs;
+mod split_runs;
 mod util;
 mod webhook_store;
 mod webhooks;

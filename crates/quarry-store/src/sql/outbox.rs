@@ -28,6 +28,8 @@ pub(crate) const BATCH_PARSE_PROCESSED: &str = "batch_parse_run.processed";
 pub(crate) const BATCH_PARSE_FAILED: &str = "batch_parse_run.failed";
 pub(crate) const CLASSIFY_RUN_PROCESSED: &str = "classify_run.processed";
 pub(crate) const CLASSIFY_RUN_FAILED: &str = "classify_run.failed";
+pub(crate) const SPLIT_RUN_PROCESSED: &str = "split_run.processed";
+pub(crate) const SPLIT_RUN_FAILED: &str = "split_run.failed";
 
 /// The `LIKE` pattern matching `event_type` inside a JSON array of strings.
 pub(crate) fn event_pattern(event_type: &str) -> String {
@@ -90,6 +92,8 @@ pub(crate) fn run_event_type(kind: RunKind, status: RunStatus) -> &'static str {
         (RunKind::Parse, false) => PARSE_RUN_FAILED,
         (RunKind::Classify, true) => CLASSIFY_RUN_PROCESSED,
         (RunKind::Classify, false) => CLASSIFY_RUN_FAILED,
+        (RunKind::Split, true) => SPLIT_RUN_PROCESSED,
+        (RunKind::Split, false) => SPLIT_RUN_FAILED,
     }
 }
 
@@ -97,7 +101,7 @@ pub(crate) fn run_event_type(kind: RunKind, status: RunStatus) -> &'static str {
 fn batch_event_types(kind: RunKind) -> (&'static str, &'static str) {
     match kind {
         // The API has one batch event pair for every processor's batches.
-        RunKind::Extract | RunKind::Classify => (BATCH_PROCESSED, BATCH_FAILED),
+        RunKind::Extract | RunKind::Classify | RunKind::Split => (BATCH_PROCESSED, BATCH_FAILED),
         RunKind::Parse => (BATCH_PARSE_PROCESSED, BATCH_PARSE_FAILED),
     }
 }

@@ -61,7 +61,7 @@ fn result_update(kind: RunKind, r: &RunResult, now: i64, run_id: &str) -> Sql {
                 .bind(to_json_opt(r.config.as_ref()))
                 .push(", config)");
         }
-        RunKind::Classify => {}
+        RunKind::Classify | RunKind::Split => {}
         RunKind::Parse => {
             sql.push(", metrics = ")
                 .bind(to_json_opt(r.metrics.as_ref()));

@@ -98,6 +98,8 @@ pub fn file(ws: &str, name: &str, sha256: &str, created_at: i64) -> FileRecord {
         size_bytes: 1234,
         sha256: sha256.to_string(),
         page_count: Some(2),
+        parent_file_id: None,
+        parent_split: None,
         created_at,
         updated_at: created_at,
     }
