@@ -4,16 +4,23 @@
 
 use libfuzzer_sys::fuzz_target;
 use quarry_model::requests::{
-    CreateExtractBatch, CreateExtractRun, CreateExtractor, CreateExtractorVersion,
-    CreateParseBatch, CreateParseRun, UpdateExtractor,
+    CreateClassifier, CreateClassifyBatch, CreateClassifyRun, CreateExtractBatch,
+    CreateExtractRun, CreateExtractor, CreateParseBatch, CreateParseRun, CreateProcessorVersion,
+    CreateSplitBatch, CreateSplitRun, CreateSplitter, UpdateProcessor,
 };
 
 fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<CreateExtractRun>(data);
     let _ = serde_json::from_slice::<CreateExtractBatch>(data);
     let _ = serde_json::from_slice::<CreateExtractor>(data);
-    let _ = serde_json::from_slice::<UpdateExtractor>(data);
-    let _ = serde_json::from_slice::<CreateExtractorVersion>(data);
+    let _ = serde_json::from_slice::<UpdateProcessor>(data);
+    let _ = serde_json::from_slice::<CreateProcessorVersion>(data);
     let _ = serde_json::from_slice::<CreateParseRun>(data);
     let _ = serde_json::from_slice::<CreateParseBatch>(data);
+    let _ = serde_json::from_slice::<CreateClassifyRun>(data);
+    let _ = serde_json::from_slice::<CreateClassifyBatch>(data);
+    let _ = serde_json::from_slice::<CreateClassifier>(data);
+    let _ = serde_json::from_slice::<CreateSplitRun>(data);
+    let _ = serde_json::from_slice::<CreateSplitBatch>(data);
+    let _ = serde_json::from_slice::<CreateSplitter>(data);
 });

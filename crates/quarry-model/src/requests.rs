@@ -116,69 +116,60 @@ pub struct CreateProcessorVersion {
     pub config: Option<Value>,
 }
 
-/// `POST /classify_runs` and `POST /classify`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct CreateClassifyRun {
-    pub classifier: Option<ProcessorRef>,
-    pub config: Option<Value>,
-    pub file: Option<FileInput>,
-    pub priority: Option<i64>,
-    pub metadata: Option<Value>,
-}
+/// The requests of a processor family whose runs name their processor by
+/// `$processor` (classify and split runs): run create, batch create, and
+/// processor create (a fresh `config` or a clone of another's draft).
+macro_rules! processor_requests {
+    ($run:ident, $batch:ident, $create:ident, $processor:ident, $clone:ident, $noun:literal) => {
+        #[doc = concat!("`POST /", $noun, "_runs` and the sync endpoint.")]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "camelCase")]
+        pub struct $run {
+            pub $processor: Option<ProcessorRef>,
+            pub config: Option<Value>,
+            pub file: Option<FileInput>,
+            pub priority: Option<i64>,
+            pub metadata: Option<Value>,
+        }
 
-/// `POST /classify_runs/batch`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct CreateClassifyBatch {
-    pub classifier: ProcessorRef,
-    pub inputs: Vec<BatchInput>,
-    pub priority: Option<i64>,
-}
+        #[doc = concat!("`POST /", $noun, "_runs/batch`.")]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "camelCase")]
+        pub struct $batch {
+            pub $processor: ProcessorRef,
+            pub inputs: Vec<BatchInput>,
+            pub priority: Option<i64>,
+        }
 
-/// `POST /classifiers`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct CreateClassifier {
-    pub name: String,
-    pub clone_classifier_id: Option<String>,
-    pub config: Option<Value>,
+        #[doc = concat!("Creating a ", stringify!($processor), ".")]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "camelCase")]
+        pub struct $create {
+            pub name: String,
+            pub $clone: Option<String>,
+            pub config: Option<Value>,
+        }
+    };
 }
-
-/// `POST /split_runs` and `POST /split`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct CreateSplitRun {
-    pub splitter: Option<ProcessorRef>,
-    pub config: Option<Value>,
-    pub file: Option<FileInput>,
-    pub priority: Option<i64>,
-    pub metadata: Option<Value>,
-}
-
-/// `POST /split_runs/batch`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct CreateSplitBatch {
-    pub splitter: ProcessorRef,
-    pub inputs: Vec<BatchInput>,
-    pub priority: Option<i64>,
-}
-
-/// `POST /splitters`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct CreateSplitter {
-    pub name: String,
-    pub clone_splitter_id: Option<String>,
-    pub config: Option<Value>,
-}
+processor_requests!(
+    CreateClassifyRun,
+    CreateClassifyBatch,
+    CreateClassifier,
+    classifier,
+    clone_classifier_id,
+    "classify"
+);
+processor_requests!(
+    CreateSplitRun,
+    CreateSplitBatch,
+    CreateSplitter,
+    splitter,
+    clone_splitter_id,
+    "split"
+);
 
 /// `POST /parse_runs` and `POST /parse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

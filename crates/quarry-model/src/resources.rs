@@ -38,28 +38,27 @@ pub struct FileMetadata {
     pub parent_split: Option<Value>,
 }
 
-/// `extractor` object; `draft_version` is `None` only in the summary form.
+/// What every processor object (extractor, classifier, splitter) carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct Extractor {
+pub struct ProcessorFields {
     pub object: String,
     pub id: String,
     pub name: String,
     pub created_at: String,
     pub updated_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub draft_version: Option<ExtractorVersion>,
 }
 
-/// `extractor_version` object; `config` is `None` only in summary form.
+/// What every processor version carries; `config` is `None` only in the
+/// summary form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct ExtractorVersion {
+pub struct VersionFields {
     pub object: String,
     pub id: String,
-    pub extractor_id: String,
+    /// `draft` or `MAJOR.MINOR`.
     pub version: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -70,187 +69,133 @@ pub struct ExtractorVersion {
     pub created_by: Option<Value>,
 }
 
-/// `extract_run` object. The summary form (lists) leaves `config`, `output`,
-/// `initial_output`, `reviewed_output` and `edits` empty and drops
+/// A processor object and its version object, which differ per kind only
+/// in their type names and the field naming the processor.
+macro_rules! processor_objects {
+    ($processor:ident, $version:ident, $parent:ident, $doc:literal) => {
+        #[doc = concat!("`", $doc, "` object; `draft_version` only in the full form.")]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "camelCase")]
+        pub struct $processor {
+            #[serde(flatten)]
+            pub fields: ProcessorFields,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub draft_version: Option<$version>,
+        }
+
+        #[doc = concat!("`", $doc, "_version` object.")]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "camelCase")]
+        pub struct $version {
+            #[serde(flatten)]
+            pub fields: VersionFields,
+            pub $parent: String,
+        }
+    };
+}
+processor_objects!(Extractor, ExtractorVersion, extractor_id, "extractor");
+processor_objects!(Classifier, ClassifierVersion, classifier_id, "classifier");
+processor_objects!(Splitter, SplitterVersion, splitter_id, "splitter");
+
+/// What every processor run (extract, classify, split) carries beside the
+/// processor it used.
+/// The summary form (lists) leaves `config` and `output` empty and drops
 /// `usage.breakdown`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct ExtractRun {
+pub struct ProcessorRunFields {
     pub object: String,
     pub id: String,
     pub status: RunStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    pub reviewed: bool,
+    pub edited: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    pub file: Option<FileObject>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parse_run_id: Option<String>,
+    pub dashboard_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Value>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `classify_run` object: `output` is `{id, type, confidence, insights}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClassifyRun {
+    #[serde(flatten)]
+    pub run: ProcessorRunFields,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classifier: Option<Classifier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classifier_version: Option<ClassifierVersion>,
+}
+
+/// `split_run` object: `output` is `{splits: [{id, type, classificationId,
+/// identifier, startPage, endPage, observation, name, fileId}]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SplitRun {
+    #[serde(flatten)]
+    pub run: ProcessorRunFields,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub splitter: Option<Splitter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub splitter_version: Option<SplitterVersion>,
+}
+
+/// `extract_run` object: what every processor run carries, the extractor
+/// it used, and its human review. The summary form (lists) leaves
+/// `config`, `output`, `initial_output`, `reviewed_output` and `edits`
+/// empty and drops `usage.breakdown`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ExtractRun {
+    #[serde(flatten)]
+    pub run: ProcessorRunFields,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_output: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewed_output: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Value>,
-    pub reviewed: bool,
-    pub edited: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edits: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extractor: Option<Extractor>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extractor_version: Option<ExtractorVersion>,
-    pub file: Option<FileObject>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub batch_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parse_run_id: Option<String>,
-    pub dashboard_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub usage: Option<Value>,
-    pub created_at: String,
-    pub updated_at: String,
 }
 
-/// `classifier` object; `draft_version` only in the full form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct Classifier {
-    pub object: String,
-    pub id: String,
-    pub name: String,
-    pub created_at: String,
-    pub updated_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub draft_version: Option<ClassifierVersion>,
+/// A processor run object reads through to the fields every processor run
+/// carries (`run.status`, `run.id`).
+macro_rules! reads_through {
+    ($($run:ty),*) => {$(
+        impl std::ops::Deref for $run {
+            type Target = ProcessorRunFields;
+            fn deref(&self) -> &ProcessorRunFields {
+                &self.run
+            }
+        }
+    )*};
 }
-
-/// `classifier_version` object; `config` is `None` only in summary form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct ClassifierVersion {
-    pub object: String,
-    pub id: String,
-    pub classifier_id: String,
-    pub version: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<Value>,
-    pub created_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<Value>,
-}
-
-/// `classify_run` object: `output` is `{id, type, confidence, insights}`.
-/// The summary form (lists) leaves `config` and `output` empty.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct ClassifyRun {
-    pub object: String,
-    pub id: String,
-    pub status: RunStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Value>,
-    pub reviewed: bool,
-    pub edited: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub classifier: Option<Classifier>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub classifier_version: Option<ClassifierVersion>,
-    pub file: Option<FileObject>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub batch_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parse_run_id: Option<String>,
-    pub dashboard_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub usage: Option<Value>,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// `splitter` object; `draft_version` only in the full form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct Splitter {
-    pub object: String,
-    pub id: String,
-    pub name: String,
-    pub created_at: String,
-    pub updated_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub draft_version: Option<SplitterVersion>,
-}
-
-/// `splitter_version` object; `config` is `None` only in summary form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct SplitterVersion {
-    pub object: String,
-    pub id: String,
-    pub splitter_id: String,
-    pub version: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<Value>,
-    pub created_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<Value>,
-}
-
-/// `split_run` object: `output` is `{splits: [...]}`.
-/// The summary form (lists) leaves `config` and `output` empty.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct SplitRun {
-    pub object: String,
-    pub id: String,
-    pub status: RunStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failure_message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Value>,
-    pub reviewed: bool,
-    pub edited: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub splitter: Option<Splitter>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub splitter_version: Option<SplitterVersion>,
-    pub file: Option<FileObject>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub batch_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parse_run_id: Option<String>,
-    pub dashboard_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub usage: Option<Value>,
-    pub created_at: String,
-    pub updated_at: String,
-}
+reads_through!(ExtractRun, ClassifyRun, SplitRun);
 
 /// `parse_run` object. The summary form (lists) leaves `output` and
 /// `config` empty and drops `usage.breakdown`. Both forms carry

@@ -4,147 +4,52 @@
 //! `{id, type, confidence, insights}` and usage (pages read). The config is
 //! checked here, once, for both the create-time 400 and the run.
 
-use quarry_classify::{Class, classify};
+use quarry_classify::classify;
 use quarry_model::enums::failure;
-use quarry_parse::{Document, Limits};
+use quarry_parse::Limits;
 use serde_json::{Value, json};
 
-use crate::parse::read;
-use crate::parse_config::{check_page_ranges, ranges};
-use crate::{ConfigError, Input, Outcome, ParsePlan, page_usage};
+use crate::routing::{Routing, RoutingKeys};
+use crate::{ConfigError, Input, Outcome};
 
-/// Base processors a ClassifyConfig may name; the first is the default.
-const BASE_PROCESSORS: [&str; 2] = ["classification_performance", "classification_light"];
-/// Most classifications one config may hold.
-pub const MAX_CLASSIFICATIONS: usize = 200;
+const KEYS: RoutingKeys = RoutingKeys {
+    classes: "classifications",
+    rules: "classificationRules",
+    base_processors: ["classification_performance", "classification_light"],
+};
 
 /// How one classify run is processed.
 #[derive(Debug, Clone)]
 pub struct ClassifyPlan {
-    /// The effective ClassifyConfig (defaults applied), as the run echoes it.
-    config: Value,
-    pub parse: ParsePlan,
-    pub classes: Vec<Class>,
-    /// `classificationRules`: free text the engine reads as extra evidence.
-    pub rules: Option<String>,
-    /// `advancedOptions.pageRanges` (1-based, inclusive); empty is every page.
-    pub page_ranges: Vec<(u32, u32)>,
+    pub routing: Routing,
 }
 
 impl ClassifyPlan {
     /// Validates a ClassifyConfig and resolves it over the `server` parser
     /// limits. Errors name the offending JSON path.
-    pub fn resolve(mut config: Value, server: &Limits) -> Result<ClassifyPlan, ConfigError> {
-        let Some(obj) = config.as_object_mut() else {
-            return Err(ConfigError::new("config must be an object"));
-        };
-        let base = obj
-            .entry("baseProcessor")
-            .or_insert_with(|| json!(BASE_PROCESSORS[0]));
-        if !base.as_str().is_some_and(|b| BASE_PROCESSORS.contains(&b)) {
-            return Err(ConfigError::new(format!(
-                "config.baseProcessor must be one of {}",
-                BASE_PROCESSORS.join(", ")
-            )));
-        }
-        let classes = classes(config.get("classifications"), "config.classifications")?;
-        let rules = match config.get("classificationRules") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                return Err(ConfigError::new(
-                    "config.classificationRules must be a string",
-                ));
-            }
-        };
-        check_page_ranges(&config, "config")?;
-        let page_ranges = ranges(config.pointer("/advancedOptions/pageRanges"))
-            .map(|(s, e)| (s as u32, e as u32))
-            .collect();
-        let parse = ParsePlan::resolve_at(config.get("parseConfig"), "config.parseConfig", server)?;
-        Ok(ClassifyPlan {
-            config,
-            parse,
-            classes,
-            rules,
-            page_ranges,
-        })
-    }
-
-    /// The effective config, as the run echoes it.
-    pub fn config(&self) -> &Value {
-        &self.config
+    pub fn resolve(config: Value, server: &Limits) -> Result<ClassifyPlan, ConfigError> {
+        let routing = Routing::resolve(config, &KEYS, server)?;
+        Ok(ClassifyPlan { routing })
     }
 
     /// The effective config, taken out of the plan.
     pub fn into_config(self) -> Value {
-        self.config
-    }
-}
-
-/// The classifications of a config at `path`: a non-empty array of
-/// `{id, type, description}` objects with distinct ids.
-pub(crate) fn classes(list: Option<&Value>, path: &str) -> Result<Vec<Class>, ConfigError> {
-    let Some(items) = list.and_then(Value::as_array) else {
-        return Err(ConfigError::new(format!(
-            "{path} is required: an array of {{id, type, description}}"
-        )));
-    };
-    if items.is_empty() || items.len() > MAX_CLASSIFICATIONS {
-        return Err(ConfigError::new(format!(
-            "{path} must hold 1 to {MAX_CLASSIFICATIONS} classifications; got {}",
-            items.len()
-        )));
-    }
-    let mut classes: Vec<Class> = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let text = |key: &str, required: bool| -> Result<Option<String>, ConfigError> {
-            match item.get(key) {
-                Some(Value::String(s)) if !(required && s.trim().is_empty()) => Ok(Some(s.clone())),
-                None | Some(Value::Null) if !required => Ok(None),
-                _ => Err(ConfigError::new(format!(
-                    "{path}[{i}].{key} must be a{} string",
-                    if required { " non-empty" } else { "" }
-                ))),
-            }
-        };
-        let id = text("id", true)?.unwrap_or_default();
-        if classes.iter().any(|c| c.id == id) {
-            return Err(ConfigError::new(format!(
-                "{path}[{i}].id `{id}` is used by an earlier classification; ids must be distinct"
-            )));
-        }
-        classes.push(Class {
-            kind: text("type", true)?.unwrap_or_default(),
-            description: text("description", false)?.unwrap_or_default(),
-            identifier_key: text("identifierKey", false)?,
-            id,
-        });
-    }
-    Ok(classes)
-}
-
-/// Keeps only the pages inside `ranges` (all of them when it is empty);
-/// pages keep their numbers, so evidence names the file's pages.
-pub(crate) fn keep_pages(doc: &mut Document, ranges: &[(u32, u32)]) {
-    if !ranges.is_empty() {
-        doc.pages
-            .retain(|p| ranges.iter().any(|&(s, e)| (s..=e).contains(&p.number)));
+        self.routing.into_config()
     }
 }
 
 /// Processes one classify run; `keep_parse` as for extract runs.
 pub fn run_classify(plan: &ClassifyPlan, input: &Input<'_>, keep_parse: bool) -> Outcome {
-    let (mut doc, parse) = match read(&plan.parse, input, keep_parse) {
+    let routing = &plan.routing;
+    let (doc, parse) = match routing.read(input, keep_parse) {
         Ok(read) => read,
         Err(failure) => return failure.into(),
     };
-    keep_pages(&mut doc, &plan.page_ranges);
-    let answer = match classify(&doc, &plan.classes, plan.rules.as_deref()) {
+    let answer = match classify(&doc, &routing.classes, routing.rules.as_deref()) {
         Ok(a) => a,
         Err(e) => return Outcome::failed(failure::FAILED_TO_PROCESS_FILE, e.to_string()),
     };
-    let class = &plan.classes[answer.class];
+    let class = &routing.classes[answer.class];
     let output = json!({
         "id": class.id,
         "type": class.kind,
@@ -153,21 +58,7 @@ pub fn run_classify(plan: &ClassifyPlan, input: &Input<'_>, keep_parse: bool) ->
             .map(|i| json!({"type": "reasoning", "content": i}))
             .collect::<Vec<_>>(),
     });
-    let product = plan.config["baseProcessor"]
-        .as_str()
-        .unwrap_or(BASE_PROCESSORS[0]);
-    let per_page = if product == "classification_light" {
-        0.5
-    } else {
-        1.0
-    };
-    let usage = page_usage(
-        "classify_run",
-        input.run_id,
-        product,
-        per_page,
-        doc.page_count(),
-    );
+    let usage = routing.usage("classify_run", input.run_id, doc.page_count());
     let mut outcome = Outcome::processed(output, usage);
     outcome.parse = parse;
     outcome
@@ -213,8 +104,11 @@ mod tests {
         ranges["advancedOptions"] = json!({"pageRanges": [{"start": 2, "end": 1}]});
         assert!(error_of(ranges).contains("pageRanges[0]"));
         let plan = ClassifyPlan::resolve(config(kinds()), &Limits::default()).expect("valid");
-        assert_eq!(plan.config()["baseProcessor"], "classification_performance");
-        assert_eq!(plan.classes[1].kind, "bank_statement");
+        assert_eq!(
+            plan.routing.config()["baseProcessor"],
+            "classification_performance"
+        );
+        assert_eq!(plan.routing.classes[1].kind, "bank_statement");
     }
 
     fn run(text: &str, c: Value) -> Outcome {

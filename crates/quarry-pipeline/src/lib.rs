@@ -18,6 +18,7 @@ mod outcome;
 mod parse;
 pub mod parse_config;
 mod plan;
+mod routing;
 mod split;
 mod usage;
 
@@ -27,5 +28,6 @@ pub use extract::{Extracted, extract_document, run_extract};
 pub use outcome::{DerivedFile, Failure, Outcome, ParseOutcome};
 pub use parse::run_parse;
 pub use plan::{ExtractPlan, Input, PARSE_CONFIG, ParsePlan, with_defaults, with_overrides};
+pub use routing::Routing;
 pub use split::{SplitPlan, run_split};
 pub use usage::{credits_per_page, page_usage, usage_for};

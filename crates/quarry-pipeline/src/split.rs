@@ -10,24 +10,19 @@ use quarry_model::enums::failure;
 use quarry_parse::{Limits, detect_kind};
 use serde_json::{Value, json};
 
-use crate::classify::{classes, keep_pages};
-use crate::parse::read;
-use crate::parse_config::{check_page_ranges, ranges};
-use crate::{ConfigError, DerivedFile, Input, Outcome, ParsePlan, page_usage};
+use crate::routing::{Routing, RoutingKeys};
+use crate::{ConfigError, DerivedFile, Input, Outcome};
 
-/// Base processors a SplitConfig may name; the first is the default.
-const BASE_PROCESSORS: [&str; 2] = ["splitting_performance", "splitting_light"];
+const KEYS: RoutingKeys = RoutingKeys {
+    classes: "splitClassifications",
+    rules: "splitRules",
+    base_processors: ["splitting_performance", "splitting_light"],
+};
 
 /// How one split run is processed.
 #[derive(Debug, Clone)]
 pub struct SplitPlan {
-    /// The effective SplitConfig (defaults applied), as the run echoes it.
-    config: Value,
-    pub parse: ParsePlan,
-    pub classes: Vec<quarry_classify::Class>,
-    /// `splitRules`: free text the engine reads as extra evidence.
-    pub rules: Option<String>,
-    pub page_ranges: Vec<(u32, u32)>,
+    pub routing: Routing,
     /// `advancedOptions.pageOverlapEnabled` (accepted; see quarry-classify).
     pub page_overlap: bool,
     /// `advancedOptions.strictIdentifierModeEnabled`: neighbouring splits
@@ -38,30 +33,7 @@ pub struct SplitPlan {
 impl SplitPlan {
     /// Validates a SplitConfig and resolves it over the `server` parser
     /// limits. Errors name the offending JSON path.
-    pub fn resolve(mut config: Value, server: &Limits) -> Result<SplitPlan, ConfigError> {
-        let Some(obj) = config.as_object_mut() else {
-            return Err(ConfigError::new("config must be an object"));
-        };
-        let base = obj
-            .entry("baseProcessor")
-            .or_insert_with(|| json!(BASE_PROCESSORS[0]));
-        if !base.as_str().is_some_and(|b| BASE_PROCESSORS.contains(&b)) {
-            return Err(ConfigError::new(format!(
-                "config.baseProcessor must be one of {}",
-                BASE_PROCESSORS.join(", ")
-            )));
-        }
-        let classes = classes(
-            config.get("splitClassifications"),
-            "config.splitClassifications",
-        )?;
-        let text = |key: &str| match config.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(ConfigError::new(format!("config.{key} must be a string"))),
-        };
-        let rules = text("splitRules")?;
-        check_page_ranges(&config, "config")?;
+    pub fn resolve(config: Value, server: &Limits) -> Result<SplitPlan, ConfigError> {
         let flag = |key: &str| -> Result<Option<bool>, ConfigError> {
             match config.pointer(&format!("/advancedOptions/{key}")) {
                 None | Some(Value::Null) => Ok(None),
@@ -74,46 +46,33 @@ impl SplitPlan {
         let page_overlap = flag("pageOverlapEnabled")?.unwrap_or(false);
         // On by default, as on the current hosted splitters.
         let strict_identifier = flag("strictIdentifierModeEnabled")?.unwrap_or(true);
-        let page_ranges = ranges(config.pointer("/advancedOptions/pageRanges"))
-            .map(|(s, e)| (s as u32, e as u32))
-            .collect();
-        let parse = ParsePlan::resolve_at(config.get("parseConfig"), "config.parseConfig", server)?;
         Ok(SplitPlan {
-            config,
-            parse,
-            classes,
-            rules,
-            page_ranges,
+            routing: Routing::resolve(config, &KEYS, server)?,
             page_overlap,
             strict_identifier,
         })
     }
 
-    /// The effective config, as the run echoes it.
-    pub fn config(&self) -> &Value {
-        &self.config
-    }
-
     /// The effective config, taken out of the plan.
     pub fn into_config(self) -> Value {
-        self.config
+        self.routing.into_config()
     }
 }
 
 /// Processes one split run; `keep_parse` as for extract runs. Each split's
 /// `fileId` is left for the store to fill once it kept the split's file.
 pub fn run_split(plan: &SplitPlan, input: &Input<'_>, keep_parse: bool) -> Outcome {
-    let (mut doc, parse) = match read(&plan.parse, input, keep_parse) {
+    let routing = &plan.routing;
+    let (doc, parse) = match routing.read(input, keep_parse) {
         Ok(read) => read,
         Err(failure) => return failure.into(),
     };
-    keep_pages(&mut doc, &plan.page_ranges);
     let options = SplitOptions {
-        rules: plan.rules.as_deref(),
+        rules: routing.rules.as_deref(),
         page_overlap: plan.page_overlap,
         strict_identifier: plan.strict_identifier,
     };
-    let found = match split(&doc, &plan.classes, &options) {
+    let found = match split(&doc, &routing.classes, &options) {
         Ok(found) => found,
         Err(e) => return Outcome::failed(failure::FAILED_TO_PROCESS_FILE, e.to_string()),
     };
@@ -125,7 +84,7 @@ pub fn run_split(plan: &SplitPlan, input: &Input<'_>, keep_parse: bool) -> Outco
     let mut splits = Vec::with_capacity(found.len());
     let mut files = Vec::with_capacity(found.len());
     for (i, s) in found.iter().enumerate() {
-        let class = &plan.classes[s.class];
+        let class = &routing.classes[s.class];
         let id = format!("split_{}", i + 1);
         let name = format!("{stem} (pages {}-{}){extension}", s.start_page, s.end_page);
         let bytes = match quarry_parse::cut_pages(input.bytes, kind, s.start_page, s.end_page) {
@@ -163,23 +122,82 @@ pub fn run_split(plan: &SplitPlan, input: &Input<'_>, keep_parse: bool) -> Outco
             "fileId": null,
         }));
     }
-    let product = plan.config["baseProcessor"]
-        .as_str()
-        .unwrap_or(BASE_PROCESSORS[0]);
-    let per_page = if product == "splitting_light" {
-        0.5
-    } else {
-        1.0
-    };
-    let usage = page_usage(
-        "split_run",
-        input.run_id,
-        product,
-        per_page,
-        doc.page_count(),
-    );
+    let usage = routing.usage("split_run", input.run_id, doc.page_count());
     let mut outcome = Outcome::processed(json!({ "splits": splits }), usage);
     outcome.parse = parse;
     outcome.files = files;
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use quarry_model::enums::RunStatus;
+
+    use super::*;
+
+    fn plan(extra: Value) -> Result<SplitPlan, ConfigError> {
+        let mut config = json!({"splitClassifications": [
+            {"id": "invoice", "type": "invoice", "identifierKey": "the invoice number",
+             "description": "A supplier invoice: invoice number, line items, amount due."},
+            {"id": "statement", "type": "bank_statement",
+             "description": "A bank statement: IBAN, transactions, running balance."}
+        ]});
+        if let (Some(c), Some(e)) = (config.as_object_mut(), extra.as_object()) {
+            c.extend(e.clone());
+        }
+        SplitPlan::resolve(config, &Limits::default())
+    }
+
+    #[test]
+    fn configs_are_checked_with_the_path_of_the_problem() {
+        let err = |extra| plan(extra).expect_err("invalid").to_string();
+        assert!(
+            err(json!({"splitClassifications": []})).starts_with("config.splitClassifications")
+        );
+        assert!(err(json!({"splitRules": 3})).starts_with("config.splitRules"));
+        let flag = json!({"advancedOptions": {"strictIdentifierModeEnabled": "yes"}});
+        assert!(err(flag).contains("strictIdentifierModeEnabled"));
+        let p = plan(json!({})).expect("valid");
+        assert!(p.strict_identifier && !p.page_overlap);
+        assert_eq!(p.routing.config()["baseProcessor"], "splitting_performance");
+    }
+
+    #[test]
+    fn each_document_of_a_text_packet_is_a_split_with_its_pages_as_a_file() {
+        let packet = "INVOICE\nInvoice Number: A-1\nItem Qty Price Amount\nHammer 2 12.00 24.00\n\
+            Amount Due: 24.00\n\u{c}INVOICE\nInvoice Number: B-2\nItem Qty Price Amount\n\
+            Paper 10 5.00 50.00\nAmount Due: 50.00\n";
+        let input = Input {
+            run_id: "splr_t",
+            file_id: "file_t",
+            file_name: "packet.txt",
+            bytes: packet.as_bytes(),
+        };
+        let out = run_split(&plan(json!({})).expect("valid"), &input, false);
+        assert_eq!(out.status, RunStatus::Processed, "{out:?}");
+        let splits = out.output.expect("output")["splits"].clone();
+        let pages: Vec<_> = splits
+            .as_array()
+            .expect("splits")
+            .iter()
+            .map(|s| {
+                (
+                    s["type"].clone(),
+                    s["startPage"].clone(),
+                    s["identifier"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            pages,
+            [
+                (json!("invoice"), json!(1), json!("A-1")),
+                (json!("invoice"), json!(2), json!("B-2"))
+            ]
+        );
+        assert_eq!(out.files.len(), 2);
+        assert!(String::from_utf8_lossy(&out.files[1].bytes).contains("B-2"));
+        assert_eq!(out.files[1].id_at, "/splits/1/fileId");
+        assert_eq!(out.usage.expect("usage")["credits"], json!(2.0));
+    }
 }

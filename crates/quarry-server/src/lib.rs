@@ -22,6 +22,7 @@ mod metrics;
 pub mod net;
 mod openapi;
 mod processor_family;
+mod processor_runs;
 mod processors;
 mod review;
 pub mod routes;

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use quarry_model::resources::{
-    ClassifyRun, ExtractRun, FileMetadata, FileObject, ParseRun, SplitRun,
+    ClassifyRun, ExtractRun, FileMetadata, FileObject, ParseRun, ProcessorRunFields, SplitRun,
 };
 use quarry_model::time::rfc3339;
 use quarry_store::{
-    ClassifyRunRecord, ExtractRunRecord, FileRecord, ParseRunRecord, ProcessorRecord,
+    ClassifyRunRecord, ExtractRunRecord, FileRecord, ParseRunRecord, ProcessorRecord, RunCore,
     SplitRunRecord, VersionRecord,
 };
 use serde_json::Value;
@@ -88,48 +88,22 @@ impl<'a> RunViews<'a> {
         full: bool,
     ) -> Result<ExtractRun, ApiError> {
         let ws = r.workspace_id.as_str();
-        let file = self.file(ws, r.file_id.as_ref()).await?;
-        let extractor = self
-            .processor::<Extractors>(ws, r.extractor_id.as_ref())
+        let mut run = self
+            .processor_run(r, "extract_run", r.parse_run_id.as_ref(), full)
             .await?;
-        let extractor_version = self
-            .version::<Extractors>(ws, r.extractor_version_id.as_ref())
-            .await?;
-        let usage = r
-            .usage
-            .clone()
-            .map(|u| if full { u } else { without_breakdown(u) });
+        (run.reviewed, run.edited) = (r.reviewed, r.edited);
+        let review = |v: &Option<Value>| if full && r.reviewed { v.clone() } else { None };
         Ok(ExtractRun {
-            object: "extract_run".into(),
-            id: r.id.clone(),
-            status: r.status,
-            output: if full { r.output.clone() } else { None },
-            initial_output: if full && r.reviewed {
-                r.initial_output.clone()
-            } else {
-                None
-            },
-            reviewed_output: if full && r.reviewed {
-                r.reviewed_output.clone()
-            } else {
-                None
-            },
-            failure_reason: r.failure_reason.clone(),
-            failure_message: r.failure_message.clone(),
-            metadata: r.metadata.clone(),
-            reviewed: r.reviewed,
-            edited: r.edited,
+            run,
+            initial_output: review(&r.initial_output),
+            reviewed_output: review(&r.reviewed_output),
             edits: if full { r.edits.clone() } else { None },
-            config: full.then(|| r.config.clone()),
-            extractor,
-            extractor_version,
-            file,
-            batch_id: r.batch_id.clone(),
-            parse_run_id: r.parse_run_id.clone(),
-            dashboard_url: self.dashboard_url(&r.id),
-            usage,
-            created_at: rfc3339(r.created_at),
-            updated_at: rfc3339(r.updated_at),
+            extractor: self
+                .processor::<Extractors>(ws, r.extractor_id.as_ref())
+                .await?,
+            extractor_version: self
+                .version::<Extractors>(ws, r.extractor_version_id.as_ref())
+                .await?,
         })
     }
 }
@@ -170,23 +144,19 @@ impl RunViews<'_> {
         )
     }
 
-    /// A classify run (`full`) or its list summary (no `output`, no
-    /// `config`, usage without breakdown).
-    async fn classify_run(
+    /// What a processor run shows beside its processor, in full
+    /// (`full`) or as a list summary (no `output`, no `config`, usage
+    /// without breakdown).
+    async fn processor_run(
         &mut self,
-        r: &ClassifyRunRecord,
+        r: &RunCore,
+        object: &str,
+        parse_run_id: Option<&String>,
         full: bool,
-    ) -> Result<ClassifyRun, ApiError> {
-        let ws = r.workspace_id.as_str();
-        let file = self.file(ws, r.file_id.as_ref()).await?;
-        let classifier = self
-            .processor::<Classifiers>(ws, r.classifier_id.as_ref())
-            .await?;
-        let classifier_version = self
-            .version::<Classifiers>(ws, r.classifier_version_id.as_ref())
-            .await?;
-        Ok(ClassifyRun {
-            object: "classify_run".into(),
+    ) -> Result<ProcessorRunFields, ApiError> {
+        let file = self.file(&r.workspace_id, r.file_id.as_ref()).await?;
+        Ok(ProcessorRunFields {
+            object: object.into(),
             id: r.id.clone(),
             status: r.status,
             output: if full { r.output.clone() } else { None },
@@ -196,48 +166,9 @@ impl RunViews<'_> {
             reviewed: false,
             edited: false,
             config: full.then(|| r.config.clone()),
-            classifier,
-            classifier_version,
             file,
             batch_id: r.batch_id.clone(),
-            parse_run_id: r.parse_run_id.clone(),
-            dashboard_url: self.dashboard_url(&r.id),
-            usage: r
-                .usage
-                .clone()
-                .map(|u| if full { u } else { without_breakdown(u) }),
-            created_at: rfc3339(r.created_at),
-            updated_at: rfc3339(r.updated_at),
-        })
-    }
-
-    /// A split run (`full`) or its list summary (no `output`, no
-    /// `config`, usage without breakdown).
-    async fn split_run(&mut self, r: &SplitRunRecord, full: bool) -> Result<SplitRun, ApiError> {
-        let ws = r.workspace_id.as_str();
-        let file = self.file(ws, r.file_id.as_ref()).await?;
-        let splitter = self
-            .processor::<Splitters>(ws, r.splitter_id.as_ref())
-            .await?;
-        let splitter_version = self
-            .version::<Splitters>(ws, r.splitter_version_id.as_ref())
-            .await?;
-        Ok(SplitRun {
-            object: "split_run".into(),
-            id: r.id.clone(),
-            status: r.status,
-            output: if full { r.output.clone() } else { None },
-            failure_reason: r.failure_reason.clone(),
-            failure_message: r.failure_message.clone(),
-            metadata: r.metadata.clone(),
-            reviewed: false,
-            edited: false,
-            config: full.then(|| r.config.clone()),
-            splitter,
-            splitter_version,
-            file,
-            batch_id: r.batch_id.clone(),
-            parse_run_id: r.parse_run_id.clone(),
+            parse_run_id: parse_run_id.cloned(),
             dashboard_url: self.dashboard_url(&r.id),
             usage: r
                 .usage
@@ -297,7 +228,18 @@ impl RunApi for ClassifyRunRecord {
     const NOUN: &'static str = "classify run";
     type View = ClassifyRun;
     async fn view(&self, views: &mut RunViews<'_>, full: bool) -> Result<ClassifyRun, ApiError> {
-        views.classify_run(self, full).await
+        let ws = self.workspace_id.as_str();
+        let (processor, version) = (
+            self.classifier_id.as_ref(),
+            self.classifier_version_id.as_ref(),
+        );
+        Ok(ClassifyRun {
+            run: views
+                .processor_run(self, "classify_run", self.parse_run_id.as_ref(), full)
+                .await?,
+            classifier: views.processor::<Classifiers>(ws, processor).await?,
+            classifier_version: views.version::<Classifiers>(ws, version).await?,
+        })
     }
 }
 
@@ -306,7 +248,15 @@ impl RunApi for SplitRunRecord {
     const NOUN: &'static str = "split run";
     type View = SplitRun;
     async fn view(&self, views: &mut RunViews<'_>, full: bool) -> Result<SplitRun, ApiError> {
-        views.split_run(self, full).await
+        let ws = self.workspace_id.as_str();
+        let (processor, version) = (self.splitter_id.as_ref(), self.splitter_version_id.as_ref());
+        Ok(SplitRun {
+            run: views
+                .processor_run(self, "split_run", self.parse_run_id.as_ref(), full)
+                .await?,
+            splitter: views.processor::<Splitters>(ws, processor).await?,
+            splitter_version: views.version::<Splitters>(ws, version).await?,
+        })
     }
 }
 

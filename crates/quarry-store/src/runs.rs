@@ -170,26 +170,6 @@ pub struct ParseRunRecord {
     pub metrics: Option<Value>,
 }
 
-/// A classify run: the core plus the classifier it used and the parse it
-/// was made from. Its output is `{id, type, confidence, insights}`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClassifyRunRecord {
-    pub core: RunCore,
-    pub classifier_id: Option<String>,
-    pub classifier_version_id: Option<String>,
-    pub parse_run_id: Option<String>,
-}
-
-/// A split run: the core plus the splitter it used and the parse it was
-/// made from. Its output is `{splits: [...]}`, each split a file of its own.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SplitRunRecord {
-    pub core: RunCore,
-    pub splitter_id: Option<String>,
-    pub splitter_version_id: Option<String>,
-    pub parse_run_id: Option<String>,
-}
-
 macro_rules! run_record {
     ($record:ty, $kind:expr, $runs:ident) => {
         impl Deref for $record {
@@ -213,8 +193,51 @@ macro_rules! run_record {
 }
 run_record!(ExtractRunRecord, RunKind::Extract, extract_runs);
 run_record!(ParseRunRecord, RunKind::Parse, parse_runs);
-run_record!(ClassifyRunRecord, RunKind::Classify, classify_runs);
-run_record!(SplitRunRecord, RunKind::Split, split_runs);
+
+/// A run kind whose record is the core plus the processor (and version) it
+/// used and the parse it was made from: classify and split runs.
+macro_rules! processor_run_record {
+    ($(#[$doc:meta])* $record:ident, $kind:expr, $runs:ident, $processor:ident, $version:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $record {
+            pub core: RunCore,
+            pub $processor: Option<String>,
+            pub $version: Option<String>,
+            pub parse_run_id: Option<String>,
+        }
+
+        impl $record {
+            /// A run that has not been processed yet.
+            pub fn new(core: RunCore, processor: Option<String>, version: Option<String>) -> Self {
+                $record {
+                    core,
+                    $processor: processor,
+                    $version: version,
+                    parse_run_id: None,
+                }
+            }
+        }
+
+        run_record!($record, $kind, $runs);
+    };
+}
+processor_run_record!(
+    /// A classify run; its output is `{id, type, confidence, insights}`.
+    ClassifyRunRecord,
+    RunKind::Classify,
+    classify_runs,
+    classifier_id,
+    classifier_version_id
+);
+processor_run_record!(
+    /// A split run; its output is `{splits: [...]}`, each split a file.
+    SplitRunRecord,
+    RunKind::Split,
+    split_runs,
+    splitter_id,
+    splitter_version_id
+);
 
 /// Filters of a run listing (`GET /extract_runs`, `GET /parse_runs`):
 /// exact matches plus a case-insensitive file-name substring.

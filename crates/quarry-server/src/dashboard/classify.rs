@@ -135,7 +135,8 @@ async fn render(state: &AppState, viewer: &Viewer, q: &ClassifyQuery) -> Result<
     ))
 }
 
-fn row(run: &ClassifyRun) -> String {
+fn row(classified: &ClassifyRun) -> String {
+    let run = &classified.run;
     let output = run.output.as_ref();
     let kind = output
         .and_then(|o| o["type"].as_str())
@@ -150,10 +151,10 @@ fn row(run: &ClassifyRun) -> String {
 <td class="confidence">{confidence}</td><td>{classifier}</td><td>{file}</td><td><time>{created}</time></td></tr>"#,
         id = esc(&run.id),
         status = status_badge(run.status.as_str()),
-        classifier = run
+        classifier = classified
             .classifier
             .as_ref()
-            .map(|c| esc(&c.name))
+            .map(|c| esc(&c.fields.name))
             .unwrap_or_else(|| "inline config".into()),
         file = run
             .file

@@ -115,10 +115,10 @@ fn facts(run: &ExtractRun) -> String {
     let extractor = match (&run.extractor, &run.extractor_version) {
         (Some(e), v) => format!(
             r#"<dt>Extractor</dt><dd><a href="/dashboard/extractors/{}">{}</a>{}</dd>"#,
-            esc(&e.id),
-            esc(&e.name),
+            esc(&e.fields.id),
+            esc(&e.fields.name),
             v.as_ref()
-                .map(|v| format!(" · version {}", esc(&v.version)))
+                .map(|v| format!(" · version {}", esc(&v.fields.version)))
                 .unwrap_or_default()
         ),
         _ => String::new(),

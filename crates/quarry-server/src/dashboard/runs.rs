@@ -192,7 +192,7 @@ fn row(run: &ExtractRun) -> String {
         extractor = run
             .extractor
             .as_ref()
-            .map(|e| esc(&e.name))
+            .map(|e| esc(&e.fields.name))
             .unwrap_or_else(|| "—".into()),
         file = run
             .file

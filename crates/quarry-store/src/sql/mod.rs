@@ -8,7 +8,6 @@
 //! upgrade failures under concurrent workers.
 
 mod claim;
-mod classify_runs;
 mod deliveries;
 mod extract_runs;
 mod files;
@@ -16,10 +15,10 @@ mod keys;
 mod lifecycle;
 mod outbox;
 mod parse_runs;
+mod processor_runs;
 mod processors;
 mod queue;
 mod runs;
-mod split_runs;
 mod util;
 mod webhook_store;
 mod webhooks;
