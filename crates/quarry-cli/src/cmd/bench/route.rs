@@ -23,7 +23,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{Context, bail};
 use clap::Args;
 use quarry_classify::{Class, SplitOptions, classify, softmax, split};
-use quarry_parse::Document;
+use quarry_parse::{Document, Limits};
+use quarry_pipeline::{ClassifyPlan, ConfigError, SplitPlan};
 use serde_json::{Value, json};
 
 use super::report::{progress, table};
@@ -71,6 +72,8 @@ struct Config {
     classes: Vec<Class>,
     rules: Option<String>,
     splits: bool,
+    /// The split plan's `strictIdentifierModeEnabled`.
+    strict_identifier: bool,
 }
 
 pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
@@ -112,36 +115,26 @@ fn config(set: &Path, fallback: Option<&Path>) -> anyhow::Result<Config> {
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let v: Value =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let list = v
-        .get(if splits {
-            "splitClassifications"
-        } else {
-            "classifications"
-        })
-        .and_then(Value::as_array)
-        .with_context(|| format!("{} lists no classifications", path.display()))?;
-    let field = |c: &Value, k: &str| c.get(k).and_then(Value::as_str).map(str::to_string);
-    let classes = list
-        .iter()
-        .map(|c| Class {
-            id: field(c, "id").unwrap_or_default(),
-            kind: field(c, "type").unwrap_or_default(),
-            description: field(c, "description").unwrap_or_default(),
-            identifier_key: field(c, "identifierKey"),
-        })
-        .collect();
-    let rules = field(
-        &v,
-        if splits {
-            "splitRules"
-        } else {
-            "classificationRules"
-        },
-    );
+    // The configs are read by the plans runs use, so the bench measures
+    // what the API does (defaults such as strict identifier mode included).
+    let limits = Limits::default();
+    let plan_error = |e: ConfigError| anyhow::anyhow!("{}: {e}", path.display());
+    let (routing, strict_identifier) = if splits {
+        let plan = SplitPlan::resolve(v, &limits).map_err(plan_error)?;
+        (plan.routing, plan.strict_identifier)
+    } else {
+        (
+            ClassifyPlan::resolve(v, &limits)
+                .map_err(plan_error)?
+                .routing,
+            false,
+        )
+    };
     Ok(Config {
-        classes,
-        rules,
+        classes: routing.classes,
+        rules: routing.rules,
         splits,
+        strict_identifier,
     })
 }
 
@@ -381,6 +374,7 @@ fn split_set(
     let rules = ScoreRules::load(set)?;
     let opts = SplitOptions {
         rules: config.rules.as_deref(),
+        strict_identifier: config.strict_identifier,
         ..SplitOptions::default()
     };
     let (mut tp, mut n_pred, mut n_truth) = (0usize, 0usize, 0usize);
