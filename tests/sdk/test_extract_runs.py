@@ -225,3 +225,21 @@ def test_get_unknown_run_is_404(client):
         client.extract_runs.retrieve("exr_doesNotExist000000000")
     assert e.value.status_code == 404
     assert_error_body(e.value.body, "NOT_FOUND")
+
+
+def test_page_ranges_extract_and_charge_only_the_pages_named(client):
+    schema = {
+        "type": "object",
+        "properties": {"invoice_number": {"type": ["string", "null"]}},
+        "required": ["invoice_number"],
+        "additionalProperties": False,
+    }
+    three_pages = "Invoice Number: FIRST-1\fNotes only\fInvoice Number: THIRD-3\n"
+    run = client.extract_runs.create_and_poll(
+        file={"text": three_pages, "name": "three-pages.txt"},
+        config={"schema": schema, "advancedOptions": {"pageRanges": [{"start": 3, "end": 3}]}},
+        polling_options=POLL,
+    )
+    assert run.status == "PROCESSED", dump(run)
+    assert output_value(run)["invoice_number"] == "THIRD-3"
+    assert run.usage.credits == 1

@@ -154,6 +154,42 @@ mod tests {
     }
 
     #[test]
+    fn page_ranges_extract_and_charge_only_the_pages_named() {
+        let config = |ranges: Value| {
+            json!({"schema": {
+                "type": "object",
+                "properties": {"invoice_number": {"type": ["string", "null"]}},
+                "required": ["invoice_number"], "additionalProperties": false},
+                "advancedOptions": {"pageRanges": ranges, "citationsEnabled": true}})
+        };
+        let text = b"Invoice Number: FIRST-1\x0cNotes only\x0cInvoice Number: THIRD-3\n";
+        let r = run(text, "a.txt", config(json!([{"start": 3, "end": 3}])), true);
+        assert_eq!(r.status, RunStatus::Processed, "{r:?}");
+        let out = r.output.expect("output");
+        assert_eq!(out["value"]["invoice_number"], "THIRD-3");
+        let citation = &out["metadata"]["invoice_number"]["citations"][0];
+        assert_eq!(
+            citation["page"]["number"],
+            json!(3),
+            "citations keep the file's page numbers: {out}"
+        );
+        assert_eq!(r.usage.expect("usage")["credits"], json!(1.0));
+        let none = run(
+            text,
+            "a.txt",
+            config(json!([{"start": 5, "end": 9}])),
+            false,
+        );
+        assert_eq!(none.status, RunStatus::Failed);
+        assert!(
+            none.failure
+                .expect("failure")
+                .message
+                .contains("pageRanges")
+        );
+    }
+
+    #[test]
     fn schemaless_run_records_inferred_schema() {
         let r = run(
             b"Invoice Number: INV-7\nTotal: 12.50\n",

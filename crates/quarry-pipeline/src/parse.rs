@@ -47,8 +47,8 @@ pub fn run_parse(plan: &ParsePlan, input: &Input<'_>) -> Outcome {
     }
 }
 
-/// The input's document read under `plan`, with its parse as a parse run
-/// reports it when `keep` (a run that records its parse: extract,
+/// The input's document read under `plan` (only [`ParsePlan::pages`]),
+/// with its parse as a parse run reports it when `keep` (a run that records its parse: extract,
 /// classify). A file that cannot be read fails the run with the reason
 /// processor runs document.
 pub(crate) fn read(
@@ -57,13 +57,24 @@ pub(crate) fn read(
     keep: bool,
 ) -> Result<(Document, Option<ParseOutcome>), Failure> {
     let started = Instant::now();
-    let doc = quarry_parse::parse(input.bytes, input.file_name, &plan.limits).map_err(|e| {
+    let mut doc = quarry_parse::parse(input.bytes, input.file_name, &plan.limits).map_err(|e| {
         let reason = match e {
             ParseError::Corrupt(_) | ParseError::Crashed(_) => failure::PARSING_ERROR,
             _ => failure::FAILED_TO_PROCESS_FILE,
         };
         Failure::new(reason, format!("Could not read the file: {e}"))
     })?;
+    if !plan.pages.is_empty() {
+        let total = doc.pages.len();
+        doc.pages
+            .retain(|p| plan.pages.iter().any(|&(s, e)| (s..=e).contains(&p.number)));
+        if doc.pages.is_empty() {
+            return Err(Failure::new(
+                failure::INVALID_CONFIGURATION,
+                format!("advancedOptions.pageRanges selects none of the file's {total} pages"),
+            ));
+        }
+    }
     let parse = match keep {
         true => Some(
             parsed(&doc, plan, started)

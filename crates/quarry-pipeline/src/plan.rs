@@ -64,6 +64,11 @@ pub struct ParsePlan {
     pub limits: Limits,
     /// How the parse output is cut into chunks and rendered.
     pub options: ParseOptions,
+    /// The pages a processor run reads (its config's
+    /// `advancedOptions.pageRanges`, 1-based, inclusive); empty reads every
+    /// page. Pages outside are neither extracted nor charged, and the
+    /// others keep the file's page numbers.
+    pub pages: Vec<(u32, u32)>,
 }
 
 impl ParsePlan {
@@ -104,6 +109,7 @@ impl ParsePlan {
             config,
             limits,
             options,
+            pages: Vec::new(),
         }
     }
 }
@@ -133,6 +139,7 @@ impl ExtractPlan {
         let mut parse = ParsePlan::resolve_at(config.get("parseConfig"), PARSE_CONFIG, server)?;
         let options = config.get("advancedOptions");
         parse.limits.sheets.selection = sheet_selection(options);
+        parse.pages = page_ranges(&config);
         let flag = |k: &str| options.and_then(|o| o.get(k)).and_then(Value::as_bool);
         let request = ExtractRequest {
             schema: None,
@@ -192,6 +199,14 @@ impl ExtractPlan {
             ..self.request.clone()
         }
     }
+}
+
+/// A processor config's `advancedOptions.pageRanges` (checked with the
+/// config) as `(start, end)` pairs.
+pub(crate) fn page_ranges(config: &Value) -> Vec<(u32, u32)> {
+    parse_config::ranges(config.pointer("/advancedOptions/pageRanges"))
+        .map(|(s, e)| (s as u32, e as u32))
+        .collect()
 }
 
 /// The sheets an ExtractConfig asks for: `excelSheetRanges` (0-based,

@@ -9,7 +9,8 @@ use quarry_parse::{Document, Limits};
 use serde_json::{Value, json};
 
 use crate::parse::read;
-use crate::parse_config::{check_page_ranges, ranges};
+use crate::parse_config::check_page_ranges;
+use crate::plan::page_ranges;
 use crate::{ConfigError, Failure, Input, ParseOutcome, ParsePlan, page_usage};
 
 /// Most classifications one config may hold.
@@ -32,8 +33,6 @@ pub struct Routing {
     pub classes: Vec<Class>,
     /// The rules text the engine reads as extra evidence.
     pub rules: Option<String>,
-    /// `advancedOptions.pageRanges` (1-based, inclusive); empty is every page.
-    pub page_ranges: Vec<(u32, u32)>,
 }
 
 impl Routing {
@@ -72,16 +71,14 @@ impl Routing {
             }
         };
         check_page_ranges(&config, "config")?;
-        let page_ranges = ranges(config.pointer("/advancedOptions/pageRanges"))
-            .map(|(s, e)| (s as u32, e as u32))
-            .collect();
-        let parse = ParsePlan::resolve_at(config.get("parseConfig"), "config.parseConfig", server)?;
+        let mut parse =
+            ParsePlan::resolve_at(config.get("parseConfig"), "config.parseConfig", server)?;
+        parse.pages = page_ranges(&config);
         Ok(Routing {
             config,
             parse,
             classes,
             rules,
-            page_ranges,
         })
     }
 
@@ -95,16 +92,14 @@ impl Routing {
         self.config
     }
 
-    /// The input's document, only the pages asked for, and its parse when
+    /// The input's document (only the pages asked for) and its parse when
     /// `keep` (see [`read`]).
     pub(crate) fn read(
         &self,
         input: &Input<'_>,
         keep: bool,
     ) -> Result<(Document, Option<ParseOutcome>), Failure> {
-        let (mut doc, parse) = read(&self.parse, input, keep)?;
-        keep_pages(&mut doc, &self.page_ranges);
-        Ok((doc, parse))
+        read(&self.parse, input, keep)
     }
 
     /// The usage of a run of wire `object` that read `pages` pages.
@@ -159,13 +154,4 @@ pub(crate) fn classes(list: Option<&Value>, path: &str) -> Result<Vec<Class>, Co
         });
     }
     Ok(classes)
-}
-
-/// Keeps only the pages inside `ranges` (all of them when it is empty);
-/// pages keep their numbers, so evidence names the file's pages.
-fn keep_pages(doc: &mut Document, ranges: &[(u32, u32)]) {
-    if !ranges.is_empty() {
-        doc.pages
-            .retain(|p| ranges.iter().any(|&(s, e)| (s..=e).contains(&p.number)));
-    }
 }
