@@ -1,4 +1,5 @@
-//! Cutting a page range out of a file, losslessly: what a split run stores
+//! Unlocking a password-protected PDF, and cutting a page range out of a
+//! file losslessly: what a split run stores
 //! as a new file for each document it found in a packet. A PDF keeps the
 //! range's page objects as they are (text layer, images, fonts); a text
 //! file keeps its pages' text (pages are separated by form feeds, as
@@ -7,6 +8,28 @@
 use lopdf::Document as Pdf;
 
 use crate::{FileKind, ParseError};
+
+/// `bytes`, a PDF opened with `password`, saved without its encryption so
+/// every reader (pdfium, the fallback, OCR) can parse it. A PDF that opens
+/// without a password (none, or an owner password only) is returned as it
+/// is; a password that does not open it is [`ParseError::WrongPassword`].
+pub fn unlock_pdf(bytes: &[u8], password: &str) -> Result<Vec<u8>, ParseError> {
+    // lopdf panics on some malformed object streams; a hostile file must
+    // end in an error, not a crashed parse.
+    std::panic::catch_unwind(|| {
+        let mut pdf = Pdf::load_mem(bytes).map_err(|e| ParseError::Corrupt(e.to_string()))?;
+        if !pdf.is_encrypted() {
+            return Ok(bytes.to_vec());
+        }
+        pdf.decrypt(password)
+            .map_err(|_| ParseError::WrongPassword)?;
+        let mut out = Vec::new();
+        pdf.save_to(&mut out)
+            .map_err(|e| ParseError::Corrupt(e.to_string()))?;
+        Ok(out)
+    })
+    .unwrap_or_else(|_| Err(ParseError::Corrupt("the PDF could not be decrypted".into())))
+}
 
 /// Pages `first..=last` (1-based) of `bytes`, a file of `kind`, as a file
 /// of the same kind.

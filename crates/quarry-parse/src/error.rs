@@ -12,8 +12,11 @@ pub enum ParseError {
     TooManyPages { pages: usize, limit: usize },
     #[error("file type {0:?} is not supported yet")]
     Unsupported(FileKind),
-    #[error("file is password protected")]
+    #[error("file is password protected; give its `password` when uploading it")]
     PasswordProtected,
+    /// A password was given and does not open the file.
+    #[error("the `password` given does not open this file")]
+    WrongPassword,
     #[error("document expands to more than {limit} bytes when decompressed")]
     TooLargeDecompressed { limit: u64 },
     #[error("document has more than {limit} table cells")]

@@ -29,7 +29,7 @@ mod tables;
 mod text;
 mod xml;
 
-pub use cut::cut_pages;
+pub use cut::{cut_pages, unlock_pdf};
 pub use detect::{FileKind, detect_kind};
 pub use document::{BBox, Block, BlockKind, Cell, Document, FigureKind, Line, Page, Table, Word};
 pub use error::ParseError;

@@ -348,3 +348,25 @@ fn a_cut_page_range_keeps_exactly_its_pages() {
         Err(ParseError::PasswordProtected)
     ));
 }
+
+#[test]
+fn a_password_unlocks_a_protected_pdf_and_a_wrong_one_is_named() {
+    let page = PageSpec::new(vec![run(72.0, 700.0, 12.0, "Invoice Number: LOCKED-7")]);
+    let locked = encrypted_pdf(&[page], "owner-secret", "user-secret");
+    assert!(matches!(
+        parse(&locked, "locked.pdf", &Limits::default()),
+        Err(ParseError::PasswordProtected)
+    ));
+    let open = quarry_parse::unlock_pdf(&locked, "user-secret").expect("unlocked");
+    let doc = parse(&open, "locked.pdf", &Limits::default()).expect("parses once unlocked");
+    assert!(doc.text().contains("LOCKED-7"), "{}", doc.text());
+    assert!(matches!(
+        quarry_parse::unlock_pdf(&locked, "guess"),
+        Err(ParseError::WrongPassword)
+    ));
+    let plain = pdf(&[PageSpec::new(vec![run(72.0, 700.0, 12.0, "Plain")])]);
+    assert_eq!(
+        quarry_parse::unlock_pdf(&plain, "any").expect("as is"),
+        plain
+    );
+}

@@ -118,6 +118,7 @@ mod tests {
             file_id: "file_t",
             file_name: "doc.txt",
             bytes: text.as_bytes(),
+            password: None,
         };
         run_classify(&plan, &input, true)
     }

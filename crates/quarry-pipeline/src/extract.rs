@@ -114,6 +114,7 @@ mod tests {
             file_id: "file_t",
             file_name: name,
             bytes,
+            password: None,
         };
         run_extract(&plan, &Engines::new(None), &input, keep_parse)
     }

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use quarry_model::enums::{RunStatus, failure, parse_failure};
-use quarry_parse::{Document, ParseError, parse_output};
+use quarry_parse::{Document, FileKind, Limits, ParseError, detect_kind, parse_output};
 use serde_json::json;
 
 use crate::{Failure, Input, Outcome, ParseOutcome, ParsePlan};
@@ -17,7 +17,7 @@ const CREDITS_PER_PAGE: f64 = 1.0;
 /// Processes one parse run.
 pub fn run_parse(plan: &ParsePlan, input: &Input<'_>) -> Outcome {
     let started = Instant::now();
-    let doc = match quarry_parse::parse(input.bytes, input.file_name, &plan.limits) {
+    let doc = match parse_input(input, &plan.limits) {
         Ok(doc) => doc,
         Err(e) => {
             return Outcome::failed(failure_reason(&e), format!("Could not read the file: {e}"));
@@ -47,6 +47,18 @@ pub fn run_parse(plan: &ParsePlan, input: &Input<'_>) -> Outcome {
     }
 }
 
+/// The input's document, its PDF unlocked first with the input's password.
+fn parse_input(input: &Input<'_>, limits: &Limits) -> Result<Document, ParseError> {
+    let unlocked = match input.password {
+        Some(password) if detect_kind(input.bytes, input.file_name) == FileKind::Pdf => {
+            Some(quarry_parse::unlock_pdf(input.bytes, password)?)
+        }
+        _ => None,
+    };
+    let bytes = unlocked.as_deref().unwrap_or(input.bytes);
+    quarry_parse::parse(bytes, input.file_name, limits)
+}
+
 /// The input's document read under `plan` (only [`ParsePlan::pages`]),
 /// with its parse as a parse run reports it when `keep` (a run that records its parse: extract,
 /// classify). A file that cannot be read fails the run with the reason
@@ -57,7 +69,19 @@ pub(crate) fn read(
     keep: bool,
 ) -> Result<(Document, Option<ParseOutcome>), Failure> {
     let started = Instant::now();
-    let mut doc = quarry_parse::parse(input.bytes, input.file_name, &plan.limits).map_err(|e| {
+    let unlocked = match input.password {
+        Some(password) if detect_kind(input.bytes, input.file_name) == FileKind::Pdf => Some(
+            quarry_parse::unlock_pdf(input.bytes, password).map_err(|e| {
+                Failure::new(
+                    failure::FAILED_TO_PROCESS_FILE,
+                    format!("Could not open the file: {e}"),
+                )
+            })?,
+        ),
+        _ => None,
+    };
+    let bytes = unlocked.as_deref().unwrap_or(input.bytes);
+    let mut doc = quarry_parse::parse(bytes, input.file_name, &plan.limits).map_err(|e| {
         let reason = match e {
             ParseError::Corrupt(_) | ParseError::Crashed(_) => failure::PARSING_ERROR,
             _ => failure::FAILED_TO_PROCESS_FILE,
@@ -111,7 +135,9 @@ fn failure_reason(e: &ParseError) -> &'static str {
         | ParseError::TooManyCells { .. }
         | ParseError::TooManyPixels { .. } => parse_failure::FILE_SIZE_TOO_LARGE,
         ParseError::Unsupported(_) => parse_failure::FILE_TYPE_NOT_SUPPORTED,
-        ParseError::PasswordProtected => parse_failure::PASSWORD_PROTECTED_FILE,
+        ParseError::PasswordProtected | ParseError::WrongPassword => {
+            parse_failure::PASSWORD_PROTECTED_FILE
+        }
         ParseError::LimitExceeded(_) => parse_failure::FILE_SIZE_TOO_LARGE,
         ParseError::Corrupt(_) | ParseError::Crashed(_) => parse_failure::CORRUPT_FILE,
     }
@@ -132,6 +158,7 @@ mod tests {
             file_id: "file_t",
             file_name: name,
             bytes,
+            password: None,
         };
         run_parse(&plan, &input)
     }

@@ -22,6 +22,8 @@ pub struct Input<'a> {
     /// The file's name: its extension helps tell the type.
     pub file_name: &'a str,
     pub bytes: &'a [u8],
+    /// The password that opens the file (a protected PDF), when it has one.
+    pub password: Option<&'a str>,
 }
 
 /// Applies the documented defaults of an ExtractConfig, so runs echo the

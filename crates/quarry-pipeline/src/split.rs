@@ -172,6 +172,7 @@ mod tests {
             file_id: "file_t",
             file_name: "packet.txt",
             bytes: packet.as_bytes(),
+            password: None,
         };
         let out = run_split(&plan(json!({})).expect("valid"), &input, false);
         assert_eq!(out.status, RunStatus::Processed, "{out:?}");

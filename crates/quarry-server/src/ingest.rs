@@ -6,7 +6,7 @@ use quarry_model::ids::{FILE, new_id};
 use quarry_model::requests::{FileInput, FileSource};
 use quarry_model::time::now_ms;
 use quarry_parse::detect_kind;
-use quarry_store::FileRecord;
+use quarry_store::{FileRecord, Secret};
 
 use crate::error::ApiError;
 use crate::net::fetch::{check_url, name_from_url};
@@ -22,7 +22,7 @@ pub async fn store_file(
     name: &str,
     bytes: &[u8],
 ) -> Result<FileRecord, ApiError> {
-    store_file_as(state, ws, name, bytes, None).await
+    store_file_as(state, ws, name, bytes, None, None).await
 }
 
 /// A file a run cut from another: its id is fixed by the run (so a run
@@ -34,13 +34,15 @@ pub struct Derived {
     pub parent_split: serde_json::Value,
 }
 
-/// [`store_file`], for a file a run derived when `derived` is given.
+/// [`store_file`], for a file a run derived when `derived` is given, and
+/// with the `password` that opens it (a protected PDF).
 pub async fn store_file_as(
     state: &AppState,
     ws: &str,
     name: &str,
     bytes: &[u8],
     derived: Option<Derived>,
+    password: Option<String>,
 ) -> Result<FileRecord, ApiError> {
     if bytes.is_empty() {
         return Err(ApiError::bad_request("The file is empty"));
@@ -64,6 +66,7 @@ pub async fn store_file_as(
         page_count: None,
         parent_file_id,
         parent_split,
+        password: password.filter(|p| !p.is_empty()).map(Secret),
         created_at: now,
         updated_at: now,
     };

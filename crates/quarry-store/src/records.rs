@@ -34,8 +34,21 @@ pub struct FileRecord {
     pub parent_file_id: Option<String>,
     /// `{id, type, identifier, startPage, endPage}` of that split.
     pub parent_split: Option<Value>,
+    /// The password that opens the file (a protected PDF), as uploaded.
+    pub password: Option<Secret>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// A secret the store keeps (a file's password): usable by the code that
+/// needs it, never shown by `Debug`, so it cannot reach a log line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 /// A dashboard sign-in session minted from an API key; only the SHA-256 of

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::http::request::ApiQuery;
-use crate::ingest::store_file;
+use crate::ingest::store_file_as;
 use crate::routes::paging::PageQuery;
 use crate::state::AppState;
 use crate::views::file_view;
@@ -26,6 +26,9 @@ pub struct UploadForm {
     /// The document; its part's filename becomes the file's name.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
+    /// The password that opens a protected PDF; kept with the file and
+    /// used whenever a run reads it.
+    password: Option<String>,
 }
 
 pub(crate) fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
@@ -47,18 +50,25 @@ pub async fn upload(
     mut form: Multipart,
 ) -> Result<Json<FileObject>, ApiError> {
     let bad = multipart_error;
+    let (mut document, mut password) = (None, None);
     while let Some(field) = form.next_field().await.map_err(bad)? {
-        if field.name() != Some("file") {
-            continue;
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_string();
+                document = Some((name, field.bytes().await.map_err(bad)?));
+            }
+            Some("password") => password = Some(field.text().await.map_err(bad)?),
+            _ => {}
         }
-        let name = field.file_name().unwrap_or("upload").to_string();
-        let bytes = field.bytes().await.map_err(bad)?;
-        let file = store_file(&state, &caller.workspace_id, &name, &bytes).await?;
-        return Ok(Json(file_view(&file)));
     }
-    Err(ApiError::bad_request(
-        "multipart body has no `file` part; send the document in a part named `file`",
-    ))
+    let Some((name, bytes)) = document else {
+        return Err(ApiError::bad_request(
+            "multipart body has no `file` part; send the document in a part named `file`",
+        ));
+    };
+    let ws = caller.workspace_id.as_str();
+    let file = store_file_as(&state, ws, &name, &bytes, None, password).await?;
+    Ok(Json(file_view(&file)))
 }
 
 #[utoipa::path(

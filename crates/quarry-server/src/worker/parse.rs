@@ -31,6 +31,7 @@ pub(super) async fn compute(state: &AppState, lease: &Lease) -> RunResult {
             file_id: &file.id,
             file_name: &file.name,
             bytes: &bytes,
+            password: file.password.as_ref().map(|p| p.0.as_str()),
         };
         stored(run_parse(&plan, &input), None)
     })

@@ -48,6 +48,7 @@ where
             file_id: &file.id,
             file_name: &file.name,
             bytes: &bytes,
+            password: file.password.as_ref().map(|p| p.0.as_str()),
         };
         (work(&plan, &input), run, file)
     };
@@ -89,7 +90,8 @@ async fn keep_files<R: RunRecord>(
             parent_split: made.parent_split,
         };
         let ws = run.workspace_id.as_str();
-        let stored = store_file_as(state, ws, &made.name, &made.bytes, Some(derived)).await?;
+        // A split of a protected PDF is saved unlocked: it needs no password.
+        let stored = store_file_as(state, ws, &made.name, &made.bytes, Some(derived), None).await?;
         if let Some(slot) = outcome
             .output
             .as_mut()

@@ -55,6 +55,8 @@ CREATE INDEX split_runs_batch ON split_runs (batch_id);
 CREATE INDEX split_runs_splitter ON split_runs (splitter_id);
 
 -- A file cut from another by a split run names its parent and the split
--- it holds (`metadata.parentSplit`, JSON).
+-- it holds (`metadata.parentSplit`, JSON). A password-protected PDF keeps
+-- the password it was uploaded with, to open it when a run reads it.
 ALTER TABLE files ADD COLUMN parent_file_id TEXT;
 ALTER TABLE files ADD COLUMN parent_split TEXT;
+ALTER TABLE files ADD COLUMN password TEXT;

@@ -8,10 +8,10 @@ use super::SqlStore;
 use super::util::get_scoped;
 use super::util::to_json_opt;
 use super::util::{Sql, args, finish_page, fold, json_opt, like_pattern, push_page, stmt};
-use crate::{FileRecord, FileStore, Page, PageRequest, Result};
+use crate::{FileRecord, FileStore, Page, PageRequest, Result, Secret};
 
 const COLUMNS: &str = "id, workspace_id, name, file_type, mime, size_bytes, sha256, page_count, \
-                       parent_file_id, parent_split, created_at, updated_at";
+                       parent_file_id, parent_split, password, created_at, updated_at";
 
 fn from_row(r: &AnyRow) -> Result<FileRecord> {
     Ok(FileRecord {
@@ -25,6 +25,7 @@ fn from_row(r: &AnyRow) -> Result<FileRecord> {
         page_count: r.try_get("page_count")?,
         parent_file_id: r.try_get("parent_file_id")?,
         parent_split: json_opt(r, "parent_split")?,
+        password: r.try_get::<Option<String>, _>("password")?.map(Secret),
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -37,9 +38,9 @@ impl FileStore for SqlStore {
             // A file a run derives has an id fixed by the run, so a retried
             // run stores it once.
             "INSERT INTO files (id, workspace_id, name, name_fold, file_type, mime, size_bytes,
-                                sha256, page_count, parent_file_id, parent_split, created_at,
-                                updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                sha256, page_count, parent_file_id, parent_split, password,
+                                created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
              ON CONFLICT (id) DO NOTHING",
             args![
                 f.id.as_str(),
@@ -53,6 +54,7 @@ impl FileStore for SqlStore {
                 f.page_count,
                 f.parent_file_id.clone(),
                 to_json_opt(f.parent_split.as_ref()),
+                f.password.as_ref().map(|p| p.0.clone()),
                 f.created_at,
                 f.updated_at
             ],

@@ -100,6 +100,7 @@ pub fn file(ws: &str, name: &str, sha256: &str, created_at: i64) -> FileRecord {
         page_count: Some(2),
         parent_file_id: None,
         parent_split: None,
+        password: None,
         created_at,
         updated_at: created_at,
     }

@@ -89,6 +89,7 @@ impl Local {
             file_id: &file,
             file_name: &name,
             bytes: &bytes,
+            password: None,
         };
         // The pipeline must not panic; if a parser still does, that file
         // fails and the batch goes on, as in the server.
