@@ -264,6 +264,16 @@ test('classify runs show the chosen type and confidence, and classifiers are lis
   assert.match(await row.textContent(), /Mailroom kinds/);
   assert.equal(await page.locator(`tr[data-classifier="${classifier.id}"]`).count(), 1);
 
+  const split = await api(server, 'POST', '/split', {
+    config: { splitClassifications: classifications },
+    file: { text: 'INVOICE\nInvoice Number: A-1\nAmount Due: 5.00\fACCOUNT STATEMENT\nIBAN DE89 3704 0044 0532 0130 00\nClosing balance 1,154.90\n', name: 'packet.txt' },
+  });
+  assert.equal(split.status, 'PROCESSED');
+  await page.reload();
+  const splitRow = page.locator(`#split-runs tr[data-run="${split.id}"]`);
+  await splitRow.waitFor();
+  assert.deepEqual(await splitRow.locator('ul.splits li').allTextContents(), ['invoice p. 1', 'bank_statement p. 2']);
+
   await page.selectOption('select[name="status"]', 'FAILED');
   await Promise.all([page.waitForNavigation(), page.click('.filters button[type="submit"]')]);
   assert.equal(await page.locator(`tr[data-run="${sync.id}"]`).count(), 0);

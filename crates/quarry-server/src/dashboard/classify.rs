@@ -1,14 +1,15 @@
-//! Classification: the classify runs with the type each run chose and its
-//! confidence (filters `status` and `classifierId`, keyset paging as the
-//! API's `GET /classify_runs`), and the workspace's classifiers.
+//! Classify and split: the classify runs with the type each run chose and
+//! its confidence (filters `status` and `classifierId`, keyset paging as
+//! the API's `GET /classify_runs`), the workspace's classifiers, and the
+//! latest split runs with the documents each found.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use quarry_model::enums::RunStatus;
-use quarry_model::resources::ClassifyRun;
-use quarry_store::{ClassifyRunRecord, PageRequest, ProcessorKind};
+use quarry_model::resources::{ClassifyRun, SplitRun};
+use quarry_store::{ClassifyRunRecord, PageRequest, ProcessorKind, RunRecord, SplitRunRecord};
 use serde::Deserialize;
 
 use super::html::{Page, error_page, esc, status_badge};
@@ -47,7 +48,7 @@ pub async fn list(
         );
     };
     match render(&state, &viewer, &query).await {
-        Ok(body) => Page::new("Classification", body).render(Some(&viewer)),
+        Ok(body) => Page::new("Classify and split", body).render(Some(&viewer)),
         Err(ApiError::BadRequest(msg)) => error_page(&viewer, StatusCode::BAD_REQUEST, &msg),
         Err(e) => e.into_response(),
     }
@@ -87,6 +88,7 @@ async fn render(state: &AppState, viewer: &Viewer, q: &ClassifyQuery) -> Result<
             created = esc(&quarry_model::time::rfc3339(c.created_at)),
         ));
     }
+    let splits = split_rows(state, ws).await?;
     if classifier_rows.is_empty() {
         classifier_rows = r#"<tr><td colspan="4" class="empty">No classifiers yet (<code>POST /classifiers</code> creates one).</td></tr>"#.into();
     }
@@ -131,8 +133,65 @@ async fn render(state: &AppState, viewer: &Viewer, q: &ClassifyQuery) -> Result<
 <p class="pager">{next}</p>
 <h2>Classifiers</h2>
 <table id="classifiers"><thead><tr><th>Name</th><th>Id</th><th>Created</th><th></th></tr></thead>
-<tbody>{classifier_rows}</tbody></table>"#
+<tbody>{classifier_rows}</tbody></table>
+<h2>Split runs</h2>
+<table class="runs" id="split-runs"><thead><tr><th>Run</th><th>Status</th><th>Documents found</th>
+<th>Splitter</th><th>File</th><th>Created</th></tr></thead>
+<tbody>{splits}</tbody></table>"#
     ))
+}
+
+/// Split runs shown (newest first).
+const SPLIT_RUNS_SHOWN: u32 = 20;
+
+/// The latest split runs, each with its splits as `type pages` items.
+async fn split_rows(state: &AppState, ws: &str) -> Result<String, ApiError> {
+    let first = PageRequest::first(Default::default(), Default::default(), SPLIT_RUNS_SHOWN);
+    let list = SplitRunRecord::runs(state.store.as_ref())
+        .list(ws, &Default::default(), &first)
+        .await?;
+    let mut views = RunViews::new(state);
+    let mut rows = String::new();
+    for record in &list.items {
+        let run: SplitRun = views.view(record, true).await?;
+        let found: Vec<String> = run
+            .output
+            .as_ref()
+            .and_then(|o| o["splits"].as_array())
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                let (start, end) = (&s["startPage"], &s["endPage"]);
+                let pages = if start == end {
+                    format!("p. {start}")
+                } else {
+                    format!("pp. {start}–{end}")
+                };
+                format!(
+                    "<li>{} {pages}</li>",
+                    esc(s["type"].as_str().unwrap_or("?"))
+                )
+            })
+            .collect();
+        rows.push_str(&format!(
+            r#"<tr data-run="{id}"><td><code>{id}</code></td><td>{status}</td><td><ul class="splits">{found}</ul></td>
+<td>{splitter}</td><td>{file}</td><td><time>{created}</time></td></tr>"#,
+            id = esc(&run.id),
+            status = status_badge(run.status.as_str()),
+            found = found.concat(),
+            splitter = run
+                .splitter
+                .as_ref()
+                .map(|p| esc(&p.fields.name))
+                .unwrap_or_else(|| "inline config".into()),
+            file = run.file.as_ref().map(|f| esc(&f.name)).unwrap_or_else(|| "—".into()),
+            created = esc(&run.created_at),
+        ));
+    }
+    if rows.is_empty() {
+        rows = r#"<tr><td colspan="6" class="empty">No split runs yet.</td></tr>"#.into();
+    }
+    Ok(rows)
 }
 
 fn row(classified: &ClassifyRun) -> String {

@@ -66,7 +66,7 @@ impl Page {
         let nav = match viewer {
             Some(v) => format!(
                 r#"<nav><a class="brand" href="/dashboard/runs">Quarry</a>
-<a href="/dashboard/runs">Runs</a><a href="/dashboard/extractors">Extractors</a><a href="/dashboard/classify">Classification</a>
+<a href="/dashboard/runs">Runs</a><a href="/dashboard/extractors">Extractors</a><a href="/dashboard/classify">Classify &amp; split</a>
 <span class="who">{}</span>
 <form method="post" action="/dashboard/logout"><input type="hidden" name="_csrf" value="{}">
 <button type="submit" class="link">Sign out</button></form></nav>"#,
