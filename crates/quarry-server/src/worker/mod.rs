@@ -20,6 +20,7 @@ use quarry_model::enums::{RunStatus, failure};
 use quarry_store::{Completion, FileRecord, Lease, LeaseState, RunKind, RunRecord, RunResult};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tracing::Instrument;
 
 use crate::ingest::store_file;
 use crate::state::AppState;
@@ -103,8 +104,14 @@ async fn reaper(state: AppState, mut shutdown: watch::Receiver<bool>) {
 /// run was cancelled or the lease lost, or releases it when shutdown's
 /// grace period ends first).
 pub async fn run_job(state: &AppState, lease: Lease, shutdown: watch::Receiver<bool>) {
+    // The span follows the future: a guard held across awaits would leak
+    // it into whatever else the thread runs meanwhile (request logs nested
+    // under runs they have nothing to do with).
     let span = tracing::info_span!("run", id = %lease.run_id, attempt = lease.attempt);
-    let _guard = span.enter();
+    finish(state, lease, shutdown).instrument(span).await
+}
+
+async fn finish(state: &AppState, lease: Lease, shutdown: watch::Receiver<bool>) {
     let started = std::time::Instant::now();
     let mut engine = ENGINE_UNKNOWN;
     let result = tokio::select! {
