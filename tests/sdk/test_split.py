@@ -155,3 +155,36 @@ def test_cancel_delete_and_errors(idle_client, client):
     assert "config.splitClassifications" in str(e.value.body)
     with pytest.raises(NotFoundError):
         client.split_runs.create(splitter={"id": "spl_doesNotExist000000000"}, file={"text": "x"})
+
+
+def test_webhooks_of_a_splitter_verify_with_the_sdk(webhook_server):
+    from _receiver import Receiver
+    from _support import API_VERSION
+
+    client = webhook_server.client()
+    receiver = Receiver().start()
+    try:
+        endpoint = client.webhook_endpoints.create(
+            url=receiver.url, name=unique("wh"), enabled_events=[], api_version=API_VERSION
+        )
+        sp = client.splitters.create(name=unique("hooked"), config=CONFIG)
+        client.webhook_subscriptions.create(
+            webhook_endpoint_id=endpoint.id,
+            resource_type="splitter",
+            resource_id=sp.id,
+            enabled_events=["split_run.processed", "split_run.failed"],
+        )
+        run = client.split_runs.create_and_poll(
+            splitter={"id": sp.id}, file={"id": packet(client).id}, polling_options=POLL
+        )
+        assert run.status == "PROCESSED"
+        got = wait_until(lambda: receiver.delivered() or None, what="the split_run webhook")
+        event = client.webhooks.verify_and_parse(got[0].body, got[0].headers, endpoint.signing_secret)
+        # The SDK parses event types it models into objects, others into dicts.
+        kind = event["eventType"] if isinstance(event, dict) else event.event_type
+        assert kind == "split_run.processed"
+        payload = got[0].event["payload"]
+        assert (payload["object"], payload["id"]) == ("split_run", run.id)
+        assert [s["fileId"] for s in payload["output"]["splits"]] == [s.file_id for s in run.output.splits]
+    finally:
+        receiver.stop()
