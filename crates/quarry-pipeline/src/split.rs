@@ -86,6 +86,12 @@ pub fn run_split(plan: &SplitPlan, input: &Input<'_>, keep_parse: bool) -> Outco
     for (i, s) in found.iter().enumerate() {
         let class = &routing.classes[s.class];
         let id = format!("split_{}", i + 1);
+        // The API always names a split: the value its `identifierKey` asks
+        // for when found, else a short description of the document.
+        let identifier = s
+            .identifier
+            .clone()
+            .unwrap_or_else(|| format!("{} pages {}-{}", class.kind, s.start_page, s.end_page));
         let name = format!("{stem} (pages {}-{}){extension}", s.start_page, s.end_page);
         let bytes = match quarry_parse::cut_pages(input.bytes, kind, s.start_page, s.end_page) {
             Ok(bytes) => bytes,
@@ -100,7 +106,7 @@ pub fn run_split(plan: &SplitPlan, input: &Input<'_>, keep_parse: bool) -> Outco
             }
         };
         let parent_split = json!({
-            "id": id, "type": class.kind, "identifier": s.identifier,
+            "id": id, "type": class.kind, "identifier": identifier,
             "startPage": s.start_page, "endPage": s.end_page,
         });
         files.push(DerivedFile {
@@ -113,7 +119,7 @@ pub fn run_split(plan: &SplitPlan, input: &Input<'_>, keep_parse: bool) -> Outco
             "id": id,
             "type": class.kind,
             "classificationId": class.id,
-            "identifier": s.identifier,
+            "identifier": identifier,
             "startPage": s.start_page,
             "endPage": s.end_page,
             "observation": s.observation,
