@@ -1,4 +1,4 @@
-"""Strict shapes of the classify and split families: the SDK builds its
+"""Strict shapes of the processor families (extract, classify, split): the SDK builds its
 objects without validating them, so a missing or mistyped field would pass
 every other test unnoticed. Here the raw JSON of each new object is
 validated against the SDK's own pydantic types (the contract).
@@ -13,6 +13,9 @@ from extend_ai.types.classifier_summary import ClassifierSummary
 from extend_ai.types.classifier_version import ClassifierVersion
 from extend_ai.types.classify_run import ClassifyRun
 from extend_ai.types.classify_run_summary import ClassifyRunSummary
+from extend_ai.types.extract_run import ExtractRun
+from extend_ai.types.extractor import Extractor
+from extend_ai.types.file import File
 from extend_ai.types.split_run import SplitRun
 from extend_ai.types.split_run_summary import SplitRunSummary
 from extend_ai.types.splitter import Splitter
@@ -60,3 +63,18 @@ def test_split_objects_validate_against_the_sdk_types(server, client):
         SplitterSummary.model_validate(item)
     for item in raw(server, f"/split_runs?splitterId={sp.id}")["data"]:
         SplitRunSummary.model_validate(item)
+
+
+def test_extract_objects_and_split_files_validate_against_the_sdk_types(server, client):
+    ex = client.extractors.create(name=unique("shape"), config={"schema": {"type": "object",
+        "properties": {"invoice_number": {"type": ["string", "null"]}},
+        "required": ["invoice_number"], "additionalProperties": False}})
+    run = client.split_runs.create_and_poll(file={"id": packet(client).id}, config=SPLIT_CONFIG,
+                                            polling_options=POLL)
+    split_file = run.output.splits[0].file_id
+    extracted = client.extract_runs.create_and_poll(extractor={"id": ex.id}, file={"id": split_file},
+                                                    polling_options=POLL)
+    assert extracted.status == "PROCESSED"
+    Extractor.model_validate(raw(server, f"/extractors/{ex.id}"))
+    ExtractRun.model_validate(raw(server, f"/extract_runs/{extracted.id}"))
+    File.model_validate(raw(server, f"/files/{split_file}"))
