@@ -80,7 +80,12 @@ pub enum RunFile {
     /// Already stored (upload, raw text, or a file id).
     Stored(Box<FileRecord>),
     /// To be downloaded by the worker, which fails the run if it cannot.
-    Remote { url: String, name: String },
+    Remote {
+        url: String,
+        name: String,
+        /// `settings.password`: what the downloaded file opens with.
+        password: Option<String>,
+    },
 }
 
 /// Resolves a run's `file` input. `field` names the input in error messages
@@ -103,9 +108,11 @@ pub async fn resolve_file_input(
                 .clone()
                 .or_else(|| name_from_url(&url))
                 .map_or_else(|| "download".to_string(), |n| clean_name(&n));
+            let password = input.settings.as_ref().and_then(|s| s.password.clone());
             return Ok(RunFile::Remote {
                 url: url.to_string(),
                 name,
+                password,
             });
         }
         FileSource::Id(id) => state

@@ -9,7 +9,7 @@ use quarry_model::requests::{BatchInput, CreateExtractRun, FileSource, Processor
 use quarry_model::time::now_ms;
 use quarry_parse::Limits;
 use quarry_pipeline::{ClassifyPlan, ExtractPlan, SplitPlan, with_overrides};
-use quarry_store::{ExtractRunRecord, ProcessorKind, RunCore};
+use quarry_store::{ExtractRunRecord, ProcessorKind, RunCore, Secret};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use utoipa::IntoParams;
@@ -293,6 +293,7 @@ pub fn new_core(
         file_id: None,
         file_name: None,
         file_url: None,
+        file_password: None,
         batch_id: batch_id.map(str::to_string),
         source: if batch_id.is_some() {
             "BATCH_PROCESSOR_RUN"
@@ -319,9 +320,14 @@ pub fn with_file(mut core: RunCore, file: &RunFile) -> RunCore {
             core.file_id = Some(f.id.clone());
             core.file_name = Some(f.name.clone());
         }
-        RunFile::Remote { url, name } => {
+        RunFile::Remote {
+            url,
+            name,
+            password,
+        } => {
             core.file_name = Some(name.clone());
             core.file_url = Some(url.clone());
+            core.file_password = password.clone().filter(|p| !p.is_empty()).map(Secret);
         }
     }
     core

@@ -1,16 +1,21 @@
 //! A password-protected PDF through the API: uploaded without its
 //! password, its run fails with a message that names the password; a wrong
 //! password is named as wrong; with the right one (`files.upload(password=)`)
-//! the run reads it. The password never appears in the file object.
+//! the run reads it; a `file.url` input opens with `settings.password`.
+//! The password never appears in the file object.
 
 mod common;
 
+use axum::Router;
+use axum::routing::get;
 use common::{KEY, TestServer};
 use lopdf::content::{Content, Operation};
 use lopdf::{
     Document, EncryptionState, EncryptionVersion, Object, Permissions, Stream, dictionary,
 };
+use quarry_server::net::guard::AllowList;
 use serde_json::{Value, json};
+use tokio::net::TcpListener;
 
 /// A one-page PDF saying `text`, encrypted (RC4, 128 bit) so that only
 /// `password` (or the owner's) opens it.
@@ -76,10 +81,14 @@ async fn upload(s: &TestServer, bytes: &[u8], password: Option<&str>) -> Value {
 }
 
 async fn extract(s: &TestServer, file: &Value) -> Value {
+    extract_input(s, json!({"id": file["id"]})).await
+}
+
+async fn extract_input(s: &TestServer, file: Value) -> Value {
     let schema = json!({"type": "object",
         "properties": {"invoice_number": {"type": ["string", "null"]}},
         "required": ["invoice_number"], "additionalProperties": false});
-    let body = json!({"config": {"schema": schema}, "file": {"id": file["id"]}});
+    let body = json!({"config": {"schema": schema}, "file": file});
     let run = s.post_json("/extract_runs", body).await;
     s.wait_run(run["id"].as_str().expect("id")).await
 }
@@ -111,5 +120,32 @@ async fn a_protected_pdf_is_read_with_its_password_and_refused_without() {
     let run = extract(&s, &file).await;
     assert_eq!(run["status"], "PROCESSED", "{run}");
     assert_eq!(run["output"]["value"]["invoice_number"], "LOCKED-7");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_protected_pdf_at_a_url_opens_with_its_settings_password() {
+    let pdf = locked_pdf("Invoice Number: REMOTE-9", "url-pass");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let app = Router::new().route("/locked.pdf", get(move || async move { pdf.clone() }));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let s = TestServer::start(|c| {
+        c.url_allow = AllowList::parse("127.0.0.1").expect("allow list");
+    })
+    .await;
+    let url = format!("http://127.0.0.1:{port}/locked.pdf");
+    let without = extract_input(&s, json!({"url": url})).await;
+    assert_eq!(without["status"], "FAILED", "{without}");
+    let input = json!({"url": url, "settings": {"password": "url-pass"}});
+    let run = extract_input(&s, input).await;
+    assert_eq!(run["status"], "PROCESSED", "{run}");
+    assert_eq!(run["output"]["value"]["invoice_number"], "REMOTE-9");
+    assert!(
+        !run.to_string().contains("url-pass"),
+        "the password is not shown: {run}"
+    );
     s.stop().await;
 }

@@ -12,7 +12,7 @@ use std::ops::{Deref, DerefMut};
 use quarry_model::enums::RunStatus;
 use serde_json::Value;
 
-use crate::{ProcessorKind, Result, RunStore, Store, StoreError};
+use crate::{ProcessorKind, Result, RunStore, Secret, Store, StoreError};
 
 /// Which run family a queue job (and a batch) belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,6 +105,9 @@ pub struct RunCore {
     /// For `file.url` inputs: the URL a worker fetches before processing;
     /// `file_id` is set once the bytes are stored.
     pub file_url: Option<String>,
+    /// For `file.url` inputs with `settings.password`: the password the
+    /// downloaded file is stored with.
+    pub file_password: Option<Secret>,
     pub batch_id: Option<String>,
     pub source: String,
     pub source_id: Option<String>,

@@ -22,7 +22,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tracing::Instrument;
 
-use crate::ingest::store_file;
+use crate::ingest::store_file_as;
 use crate::state::AppState;
 pub use result::failed;
 
@@ -316,7 +316,8 @@ async fn download<R: RunRecord>(
         .map_err(|e| cant(e.to_string()))?;
     let name = run.file_name.clone().unwrap_or(fetched.name);
     let ws = run.workspace_id.as_str();
-    let file = store_file(state, ws, &name, &fetched.bytes)
+    let password = run.file_password.as_ref().map(|p| p.0.clone());
+    let file = store_file_as(state, ws, &name, &fetched.bytes, None, password)
         .await
         .map_err(|e| cant(e.to_string()))?;
     let attached = R::runs(state.store.as_ref())

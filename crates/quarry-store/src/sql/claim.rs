@@ -195,6 +195,7 @@ mod tests {
                 file_id: None,
                 file_name: None,
                 file_url: None,
+                file_password: None,
                 batch_id: None,
                 source: "API".into(),
                 source_id: None,

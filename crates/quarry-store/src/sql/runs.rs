@@ -15,12 +15,12 @@ use super::util::{Arg, Sql, args, get_scoped, json_opt, json_req, stmt};
 use super::util::{fold, to_json, to_json_opt};
 use crate::{
     BatchRecord, BatchStore, BatchSummary, CancelOutcome, FileRecord, Page, PageRequest, Result,
-    RunCore, RunFilter, RunKind, RunRecord, RunStore, StoreError,
+    RunCore, RunFilter, RunKind, RunRecord, RunStore, Secret, StoreError,
 };
 
 /// The columns of [`RunCore`], in the order [`core_values`] binds them.
 const CORE_COLUMNS: &str = "id, workspace_id, status, priority, file_id, file_name, file_url, \
-    batch_id, source, source_id, config, metadata, output, failure_reason, failure_message, \
+    file_password, batch_id, source, source_id, config, metadata, output, failure_reason, failure_message, \
     usage_json, created_at, updated_at";
 
 /// How one kind's record meets its table.
@@ -47,6 +47,7 @@ fn core_of(r: &AnyRow) -> Result<RunCore> {
         file_id: r.try_get("file_id")?,
         file_name: r.try_get("file_name")?,
         file_url: r.try_get("file_url")?,
+        file_password: r.try_get::<Option<String>, _>("file_password")?.map(Secret),
         batch_id: r.try_get("batch_id")?,
         source: r.try_get("source")?,
         source_id: r.try_get("source_id")?,
@@ -70,6 +71,7 @@ fn core_values(r: &RunCore) -> Vec<Arg> {
         r.file_id.clone(),
         r.file_name.clone(),
         r.file_url.clone(),
+        r.file_password.as_ref().map(|p| p.0.clone()),
         r.batch_id.clone(),
         r.source.as_str(),
         r.source_id.clone(),
@@ -232,7 +234,8 @@ impl<R: RunRow> RunStore<R> for SqlStore {
             .bind(file.name.as_str())
             .push(", file_name_fold = ")
             .bind(fold(&file.name))
-            .push(", updated_at = ")
+            // The stored file keeps the password now; the run needs it no more.
+            .push(", file_password = NULL, updated_at = ")
             .bind(now_ms())
             .push(" WHERE workspace_id = ")
             .bind(ws)

@@ -43,6 +43,7 @@ pub fn run(priority: i64, created_at: i64) -> ExtractRunRecord {
         priority,
         file_id: None,
         file_url: None,
+        file_password: None,
         file_name: None,
         batch_id: None,
         source: "API".to_string(),

@@ -26,6 +26,7 @@ pub fn parse_run(name: &str, created_at: i64, batch: Option<&str>) -> ParseRunRe
         file_id: None,
         file_name: Some(name.to_string()),
         file_url: None,
+        file_password: None,
         batch_id: batch.map(str::to_string),
         source: if batch.is_some() {
             "BATCH_PROCESSOR_RUN"

@@ -320,6 +320,7 @@ fn stored_run(i: usize, at: i64) -> ExtractRunRecord {
         priority: 50,
         file_id: None,
         file_url: None,
+        file_password: None,
         file_name: Some(format!("invoice-{i}.txt")),
         batch_id: None,
         source: "API".to_string(),
