@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::routes::paging::PageQuery;
+use crate::run_family::capitalized;
 use crate::state::AppState;
 
 const MAX_NAME_CHARS: usize = 200;
@@ -59,28 +60,39 @@ pub(crate) async fn find<P: ProcessorApi>(
     ws: &str,
     id: &str,
 ) -> Result<ProcessorRecord, ApiError> {
+    find_kind(state, P::KIND, ws, id).await
+}
+
+/// Processor `id` of `kind` in `ws`, or 404 naming the kind.
+pub(crate) async fn find_kind(
+    state: &AppState,
+    kind: ProcessorKind,
+    ws: &str,
+    id: &str,
+) -> Result<ProcessorRecord, ApiError> {
     state
         .store
-        .get_processor(P::KIND, ws, id)
+        .get_processor(kind, ws, id)
         .await?
-        .ok_or_else(|| ApiError::not_found(P::KIND.noun(), id))
+        .ok_or_else(|| ApiError::not_found(kind.noun(), id))
 }
 
 /// Version `selector` of processor `id`, or 404 naming both.
-async fn version_of<P: ProcessorApi>(
+pub(crate) async fn version_of(
     state: &AppState,
+    kind: ProcessorKind,
     ws: &str,
     id: &str,
     selector: &str,
 ) -> Result<VersionRecord, ApiError> {
     state
         .store
-        .get_version(P::KIND, ws, id, selector)
+        .get_version(kind, ws, id, selector)
         .await?
         .ok_or_else(|| {
             ApiError::NotFound(format!(
                 "version `{selector}` of {} `{id}` was not found",
-                P::KIND.noun()
+                kind.noun()
             ))
         })
 }
@@ -90,7 +102,7 @@ pub(crate) async fn full_view<P: ProcessorApi>(
     state: &AppState,
     p: &ProcessorRecord,
 ) -> Result<P::Resource, ApiError> {
-    let draft = version_of::<P>(state, &p.workspace_id, &p.id, "draft").await?;
+    let draft = version_of(state, P::KIND, &p.workspace_id, &p.id, "draft").await?;
     Ok(P::resource(p, Some(P::version(&draft, true))))
 }
 
@@ -109,7 +121,7 @@ pub(crate) async fn create<P: ProcessorApi>(
         }
         (Some(src), None) => {
             find::<P>(state, ws, src).await?;
-            version_of::<P>(state, ws, src, "draft").await?.config
+            version_of(state, P::KIND, ws, src, "draft").await?.config
         }
         (None, config) => P::check_config(config.unwrap_or_else(|| Value::Object(Map::new())))?,
     };
@@ -186,7 +198,7 @@ pub(crate) async fn get_version<P: ProcessorApi>(
     selector: &str,
 ) -> Result<Json<P::Version>, ApiError> {
     find::<P>(state, ws, id).await?;
-    let v = version_of::<P>(state, ws, id, selector).await?;
+    let v = version_of(state, P::KIND, ws, id, selector).await?;
     Ok(Json(P::version(&v, true)))
 }
 
@@ -203,14 +215,6 @@ pub(crate) async fn list_versions<P: ProcessorApi>(
         list.items.iter().map(|v| P::version(v, false)).collect(),
         list.next_page_token,
     )))
-}
-
-fn capitalized(noun: &str) -> String {
-    let mut chars = noun.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The handlers of processor kind `$api` except `create` (whose request

@@ -339,7 +339,8 @@ macro_rules! create_sync_and_get {
 }
 pub(crate) use create_sync_and_get;
 
-fn capitalized(noun: &str) -> String {
+/// `noun` with its first letter upper-cased, to open a message.
+pub(crate) fn capitalized(noun: &str) -> String {
     let mut chars = noun.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

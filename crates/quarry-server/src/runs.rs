@@ -17,6 +17,7 @@ use utoipa::IntoParams;
 use crate::error::ApiError;
 use crate::http::auth::Caller;
 use crate::ingest::RunFile;
+use crate::processor_family::{find_kind, version_of};
 use crate::routes::paging::PageQuery;
 use crate::run_family::{self, RunListQuery};
 use crate::state::AppState;
@@ -58,20 +59,9 @@ pub async fn resolve_spec(
             )));
         }
         (Some(r), None) => {
-            if state.store.get_processor(kind, ws, &r.id).await?.is_none() {
-                return Err(ApiError::not_found(noun, &r.id));
-            }
+            find_kind(state, kind, ws, &r.id).await?;
             let selector = r.version.as_deref().unwrap_or("latest");
-            let version = state
-                .store
-                .get_version(kind, ws, &r.id, selector)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::NotFound(format!(
-                        "version `{selector}` of {noun} `{}` was not found",
-                        r.id
-                    ))
-                })?;
+            let version = version_of(state, kind, ws, &r.id, selector).await?;
             let mut config = version.config.clone();
             if let Some(o) = &r.override_config {
                 if !o.is_object() {
